@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { boolVar, intVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+
+/** auth-service configuration, from the environment only. */
+export const authConfigSchema = z
+  .object({
+    HOST: z.string().default('127.0.0.1'),
+    PORT: portVar.default(3001),
+    LOG_LEVEL: logLevelVar,
+    DATABASE_URL: urlVar,
+    /** RS256 signing key (PEM, or a file via JWT_PRIVATE_KEY_FILE). The public key is derived. */
+    JWT_PRIVATE_KEY: pemVar('PRIVATE KEY'),
+    JWT_ISSUER: z.string().min(1).default('qual-meet'),
+    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    ACCESS_TOKEN_TTL_SECONDS: intVar(15 * 60),
+    REFRESH_TOKEN_TTL_DAYS: intVar(14),
+    /** Secure cookies need HTTPS; the local stack on http://localhost turns this off. */
+    COOKIE_SECURE: boolVar(true),
+  })
+  .transform((env) => ({
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    jwt: {
+      privateKeyPem: env.JWT_PRIVATE_KEY,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    },
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    cookieSecure: env.COOKIE_SECURE,
+  }));
+
+export type AuthConfig = z.output<typeof authConfigSchema>;

@@ -1,0 +1,121 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  authSessionSchema,
+  jwksSchema,
+  loginBodySchema,
+  meResponseSchema,
+  signupBodySchema,
+  type AuthSession,
+  type User,
+} from '@qual-meet/protocol';
+import { callerOf, Errors } from '@qual-meet/server-kit';
+import type { AccessTokenIssuer } from '../access-tokens';
+import type { PasswordHasher } from '../passwords';
+import type { RefreshTokenStore } from '../refresh-tokens';
+import { findUserByEmail, findUserById, insertUser, updatePasswordHash } from '../users';
+
+/** The refresh cookie: httpOnly, SameSite=Strict, only ever sent to `/api/auth`. */
+export const REFRESH_COOKIE = 'qm_refresh';
+const REFRESH_COOKIE_PATH = '/api/auth';
+
+export interface AuthRoutesOptions {
+  passwords: PasswordHasher;
+  accessTokens: AccessTokenIssuer;
+  refreshTokens: RefreshTokenStore;
+  refreshTokenTtlDays: number;
+  cookieSecure: boolean;
+}
+
+/** The auth rows of DESIGN §3, mounted under `/api/auth`. */
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, options) => {
+  const { passwords, accessTokens, refreshTokens } = options;
+  const cookieOptions = {
+    path: REFRESH_COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: options.cookieSecure,
+  };
+
+  function startSession(reply: FastifyReply, user: User, refreshToken: string): AuthSession {
+    reply.setCookie(REFRESH_COOKIE, refreshToken, {
+      ...cookieOptions,
+      maxAge: options.refreshTokenTtlDays * 86_400,
+    });
+    return { user, ...accessTokens.issue(user) };
+  }
+
+  const endSession = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, cookieOptions);
+
+  app.post(
+    '/signup',
+    { schema: { body: signupBodySchema, response: { 201: authSessionSchema } } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const passwordHash = await passwords.hash(password);
+      // The account and its first refresh token are written together or not at all.
+      const created = await app.sql.begin(async (tx) => {
+        const user = await insertUser(tx, email, passwordHash);
+        return user && { user, refreshToken: await refreshTokens.issue(user.id, tx) };
+      });
+      if (!created) throw new Errors.EmailTaken();
+      request.log.info({ userId: created.user.id }, 'user signed up');
+      return reply.code(201).send(startSession(reply, created.user, created.refreshToken));
+    },
+  );
+
+  app.post(
+    '/login',
+    { schema: { body: loginBodySchema, response: { 200: authSessionSchema } } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const stored = await findUserByEmail(app.sql, email);
+      // An unknown email is verified against a decoy hash: same time, same answer.
+      if (!(await passwords.verify(stored?.passwordHash, password)) || !stored) {
+        request.log.info({ reason: 'invalid_credentials' }, 'login refused');
+        throw new Errors.InvalidCredentials();
+      }
+      if (passwords.needsRehash(stored.passwordHash)) {
+        await updatePasswordHash(app.sql, stored.user.id, await passwords.hash(password));
+      }
+      return startSession(reply, stored.user, await refreshTokens.issue(stored.user.id));
+    },
+  );
+
+  app.post('/refresh', { schema: { response: { 200: authSessionSchema } } }, async (request, reply) => {
+    const presented = request.cookies[REFRESH_COOKIE];
+    if (!presented) throw new Errors.InvalidRefreshToken();
+    const result = await refreshTokens.rotate(presented);
+    const user = result.outcome === 'rotated' ? await findUserById(app.sql, result.userId) : undefined;
+    if (result.outcome !== 'rotated' || !user) {
+      if (result.outcome === 'reused') {
+        request.log.warn({ userId: result.userId }, 'refresh token reused: session family revoked');
+      }
+      endSession(reply);
+      throw new Errors.InvalidRefreshToken();
+    }
+    return startSession(reply, user, result.token);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    const presented = request.cookies[REFRESH_COOKIE];
+    if (presented) await refreshTokens.revoke(presented);
+    endSession(reply);
+    return reply.code(204).send();
+  });
+
+  app.get(
+    '/me',
+    { onRequest: app.authenticate, schema: { response: { 200: meResponseSchema } } },
+    async (request) => {
+      const user = await findUserById(app.sql, callerOf(request).userId);
+      if (!user) throw new Errors.Unauthorized();
+      return { user };
+    },
+  );
+
+  app.get('/.well-known/jwks.json', { schema: { response: { 200: jwksSchema } } }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return accessTokens.jwks;
+  });
+};

@@ -1,0 +1,6 @@
+export * from './coturn';
+export * from './postgres';
+export * from './process';
+export * from './redis';
+export * from './server';
+export * from './system';

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { userIdSchema } from './ids';
+
+/**
+ * What travels on the Redis channel `room_events:{roomId}` between signaling nodes and from
+ * room-service. `to` addresses one user; without it every member of the room receives `data`.
+ */
+export const busEnvelopeSchema = z.object({
+  type: z.string().min(1),
+  /** The user (or service) that caused the event. */
+  from: z.string().min(1),
+  to: userIdSchema.optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type BusEnvelope = z.infer<typeof busEnvelopeSchema>;
+
+/** `from` of events published by room-service rather than a user. */
+export const ROOM_SERVICE_SENDER = 'room-service';

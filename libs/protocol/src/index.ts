@@ -1,0 +1,5 @@
+export * from './bus';
+export * from './http';
+export * from './ids';
+export * from './limits';
+export * from './signaling';

@@ -1,0 +1,30 @@
+/**
+ * Every Redis key and channel QUAL_MEET uses (DESIGN §4–5), built in one place. Nothing else
+ * spells a key by hand.
+ */
+export const RedisKeys = {
+  /** JSON of a meeting, written through by room-service. */
+  room: (roomId: string) => `room:${roomId}`,
+  /** A member's presence in a room; value `<nodeId>:<socketId>`, TTL 30 s, refreshed by heartbeat. */
+  presence: (roomId: string, userId: string) => `presence:${roomId}:${userId}`,
+  /** The room's members (a hash userId → `<nodeId>:<socketId>`), read without scanning keys. */
+  roomMembers: (roomId: string) => `room_members:${roomId}`,
+  /** Pub/Sub channel of one room's events between signaling nodes and room-service. */
+  roomEvents: (roomId: string) => `room_events:${roomId}`,
+  /** A signaling node's liveness, refreshed while it runs. */
+  nodeAlive: (nodeId: string) => `signaling_node:${nodeId}`,
+  /** Rooms in which a signaling node holds members, for sweeping after it dies. */
+  nodeRooms: (nodeId: string) => `signaling_node_rooms:${nodeId}`,
+  /** Every signaling node that has registered, for the sweeper. */
+  signalingNodes: () => 'signaling_nodes',
+  /** Counter of TURN credentials issued to a user in the current window. */
+  iceIssuance: (userId: string) => `ice_issuance:${userId}`,
+  /** Prefix of the gateway's rate-limit counters. */
+  rateLimitPrefix: (limiter: string) => `rate_limit:${limiter}:`,
+} as const;
+
+/** The room id inside a `room_events:{roomId}` channel name. */
+export function roomIdOfChannel(channel: string): string | undefined {
+  const prefix = RedisKeys.roomEvents('');
+  return channel.startsWith(prefix) ? channel.slice(prefix.length) : undefined;
+}

@@ -1,0 +1,83 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { createDecoder, createVerifier } from 'fast-jwt';
+import { z } from 'zod';
+import { userIdSchema } from '@qual-meet/protocol';
+
+/** The one algorithm access tokens are signed with; verifiers accept nothing else. */
+export const ACCESS_TOKEN_ALGORITHM = 'RS256';
+
+/** Who an access token speaks for, once verified. */
+export interface AccessTokenClaims {
+  userId: string;
+  email: string;
+}
+
+export class TokenVerificationError extends Error {
+  override readonly name = 'TokenVerificationError';
+}
+
+export interface AccessTokenVerifierOptions {
+  /** Public keys in PEM; a token is checked with the one whose key id matches its `kid`. */
+  publicKeys: readonly string[];
+  issuer: string;
+  audience: string;
+  /** Allowed clock skew between signer and verifier. */
+  clockToleranceMs?: number;
+}
+
+/** Verifies an access token string, resolving its claims or throwing {@link TokenVerificationError}. */
+export type AccessTokenVerifier = (token: string) => AccessTokenClaims;
+
+const claimsSchema = z.object({ sub: userIdSchema, email: z.string().min(3) });
+
+/**
+ * The key id of an RSA public key: its RFC 7638 JWK thumbprint. Signer and verifiers derive it
+ * from the key itself, so no separate `kid` setting can drift out of step.
+ */
+export function keyIdOf(publicKeyPem: string): string {
+  const jwk = createPublicKey(publicKeyPem).export({ format: 'jwk' });
+  const canonical = JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/**
+ * The access-token check used by the gateway, every service and signaling alike: `alg` pinned to
+ * RS256 (so `none` and HS256-keyed-with-the-public-key are refused), the key chosen by `kid`,
+ * `iss`, `aud`, `exp` and `iat` required and checked with a small clock tolerance.
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const decodeHeader = createDecoder({ complete: true });
+  const verifiers = new Map(
+    options.publicKeys.map((pem) => [
+      keyIdOf(pem),
+      createVerifier({
+        key: pem,
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        allowedIss: options.issuer,
+        allowedAud: options.audience,
+        requiredClaims: ['sub', 'iss', 'aud', 'exp', 'iat'],
+        clockTolerance: options.clockToleranceMs ?? 5_000,
+        cache: 1_000,
+      }),
+    ]),
+  );
+  return (token) => {
+    let kid: unknown;
+    try {
+      kid = (decodeHeader(token) as { header: { kid?: unknown } }).header.kid;
+    } catch {
+      throw new TokenVerificationError('malformed token');
+    }
+    const verify = typeof kid === 'string' ? verifiers.get(kid) : undefined;
+    if (!verify) throw new TokenVerificationError('unknown signing key');
+    let payload: unknown;
+    try {
+      payload = verify(token);
+    } catch (error) {
+      throw new TokenVerificationError((error as Error).message);
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new TokenVerificationError('unexpected claims');
+    return { userId: claims.data.sub, email: claims.data.email };
+  };
+}

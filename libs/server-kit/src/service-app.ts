@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Server } from 'node:http';
+import { Limits } from '@qual-meet/protocol';
+import { errorHandler, type ErrorMapper } from './error-handler';
+import { healthRoutes, type ReadinessCheck } from './health';
+import { loggerOptions, REQUEST_ID_HEADER, requestIdFor, type LogLevel } from './logging';
+
+export interface ServiceAppOptions {
+  /** Service name, on every log line. */
+  name: string;
+  logLevel: LogLevel;
+  /** Dependency checks for `/readyz`. */
+  readiness: Record<string, ReadinessCheck>;
+  /** Service-specific error translations (e.g. a database outage into 503). */
+  errorMappers?: ErrorMapper[];
+  /** Addresses of proxies whose `X-Forwarded-*` headers are trusted. */
+  trustProxy?: boolean | string | string[];
+}
+
+export type ServiceApp = FastifyInstance<Server> & { withTypeProvider(): ServiceApp };
+
+/**
+ * The Fastify instance every QUAL_MEET service starts from: JSON logs with request ids that
+ * follow a request across services, zod validation through `libs/protocol` schemas, the shared
+ * error shape, 16 KiB bodies, and `/healthz` + `/readyz`.
+ */
+export async function createServiceApp(options: ServiceAppOptions) {
+  const app = Fastify({
+    logger: loggerOptions(options.name, options.logLevel),
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    bodyLimit: Limits.httpBodyBytes,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  await app.register(errorHandler, { mappers: options.errorMappers ?? [] });
+  await app.register(healthRoutes, { checks: options.readiness });
+  return app;
+}
+
+export type ZodServiceApp = Awaited<ReturnType<typeof createServiceApp>>;

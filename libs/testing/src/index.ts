@@ -1,0 +1,5 @@
+export * from './environment';
+export * from './fixtures';
+export * from './runtime';
+export * from './servers';
+export * from './tokens';
