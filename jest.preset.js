@@ -1,5 +1,5 @@
-// Shared Jest settings: TypeScript through SWC (CommonJS for Jest's module system) and the
-// workspace's `@qual-meet/*` aliases mapped onto each lib's public `src/index.ts`.
+// Shared Jest settings: TypeScript through SWC (CommonJS for Jest's module system), with the
+// workspace's `@qual-meet/*` aliases resolved onto each lib's public `src/index.ts`.
 export const jestPreset = {
   rootDir: import.meta.dirname,
   testEnvironment: 'node',
@@ -9,6 +9,10 @@ export const jestPreset = {
       {
         jsc: {
           parser: { syntax: 'typescript', tsx: true },
+          // Rewritten at compile time, so the aliases also work in global setup, which runs
+          // outside Jest's module registry.
+          baseUrl: import.meta.dirname,
+          paths: { '@qual-meet/*': ['libs/*/src/index.ts'] },
           target: 'es2022',
           transform: { react: { runtime: 'automatic' } },
         },
@@ -17,7 +21,6 @@ export const jestPreset = {
     ],
   },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
-  moduleNameMapper: { '^@qual-meet/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.runtime/'],
   watchPathIgnorePatterns: ['/.runtime/'],
 };

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSql, type Sql } from '@qual-meet/db';
+import { join } from 'node:path';
+import { createSql, migrate, readMigrations, type Migration, type Sql } from '@qual-meet/db';
+import { workspaceRoot } from '@qual-meet/local-servers';
+import { startPostgres, type TestPostgres } from './servers';
 import { testServers } from './environment';
 
 export interface TestDatabase {
@@ -69,4 +72,31 @@ export async function claimRedisDatabase(): Promise<TestRedisDatabase> {
       client.disconnect();
     },
   };
+}
+
+/** Migrations of the workspace, read once per process. */
+let migrations: Promise<Migration[]> | undefined;
+export function workspaceMigrations(): Promise<Migration[]> {
+  migrations ??= readMigrations(join(workspaceRoot(), 'libs/db/migrations'));
+  return migrations;
+}
+
+export interface DedicatedPostgres {
+  server: TestPostgres;
+  url: string;
+}
+
+/**
+ * A PostgreSQL server of a suite's own, migrated — for suites that halt and resume the database
+ * to test an outage without disturbing the other suites.
+ */
+export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
+  const server = await startPostgres(testServers().runtime);
+  const sql = createSql(server.url(), { max: 1 });
+  try {
+    await migrate(sql, await workspaceMigrations());
+  } finally {
+    await sql.end();
+  }
+  return { server, url: server.url() };
 }

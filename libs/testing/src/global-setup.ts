@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { createSql, migrate, readMigrations } from '@qual-meet/db';
-import { workspaceRoot } from '@qual-meet/local-servers';
+import { createSql, migrate } from '@qual-meet/db';
 import { TEST_SERVERS_VARIABLE, type TestServers } from './environment';
+import { workspaceMigrations } from './fixtures';
 import { chooseRuntime, isDockerAvailable } from './runtime';
 import { REDIS_DATABASES, startCoturn, startPostgres, startRedis, type TestServer } from './servers';
 
@@ -34,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const template = createSql(postgres.url(TEMPLATE_DATABASE), { max: 1 });
   try {
-    await migrate(template, await readMigrations(join(workspaceRoot(), 'libs/db/migrations')));
+    await migrate(template, await workspaceMigrations());
   } finally {
     await template.end();
   }

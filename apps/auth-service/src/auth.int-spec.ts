@@ -1,0 +1,301 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { createAccessTokenVerifier } from '@qual-meet/server-kit';
+import {
+  createTestDatabase,
+  generateTestKeyPair,
+  hs256WithPublicKey,
+  signTestToken,
+  tamperedToken,
+  unsignedToken,
+  type TestDatabase,
+} from '@qual-meet/testing';
+import { buildApp } from './app';
+import { authConfigSchema } from './config';
+import { REFRESH_COOKIE } from './routes/auth-routes';
+
+const keys = generateTestKeyPair();
+let db: TestDatabase;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const config = authConfigSchema.parse({
+    DATABASE_URL: db.url,
+    JWT_PRIVATE_KEY: keys.privateKeyPem,
+    LOG_LEVEL: 'silent',
+  });
+  app = await buildApp(config, { sql: db.sql });
+});
+
+afterAll(async () => {
+  await app.close();
+  await db.drop();
+});
+
+let counter = 0;
+const uniqueEmail = () => `person${++counter}.${Date.now()}@example.com`;
+const password = 'correct horse battery';
+
+function post(url: string, payload?: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url, payload: payload as never, headers });
+}
+
+function refreshCookieOf(response: LightMyRequestResponse) {
+  return response.cookies.find((c) => c.name === REFRESH_COOKIE);
+}
+
+async function signup(email = uniqueEmail()) {
+  const response = await post('/api/auth/signup', { email, password });
+  expect(response.statusCode).toBe(201);
+  return { email, body: response.json(), refresh: refreshCookieOf(response)!.value };
+}
+
+const withRefresh = (token: string) => ({ cookie: `${REFRESH_COOKIE}=${token}` });
+
+describe('POST /api/auth/signup', () => {
+  it('creates the account, returns a session and sets the refresh cookie', async () => {
+    const response = await post('/api/auth/signup', { email: '  New.Person@Example.COM ', password });
+
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.user).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      email: 'new.person@example.com',
+      createdAt: expect.any(String),
+    });
+    expect(Math.abs(Date.parse(body.user.createdAt) - Date.now())).toBeLessThan(60_000);
+    expect(body.expiresIn).toBe(900);
+    expect(Object.keys(body).sort()).toEqual(['accessToken', 'expiresIn', 'user']);
+    const cookie = refreshCookieOf(response);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/auth', secure: true });
+    expect(cookie?.value).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('issues an RS256 token the shared verifier accepts, with the JWKS key id', async () => {
+    const { body } = await signup();
+    const verify = createAccessTokenVerifier({ publicKeys: [keys.publicKeyPem], issuer: 'qual-meet', audience: 'qual-meet' });
+    expect(verify(body.accessToken)).toEqual({ userId: body.user.id, email: body.user.email });
+    const [header, payload] = body.accessToken
+      .split('.')
+      .slice(0, 2)
+      .map((part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header).toMatchObject({ alg: 'RS256', kid: keys.kid });
+    expect(payload).toMatchObject({ sub: body.user.id, iss: 'qual-meet', aud: 'qual-meet' });
+    expect(payload.exp - payload.iat).toBe(900);
+  });
+
+  it('stores the password as an argon2id hash, never in clear', async () => {
+    const { email } = await signup();
+    const [row] = await db.sql<{ password_hash: string }[]>`SELECT password_hash FROM users WHERE email = ${email}`;
+    expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+
+  it('refuses a registered email whatever its case: 409 EMAIL_TAKEN, nothing written', async () => {
+    const { email } = await signup();
+    const before = await db.sql`SELECT count(*)::int AS n FROM refresh_tokens`;
+    const response = await post('/api/auth/signup', { email: email.toUpperCase(), password });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({
+      statusCode: 409,
+      code: 'EMAIL_TAKEN',
+      error: 'Conflict',
+      message: expect.any(String),
+    });
+    const after = await db.sql`SELECT count(*)::int AS n FROM refresh_tokens`;
+    expect(after[0]?.n).toBe(before[0]?.n);
+  });
+
+  it.each([
+    ['a missing email', { password }, 'email'],
+    ['a malformed email', { email: 'not-an-email', password }, 'email'],
+    ['an email over 255 characters', { email: `${'a'.repeat(250)}@example.com`, password }, 'email'],
+    ['a password under 8 characters', { email: 'short@example.com', password: 'seven77' }, 'password'],
+    ['a password over 128 characters', { email: 'long@example.com', password: 'p'.repeat(129) }, 'password'],
+    ['a password that is not a string', { email: 'num@example.com', password: 12345678 }, 'password'],
+    ['an unknown field', { email: 'extra@example.com', password, isAdmin: true }, 'isAdmin'],
+  ])('answers 400 VALIDATION_FAILED naming the field for %s', async (_case, payload, field) => {
+    const response = await post('/api/auth/signup', payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', error: 'Bad Request', field });
+    expect(response.json().message).toContain(field);
+  });
+
+  it('answers 400 INVALID_JSON for malformed JSON and for an empty JSON body', async () => {
+    for (const payload of ['{"email": "x@example.com", ', '']) {
+      const response = await post('/api/auth/signup', payload, { 'content-type': 'application/json' });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('INVALID_JSON');
+    }
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const response = await post('/api/auth/signup', 'email=a@b.c', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers 413 for a body over 16 KiB', async () => {
+    const response = await post('/api/auth/signup', { email: 'big@example.com', password: 'x'.repeat(17 * 1024) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', error: 'Payload Too Large' });
+  });
+});
+
+describe('POST /api/auth/login', () => {
+  it('logs in with the right password, any email case, and starts a new session', async () => {
+    const { email } = await signup();
+    const response = await post('/api/auth/login', { email: ` ${email.toUpperCase()} `, password });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user.email).toBe(email);
+    expect(refreshCookieOf(response)?.value).toBeTruthy();
+  });
+
+  it('gives the same 401 for a wrong password and an unknown email', async () => {
+    const { email } = await signup();
+    const wrong = await post('/api/auth/login', { email, password: 'wrong password' });
+    const unknown = await post('/api/auth/login', { email: uniqueEmail(), password });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json()).toEqual(unknown.json());
+    expect(wrong.json()).toMatchObject({ code: 'INVALID_CREDENTIALS', error: 'Unauthorized' });
+    expect(refreshCookieOf(wrong)).toBeUndefined();
+  });
+
+  it('validates its body', async () => {
+    const response = await post('/api/auth/login', { email: 'someone@example.com' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'password' });
+  });
+});
+
+describe('POST /api/auth/refresh', () => {
+  it('rotates the refresh token and returns a fresh access token', async () => {
+    const { body, refresh } = await signup();
+    const response = await post('/api/auth/refresh', undefined, withRefresh(refresh));
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user).toEqual(body.user);
+    const rotated = refreshCookieOf(response)?.value;
+    expect(rotated).toBeTruthy();
+    expect(rotated).not.toBe(refresh);
+    const again = await post('/api/auth/refresh', undefined, withRefresh(rotated!));
+    expect(again.statusCode).toBe(200);
+  });
+
+  it('treats reuse of a rotated token as theft: 401 and the whole family is revoked', async () => {
+    const { refresh } = await signup();
+    const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
+    const current = refreshCookieOf(first)!.value;
+
+    const replay = await post('/api/auth/refresh', undefined, withRefresh(refresh));
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('INVALID_REFRESH_TOKEN');
+    expect(refreshCookieOf(replay)?.value).toBe('');
+
+    const afterTheft = await post('/api/auth/refresh', undefined, withRefresh(current));
+    expect(afterTheft.statusCode).toBe(401);
+  });
+
+  it('lets exactly one of two concurrent refreshes with the same token through', async () => {
+    const { refresh } = await signup();
+    const results = await Promise.all([1, 2].map(() => post('/api/auth/refresh', undefined, withRefresh(refresh))));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401]);
+  });
+
+  it('refuses a missing, unknown or expired token', async () => {
+    expect((await post('/api/auth/refresh')).statusCode).toBe(401);
+    expect((await post('/api/auth/refresh', undefined, withRefresh('made-up-token'))).statusCode).toBe(401);
+    const { body, refresh } = await signup();
+    await db.sql`UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${body.user.id}`;
+    expect((await post('/api/auth/refresh', undefined, withRefresh(refresh))).statusCode).toBe(401);
+  });
+});
+
+describe('POST /api/auth/logout', () => {
+  it('revokes the session and clears the cookie', async () => {
+    const { refresh } = await signup();
+    const response = await post('/api/auth/logout', undefined, withRefresh(refresh));
+    expect(response.statusCode).toBe(204);
+    expect(refreshCookieOf(response)).toMatchObject({ value: '', path: '/api/auth' });
+    expect((await post('/api/auth/refresh', undefined, withRefresh(refresh))).statusCode).toBe(401);
+  });
+
+  it('answers 204 without a session too', async () => {
+    expect((await post('/api/auth/logout')).statusCode).toBe(204);
+  });
+});
+
+describe('GET /api/auth/me and the bearer verification', () => {
+  const me = (authorization?: string) =>
+    app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization ? { authorization } : {} });
+
+  it('returns the caller for a valid token', async () => {
+    const { body } = await signup();
+    const response = await me(`Bearer ${body.accessToken}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ user: body.user });
+  });
+
+  it('refuses every kind of bad token with the same 401', async () => {
+    const { body } = await signup();
+    const claims = { sub: body.user.id, email: body.user.email, iss: 'qual-meet', aud: 'qual-meet' };
+    const stranger = generateTestKeyPair();
+    const cases: Record<string, string | undefined> = {
+      missing: undefined,
+      'not a bearer scheme': `Basic ${body.accessToken}`,
+      garbage: 'Bearer not.a.token',
+      'alg none': `Bearer ${unsignedToken(claims, keys.kid)}`,
+      'HS256 keyed with the public key': `Bearer ${hs256WithPublicKey(keys, claims)}`,
+      tampered: `Bearer ${tamperedToken(body.accessToken)}`,
+      expired: `Bearer ${signTestToken(keys, claims, { issuedAtMs: Date.now() - 3_600_000 })}`,
+      'wrong audience': `Bearer ${signTestToken(keys, { ...claims, aud: 'someone-else' })}`,
+      'wrong issuer': `Bearer ${signTestToken(keys, { ...claims, iss: 'evil' })}`,
+      'another key, same kid': `Bearer ${signTestToken(stranger, claims, { kid: keys.kid })}`,
+      'another key': `Bearer ${signTestToken(stranger, claims)}`,
+    };
+    for (const [name, header] of Object.entries(cases)) {
+      const response = await me(header);
+      expect({ name, status: response.statusCode, code: response.json().code }).toEqual({
+        name,
+        status: 401,
+        code: 'UNAUTHORIZED',
+      });
+    }
+  });
+
+  it('accepts a token a few seconds past expiry (clock leeway) but not minutes', async () => {
+    const { body } = await signup();
+    const claims = { sub: body.user.id, email: body.user.email, iss: 'qual-meet', aud: 'qual-meet' };
+    const justExpired = signTestToken(keys, claims, { issuedAtMs: Date.now() - 902_000 });
+    const longExpired = signTestToken(keys, claims, { issuedAtMs: Date.now() - 960_000 });
+    expect((await me(`Bearer ${justExpired}`)).statusCode).toBe(200);
+    expect((await me(`Bearer ${longExpired}`)).statusCode).toBe(401);
+  });
+});
+
+describe('GET /api/auth/.well-known/jwks.json', () => {
+  it('publishes the public key only, under its kid', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/auth/.well-known/jwks.json' });
+    expect(response.statusCode).toBe(200);
+    const { keys: published } = response.json();
+    expect(published).toHaveLength(1);
+    expect(Object.keys(published[0]).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    expect(published[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: keys.kid });
+  });
+});
+
+describe('operations', () => {
+  it('serves /healthz and /readyz, and echoes a sane x-request-id', async () => {
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ url: '/readyz', headers: { 'x-request-id': 'req-123' } });
+    expect(ready.json()).toEqual({ status: 'ok', checks: { postgres: 'up' } });
+    expect(ready.headers['x-request-id']).toBe('req-123');
+    const odd = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown paths with a 404 JSON error', async () => {
+    const response = await app.inject({ url: '/api/auth/nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND', error: 'Not Found' });
+  });
+});
