@@ -54,7 +54,10 @@ const withRefresh = (token: string) => ({ cookie: `${REFRESH_COOKIE}=${token}` }
 
 describe('POST /api/auth/signup', () => {
   it('creates the account, returns a session and sets the refresh cookie', async () => {
-    const response = await post('/api/auth/signup', { email: '  New.Person@Example.COM ', password });
+    const response = await post('/api/auth/signup', {
+      email: '  New.Person@Example.COM ',
+      password,
+    });
 
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -67,13 +70,22 @@ describe('POST /api/auth/signup', () => {
     expect(body.expiresIn).toBe(900);
     expect(Object.keys(body).sort()).toEqual(['accessToken', 'expiresIn', 'user']);
     const cookie = refreshCookieOf(response);
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/auth', secure: true });
+    expect(cookie).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api/auth',
+      secure: true,
+    });
     expect(cookie?.value).toMatch(/^[\w-]{43}$/);
   });
 
   it('issues an RS256 token the shared verifier accepts, with the JWKS key id', async () => {
     const { body } = await signup();
-    const verify = createAccessTokenVerifier({ publicKeys: [keys.publicKeyPem], issuer: 'qual-meet', audience: 'qual-meet' });
+    const verify = createAccessTokenVerifier({
+      publicKeys: [keys.publicKeyPem],
+      issuer: 'qual-meet',
+      audience: 'qual-meet',
+    });
     expect(verify(body.accessToken)).toEqual({ userId: body.user.id, email: body.user.email });
     const [header, payload] = body.accessToken
       .split('.')
@@ -86,7 +98,9 @@ describe('POST /api/auth/signup', () => {
 
   it('stores the password as an argon2id hash, never in clear', async () => {
     const { email } = await signup();
-    const [row] = await db.sql<{ password_hash: string }[]>`SELECT password_hash FROM users WHERE email = ${email}`;
+    const [row] = await db.sql<
+      { password_hash: string }[]
+    >`SELECT password_hash FROM users WHERE email = ${email}`;
     expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
   });
 
@@ -108,36 +122,67 @@ describe('POST /api/auth/signup', () => {
   it.each([
     ['a missing email', { password }, 'email'],
     ['a malformed email', { email: 'not-an-email', password }, 'email'],
-    ['an email over 255 characters', { email: `${'a'.repeat(250)}@example.com`, password }, 'email'],
-    ['a password under 8 characters', { email: 'short@example.com', password: 'seven77' }, 'password'],
-    ['a password over 128 characters', { email: 'long@example.com', password: 'p'.repeat(129) }, 'password'],
-    ['a password that is not a string', { email: 'num@example.com', password: 12345678 }, 'password'],
+    [
+      'an email over 255 characters',
+      { email: `${'a'.repeat(250)}@example.com`, password },
+      'email',
+    ],
+    [
+      'a password under 8 characters',
+      { email: 'short@example.com', password: 'seven77' },
+      'password',
+    ],
+    [
+      'a password over 128 characters',
+      { email: 'long@example.com', password: 'p'.repeat(129) },
+      'password',
+    ],
+    [
+      'a password that is not a string',
+      { email: 'num@example.com', password: 12345678 },
+      'password',
+    ],
     ['an unknown field', { email: 'extra@example.com', password, isAdmin: true }, 'isAdmin'],
   ])('answers 400 VALIDATION_FAILED naming the field for %s', async (_case, payload, field) => {
     const response = await post('/api/auth/signup', payload);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', error: 'Bad Request', field });
+    expect(response.json()).toMatchObject({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      error: 'Bad Request',
+      field,
+    });
     expect(response.json().message).toContain(field);
   });
 
   it('answers 400 INVALID_JSON for malformed JSON and for an empty JSON body', async () => {
     for (const payload of ['{"email": "x@example.com", ', '']) {
-      const response = await post('/api/auth/signup', payload, { 'content-type': 'application/json' });
+      const response = await post('/api/auth/signup', payload, {
+        'content-type': 'application/json',
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().code).toBe('INVALID_JSON');
     }
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const response = await post('/api/auth/signup', 'email=a@b.c', { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await post('/api/auth/signup', 'email=a@b.c', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(response.statusCode).toBe(415);
     expect(response.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers 413 for a body over 16 KiB', async () => {
-    const response = await post('/api/auth/signup', { email: 'big@example.com', password: 'x'.repeat(17 * 1024) });
+    const response = await post('/api/auth/signup', {
+      email: 'big@example.com',
+      password: 'x'.repeat(17 * 1024),
+    });
     expect(response.statusCode).toBe(413);
-    expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', error: 'Payload Too Large' });
+    expect(response.json()).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      error: 'Payload Too Large',
+    });
   });
 });
 
@@ -197,13 +242,17 @@ describe('POST /api/auth/refresh', () => {
 
   it('lets exactly one of two concurrent refreshes with the same token through', async () => {
     const { refresh } = await signup();
-    const results = await Promise.all([1, 2].map(() => post('/api/auth/refresh', undefined, withRefresh(refresh))));
+    const results = await Promise.all(
+      [1, 2].map(() => post('/api/auth/refresh', undefined, withRefresh(refresh))),
+    );
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401]);
   });
 
   it('refuses a missing, unknown or expired token', async () => {
     expect((await post('/api/auth/refresh')).statusCode).toBe(401);
-    expect((await post('/api/auth/refresh', undefined, withRefresh('made-up-token'))).statusCode).toBe(401);
+    expect(
+      (await post('/api/auth/refresh', undefined, withRefresh('made-up-token'))).statusCode,
+    ).toBe(401);
     const { body, refresh } = await signup();
     await db.sql`UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${body.user.id}`;
     expect((await post('/api/auth/refresh', undefined, withRefresh(refresh))).statusCode).toBe(401);
@@ -226,7 +275,11 @@ describe('POST /api/auth/logout', () => {
 
 describe('GET /api/auth/me and the bearer verification', () => {
   const me = (authorization?: string) =>
-    app.inject({ method: 'GET', url: '/api/auth/me', headers: authorization ? { authorization } : {} });
+    app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: authorization ? { authorization } : {},
+    });
 
   it('returns the caller for a valid token', async () => {
     const { body } = await signup();
@@ -237,7 +290,12 @@ describe('GET /api/auth/me and the bearer verification', () => {
 
   it('refuses every kind of bad token with the same 401', async () => {
     const { body } = await signup();
-    const claims = { sub: body.user.id, email: body.user.email, iss: 'qual-meet', aud: 'qual-meet' };
+    const claims = {
+      sub: body.user.id,
+      email: body.user.email,
+      iss: 'qual-meet',
+      aud: 'qual-meet',
+    };
     const stranger = generateTestKeyPair();
     const cases: Record<string, string | undefined> = {
       missing: undefined,
@@ -264,7 +322,12 @@ describe('GET /api/auth/me and the bearer verification', () => {
 
   it('accepts a token a few seconds past expiry (clock leeway) but not minutes', async () => {
     const { body } = await signup();
-    const claims = { sub: body.user.id, email: body.user.email, iss: 'qual-meet', aud: 'qual-meet' };
+    const claims = {
+      sub: body.user.id,
+      email: body.user.email,
+      iss: 'qual-meet',
+      aud: 'qual-meet',
+    };
     const justExpired = signTestToken(keys, claims, { issuedAtMs: Date.now() - 902_000 });
     const longExpired = signTestToken(keys, claims, { issuedAtMs: Date.now() - 960_000 });
     expect((await me(`Bearer ${justExpired}`)).statusCode).toBe(200);
@@ -289,7 +352,10 @@ describe('operations', () => {
     const ready = await app.inject({ url: '/readyz', headers: { 'x-request-id': 'req-123' } });
     expect(ready.json()).toEqual({ status: 'ok', checks: { postgres: 'up' } });
     expect(ready.headers['x-request-id']).toBe('req-123');
-    const odd = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    const odd = await app.inject({
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -1,5 +1,9 @@
 import { createSql, type Sql } from '@qual-meet/db';
-import { generateTestKeyPair, startDedicatedPostgres, type DedicatedPostgres } from '@qual-meet/testing';
+import {
+  generateTestKeyPair,
+  startDedicatedPostgres,
+  type DedicatedPostgres,
+} from '@qual-meet/testing';
 import { buildApp } from './app';
 import { authConfigSchema } from './config';
 

@@ -47,7 +47,14 @@ export class RefreshTokenStore {
   async rotate(presented: string): Promise<RotationResult> {
     return this.sql.begin(async (tx): Promise<RotationResult> => {
       const [row] = await tx<
-        { id: string; user_id: string; family_id: string; expired: boolean; rotated_at: Date | null; revoked_at: Date | null }[]
+        {
+          id: string;
+          user_id: string;
+          family_id: string;
+          expired: boolean;
+          rotated_at: Date | null;
+          revoked_at: Date | null;
+        }[]
       >`
         SELECT id, user_id, family_id, rotated_at, revoked_at, expires_at <= now() AS expired
         FROM refresh_tokens WHERE token_hash = ${hashOf(presented)}

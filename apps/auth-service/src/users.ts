@@ -37,12 +37,19 @@ export async function findUserByEmail(sql: Sql, email: string): Promise<StoredUs
   return row && toStored(row);
 }
 
-export async function findUserById(sql: Sql | TransactionSql, id: string): Promise<User | undefined> {
+export async function findUserById(
+  sql: Sql | TransactionSql,
+  id: string,
+): Promise<User | undefined> {
   const [row] = await sql<UserRow[]>`
     SELECT id, email, password_hash, created_at FROM users WHERE id = ${id}`;
   return row && toStored(row).user;
 }
 
-export async function updatePasswordHash(sql: Sql, id: string, passwordHash: string): Promise<void> {
+export async function updatePasswordHash(
+  sql: Sql,
+  id: string,
+  passwordHash: string,
+): Promise<void> {
   await sql`UPDATE users SET password_hash = ${passwordHash} WHERE id = ${id}`;
 }

@@ -20,7 +20,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
   // SQLSTATE 08xxx: connection exceptions; 57P0x: server shutting down; 53300: too many clients.
-  return CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300';
+  return (
+    CONNECTION_CODES.has(code) ||
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    code === '53300'
+  );
 }
 
 /** Error mapper for `createServiceApp`: database outages become 503 `DATABASE_UNAVAILABLE`. */

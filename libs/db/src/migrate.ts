@@ -15,7 +15,10 @@ const MIGRATION_LOCK_ID = 7_301_977;
 export async function readMigrations(dir: string): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
   return Promise.all(
-    files.map(async (file) => ({ version: file.slice(0, -4), sql: await readFile(join(dir, file), 'utf8') })),
+    files.map(async (file) => ({
+      version: file.slice(0, -4),
+      sql: await readFile(join(dir, file), 'utf8'),
+    })),
   );
 }
 
@@ -31,7 +34,11 @@ export async function migrate(sql: Sql, migrations: readonly Migration[]): Promi
       version text PRIMARY KEY,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`;
-    const done = new Set((await tx<{ version: string }[]>`SELECT version FROM schema_migrations`).map((r) => r.version));
+    const done = new Set(
+      (await tx<{ version: string }[]>`SELECT version FROM schema_migrations`).map(
+        (r) => r.version,
+      ),
+    );
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       await tx.unsafe(migration.sql);

@@ -22,7 +22,9 @@ export interface LocalPostgresOptions {
  * off (a test and dev server). PostgreSQL refuses to run as root, so as root it runs as the
  * `postgres` system user.
  */
-export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
+export async function startLocalPostgres(
+  options: LocalPostgresOptions = {},
+): Promise<LocalPostgres> {
   const bin = postgresBinDir();
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'qm-postgres-')));
   const dataDir = join(dir, 'data');
@@ -33,7 +35,17 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     await run(
       join(bin, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+        '--no-sync',
+      ],
       { uid: owner?.uid, gid: owner?.gid },
     );
   }
@@ -47,14 +59,22 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
         name: 'postgres',
         command: join(bin, 'postgres'),
         args: [
-          '-D', dataDir,
-          '-p', String(port),
-          '-c', 'listen_addresses=127.0.0.1',
-          '-c', 'unix_socket_directories=',
-          '-c', 'fsync=off',
-          '-c', 'synchronous_commit=off',
-          '-c', 'full_page_writes=off',
-          '-c', 'max_connections=300',
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+          '-c',
+          'max_connections=300',
         ],
         logFile: join(dir, 'postgres.log'),
         uid: owner?.uid,

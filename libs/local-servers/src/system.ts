@@ -56,8 +56,13 @@ export const SERVER_PACKAGES: Record<string, string> = {
  * Installs with apt-get whichever of the given binaries' packages are missing. Only as root (as
  * on a fresh CI machine); otherwise it says what to install and fails.
  */
-export async function ensureServerPackages(binaries: readonly string[], log = console.log): Promise<void> {
-  const missing = binaries.filter((bin) => !hasCommand(bin)).map((bin) => SERVER_PACKAGES[bin] ?? bin);
+export async function ensureServerPackages(
+  binaries: readonly string[],
+  log = console.log,
+): Promise<void> {
+  const missing = binaries
+    .filter((bin) => !hasCommand(bin))
+    .map((bin) => SERVER_PACKAGES[bin] ?? bin);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`missing packages: ${missing.join(' ')} — install them with apt-get (as root)`);

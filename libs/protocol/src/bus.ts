@@ -16,3 +16,11 @@ export type BusEnvelope = z.infer<typeof busEnvelopeSchema>;
 
 /** `from` of events published by room-service rather than a user. */
 export const ROOM_SERVICE_SENDER = 'room-service';
+
+/** Published by room-service on `room_events:{roomId}` when the host ends the meeting. */
+export const roomEndedEventSchema = busEnvelopeSchema.extend({
+  type: z.literal('room_ended'),
+  from: z.literal(ROOM_SERVICE_SENDER),
+  data: z.object({ roomId: z.uuid() }),
+});
+export type RoomEndedEvent = z.infer<typeof roomEndedEventSchema>;

@@ -29,7 +29,10 @@ export const SignalingErrorCode = {
 export type SignalingErrorCode = (typeof SignalingErrorCode)[keyof typeof SignalingErrorCode];
 
 /** SDP text of an offer or answer; generous for 6 tracks with many codecs, far below a frame. */
-export const sdpSchema = z.string().min(1).max(48 * 1024);
+export const sdpSchema = z
+  .string()
+  .min(1)
+  .max(48 * 1024);
 
 /** The JSON form of an RTCIceCandidate (`RTCIceCandidateInit`). */
 export const iceCandidateSchema = z.strictObject({
@@ -44,8 +47,14 @@ export const peerSchema = z.object({ userId: userIdSchema, displayName: z.string
 export type Peer = z.infer<typeof peerSchema>;
 
 // Client → server. Frames are flat: fields sit beside `type`; unknown fields are rejected.
-export const authFrameSchema = z.strictObject({ type: z.literal('auth'), token: z.string().max(8192) });
-export const joinRoomFrameSchema = z.strictObject({ type: z.literal('join_room'), roomId: roomIdSchema });
+export const authFrameSchema = z.strictObject({
+  type: z.literal('auth'),
+  token: z.string().max(8192),
+});
+export const joinRoomFrameSchema = z.strictObject({
+  type: z.literal('join_room'),
+  roomId: roomIdSchema,
+});
 export const leaveRoomFrameSchema = z.strictObject({ type: z.literal('leave_room') });
 export const offerFrameSchema = z.strictObject({
   type: z.literal('offer'),

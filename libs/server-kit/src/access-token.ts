@@ -45,7 +45,9 @@ export function keyIdOf(publicKeyPem: string): string {
  * RS256 (so `none` and HS256-keyed-with-the-public-key are refused), the key chosen by `kid`,
  * `iss`, `aud`, `exp` and `iat` required and checked with a small clock tolerance.
  */
-export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+export function createAccessTokenVerifier(
+  options: AccessTokenVerifierOptions,
+): AccessTokenVerifier {
   const decodeHeader = createDecoder({ complete: true });
   const verifiers = new Map(
     options.publicKeys.map((pem) => [

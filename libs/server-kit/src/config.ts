@@ -21,7 +21,9 @@ function resolveFileVariables(env: Env): Env {
     try {
       resolved[target] = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError(`config: ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ConfigError(
+        `config: ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   return resolved;
@@ -39,7 +41,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S
   const issue = result.error.issues[0];
   const name = issue?.path.map(String).join('.') || '(environment)';
   const value = issue?.path.length ? resolved[String(issue.path[0])] : undefined;
-  const problem = value === undefined || value === '' ? 'is missing' : `is invalid: ${issue?.message}`;
+  const problem =
+    value === undefined || value === '' ? 'is missing' : `is invalid: ${issue?.message}`;
   throw new ConfigError(`config: ${name} ${problem}`);
 }
 

@@ -68,7 +68,9 @@ export const errorHandler = fp<ErrorHandlerOptions>(
       }
       if (statusCode >= 500) request.log.warn({ err: raw }, error.message);
       const extra = error.field ? { field: error.field } : {};
-      return reply.code(statusCode).send({ ...body(statusCode, error.code, error.message), ...extra });
+      return reply
+        .code(statusCode)
+        .send({ ...body(statusCode, error.code, error.message), ...extra });
     });
     app.setNotFoundHandler((_request, reply) => {
       const error = new Errors.NotFound();

@@ -25,11 +25,7 @@ export const Errors = {
     401,
   ),
   EmailTaken: createError(ApiErrorCode.EMAIL_TAKEN, 'This email is already registered', 409),
-  InvalidCredentials: createError(
-    ApiErrorCode.INVALID_CREDENTIALS,
-    'Wrong email or password',
-    401,
-  ),
+  InvalidCredentials: createError(ApiErrorCode.INVALID_CREDENTIALS, 'Wrong email or password', 401),
   InvalidRefreshToken: createError(
     ApiErrorCode.INVALID_REFRESH_TOKEN,
     'Your session has ended: log in again',

@@ -37,7 +37,9 @@ export const healthRoutes = fp<HealthOptions>(
       const results = await Promise.all(names.map((name) => within(checks[name]!, timeoutMs)));
       const state = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down']));
       const ready = results.every(Boolean);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: state });
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ok' : 'unavailable', checks: state });
     });
   },
   { name: 'health-routes' },

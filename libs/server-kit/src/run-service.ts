@@ -16,7 +16,9 @@ export interface RunServiceOptions<S extends z.ZodType> {
  * build, listen, and on SIGTERM/SIGINT close gracefully — stop accepting, finish in-flight
  * requests, then let `onClose` hooks close pools.
  */
-export async function runService<S extends z.ZodType>(options: RunServiceOptions<S>): Promise<void> {
+export async function runService<S extends z.ZodType>(
+  options: RunServiceOptions<S>,
+): Promise<void> {
   let config: z.output<S>;
   try {
     config = loadConfig(options.configSchema, process.env);

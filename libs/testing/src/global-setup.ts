@@ -3,7 +3,13 @@ import { createSql, migrate } from '@qual-meet/db';
 import { TEST_SERVERS_VARIABLE, type TestServers } from './environment';
 import { workspaceMigrations } from './fixtures';
 import { chooseRuntime, isDockerAvailable } from './runtime';
-import { REDIS_DATABASES, startCoturn, startPostgres, startRedis, type TestServer } from './servers';
+import {
+  REDIS_DATABASES,
+  startCoturn,
+  startPostgres,
+  startRedis,
+  type TestServer,
+} from './servers';
 
 export const TEMPLATE_DATABASE = 'qm_template';
 

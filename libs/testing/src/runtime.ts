@@ -11,7 +11,10 @@ export interface RuntimeChoiceInput {
  * Testcontainers when a Docker engine is reachable, else local processes from the machine's
  * packages. `QM_TEST_RUNTIME=local|containers` forces one (and skips probing Docker).
  */
-export async function chooseRuntime({ env, dockerAvailable }: RuntimeChoiceInput): Promise<ServerRuntime> {
+export async function chooseRuntime({
+  env,
+  dockerAvailable,
+}: RuntimeChoiceInput): Promise<ServerRuntime> {
   const forced = env.QM_TEST_RUNTIME;
   if (forced === 'local' || forced === 'containers') return forced;
   if (forced) throw new Error(`QM_TEST_RUNTIME must be "local" or "containers", not "${forced}"`);

@@ -82,7 +82,17 @@ export async function startRedis(runtime: ServerRuntime): Promise<TestRedis> {
   const port = await freePort();
   const handle = await startContainer(
     'redis:7-alpine',
-    ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--databases', String(REDIS_DATABASES)],
+    [
+      'redis-server',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--databases',
+      String(REDIS_DATABASES),
+    ],
     {},
     /Ready to accept connections/,
   );
@@ -95,9 +105,18 @@ export async function startCoturn(runtime: ServerRuntime, secret: string): Promi
   const handle = await startContainer(
     'coturn/coturn:4.6',
     [
-      '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-      '--use-auth-secret', `--static-auth-secret=${secret}`, `--realm=${COTURN_REALM}`,
-      '--allow-loopback-peers', '--no-cli', '--no-tls', '--no-dtls', '--log-file=stdout',
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      `--realm=${COTURN_REALM}`,
+      '--allow-loopback-peers',
+      '--no-cli',
+      '--no-tls',
+      '--no-dtls',
+      '--log-file=stdout',
     ],
     {},
     /Total (General|UDP) servers/,

@@ -34,7 +34,11 @@ export interface SignOptions {
 }
 
 /** An RS256 token signed with `keys`, like the auth service issues (or, with options, expired). */
-export function signTestToken(keys: TestKeyPair, claims: TokenClaims, options: SignOptions = {}): string {
+export function signTestToken(
+  keys: TestKeyPair,
+  claims: TokenClaims,
+  options: SignOptions = {},
+): string {
   const sign = createSigner({
     key: keys.privateKeyPem,
     algorithm: 'RS256',
@@ -66,6 +70,9 @@ export function hs256WithPublicKey(keys: TestKeyPair, claims: TokenClaims): stri
 /** `token` with one character of its payload changed, so its signature no longer matches. */
 export function tamperedToken(token: string): string {
   const [header, payload, signature] = token.split('.') as [string, string, string];
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
   return `${header}.${base64url({ ...claims, email: `x${String(claims.email)}` })}.${signature}`;
 }

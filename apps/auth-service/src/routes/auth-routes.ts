@@ -82,20 +82,28 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     },
   );
 
-  app.post('/refresh', { schema: { response: { 200: authSessionSchema } } }, async (request, reply) => {
-    const presented = request.cookies[REFRESH_COOKIE];
-    if (!presented) throw new Errors.InvalidRefreshToken();
-    const result = await refreshTokens.rotate(presented);
-    const user = result.outcome === 'rotated' ? await findUserById(app.sql, result.userId) : undefined;
-    if (result.outcome !== 'rotated' || !user) {
-      if (result.outcome === 'reused') {
-        request.log.warn({ userId: result.userId }, 'refresh token reused: session family revoked');
+  app.post(
+    '/refresh',
+    { schema: { response: { 200: authSessionSchema } } },
+    async (request, reply) => {
+      const presented = request.cookies[REFRESH_COOKIE];
+      if (!presented) throw new Errors.InvalidRefreshToken();
+      const result = await refreshTokens.rotate(presented);
+      const user =
+        result.outcome === 'rotated' ? await findUserById(app.sql, result.userId) : undefined;
+      if (result.outcome !== 'rotated' || !user) {
+        if (result.outcome === 'reused') {
+          request.log.warn(
+            { userId: result.userId },
+            'refresh token reused: session family revoked',
+          );
+        }
+        endSession(reply);
+        throw new Errors.InvalidRefreshToken();
       }
-      endSession(reply);
-      throw new Errors.InvalidRefreshToken();
-    }
-    return startSession(reply, user, result.token);
-  });
+      return startSession(reply, user, result.token);
+    },
+  );
 
   app.post('/logout', async (request, reply) => {
     const presented = request.cookies[REFRESH_COOKIE];
@@ -114,8 +122,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     },
   );
 
-  app.get('/.well-known/jwks.json', { schema: { response: { 200: jwksSchema } } }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return accessTokens.jwks;
-  });
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { response: { 200: jwksSchema } } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return accessTokens.jwks;
+    },
+  );
 };
