@@ -30,7 +30,8 @@ const DATABASE = 'qualmeet';
 
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0 || value > 65_535) throw new Error(`${name} must be a port number`);
+  if (!Number.isInteger(value) || value <= 0 || value > 65_535)
+    throw new Error(`${name} must be a port number`);
   return value;
 };
 const ports: StackPorts = {
@@ -47,7 +48,8 @@ const services: ManagedProcess[] = [];
 
 async function assertPortsFree(): Promise<void> {
   for (const [name, value] of Object.entries(ports)) {
-    if (await isTcpOpen(value)) throw new Error(`port ${value} (${name}) is already in use — is another stack running?`);
+    if (await isTcpOpen(value))
+      throw new Error(`port ${value} (${name}) is already in use — is another stack running?`);
   }
 }
 
@@ -65,13 +67,22 @@ async function applyMigrations(url: string): Promise<void> {
   const sql = createSql(url, { max: 1 });
   try {
     const applied = await migrate(sql, await readMigrations(join(root, 'libs/db/migrations')));
-    log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+    log(
+      applied.length
+        ? `migrations applied: ${applied.join(', ')}`
+        : 'database schema is up to date',
+    );
   } finally {
     await sql.end();
   }
 }
 
-async function startService(name: string, projectRoot: string, servicePort: number, env: Record<string, string>) {
+async function startService(
+  name: string,
+  projectRoot: string,
+  servicePort: number,
+  env: Record<string, string>,
+) {
   const child = startProcess({
     name,
     command: process.execPath,
@@ -80,10 +91,15 @@ async function startService(name: string, projectRoot: string, servicePort: numb
     logFile: join(logDir, `${name}.log`),
   });
   services.push(child);
-  await waitUntilReady(child, async () => (await fetch(`http://127.0.0.1:${servicePort}/healthz`)).ok);
+  await waitUntilReady(
+    child,
+    async () => (await fetch(`http://127.0.0.1:${servicePort}/healthz`)).ok,
+  );
   void child.exited.then(async (code) => {
     if (stopping) return;
-    log(`${name} exited unexpectedly (code ${code}); last log lines:\n${await tailOf(child.logFile)}`);
+    log(
+      `${name} exited unexpectedly (code ${code}); last log lines:\n${await tailOf(child.logFile)}`,
+    );
     void stop(1);
   });
 }
@@ -108,12 +124,27 @@ async function main(): Promise<void> {
   const secrets = ensureLocalSecrets(join(root, '.env')) as unknown as LocalSecrets;
 
   log('building services…');
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--outputStyle=static', '--skip-sync'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '--projects=tag:type:app',
+      '--outputStyle=static',
+      '--skip-sync',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 
-  const postgres = await startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres });
+  const postgres = await startLocalPostgres({
+    dir: join(runtimeDir, 'postgres'),
+    port: ports.postgres,
+  });
   servers.push(postgres);
   const redis = await startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis });
   servers.push(redis);
