@@ -21,6 +21,7 @@ export async function buildApp(config: AuthConfig, deps: AuthDeps) {
     logLevel: config.logLevel,
     readiness: { postgres: () => deps.sql`SELECT 1` },
     errorMappers: [mapDatabaseErrors],
+    metrics: true,
   });
   await app.register(cookie);
   await app.register(postgresPlugin, { sql: deps.sql });

@@ -5,5 +5,6 @@ export * from './error-handler';
 export * from './errors';
 export * from './health';
 export * from './logging';
+export * from './metrics';
 export * from './run-service';
 export * from './service-app';

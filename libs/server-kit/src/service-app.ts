@@ -1,13 +1,13 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Server } from 'node:http';
 import { Limits } from '@qual-meet/protocol';
 import { errorHandler, type ErrorMapper } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { metricsRoutes } from './metrics';
 import { loggerOptions, REQUEST_ID_HEADER, requestIdFor, type LogLevel } from './logging';
 
 export interface ServiceAppOptions {
@@ -18,11 +18,11 @@ export interface ServiceAppOptions {
   readiness: Record<string, ReadinessCheck>;
   /** Service-specific error translations (e.g. a database outage into 503). */
   errorMappers?: ErrorMapper[];
+  /** Serve `GET /metrics` (Prometheus). */
+  metrics?: boolean;
   /** Addresses of proxies whose `X-Forwarded-*` headers are trusted. */
   trustProxy?: boolean | string | string[];
 }
-
-export type ServiceApp = FastifyInstance<Server> & { withTypeProvider(): ServiceApp };
 
 /**
  * The Fastify instance every QUAL_MEET service starts from: JSON logs with request ids that
@@ -46,6 +46,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   });
   await app.register(errorHandler, { mappers: options.errorMappers ?? [] });
   await app.register(healthRoutes, { checks: options.readiness });
+  if (options.metrics) await app.register(metricsRoutes);
   return app;
 }
 
