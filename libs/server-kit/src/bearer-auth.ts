@@ -1,12 +1,15 @@
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AccessTokenClaims, type AccessTokenVerifier } from './access-token';
 import { Errors } from './errors';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** `onRequest` hook for routes that need a valid bearer access token. */
-    authenticate: onRequestHookHandler;
+    /**
+     * Verifies the request's bearer token and sets `request.auth`, or throws 401. Use it as the
+     * `onRequest` hook of routes that need a caller.
+     */
+    authenticate: (request: FastifyRequest) => Promise<void>;
   }
   interface FastifyRequest {
     /** The verified caller, set by `authenticate`. */

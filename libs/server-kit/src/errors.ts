@@ -49,5 +49,10 @@ export const Errors = {
     'A backend service is unavailable: try again shortly',
     503,
   ),
+  UpstreamTimeout: createError(
+    ApiErrorCode.UPSTREAM_TIMEOUT,
+    'A backend service did not answer in time: try again shortly',
+    504,
+  ),
   Internal: createError(ApiErrorCode.INTERNAL_ERROR, 'Something went wrong on our side', 500),
 } as const;

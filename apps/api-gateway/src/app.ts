@@ -1,0 +1,55 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { Redis } from 'ioredis';
+import { createRedis, redisPlugin } from '@qual-meet/redis';
+import { bearerAuth, createAccessTokenVerifier, createServiceApp } from '@qual-meet/server-kit';
+import { accessPolicy } from './access-policy';
+import type { GatewayConfig } from './config';
+import { rateLimits } from './rate-limits';
+import { mapUpstreamErrors, upstreams } from './upstreams';
+
+/**
+ * The gateway's Redis client: commands fail at once while Redis is unreachable instead of
+ * queueing, so the limiters answer immediately (open or closed) rather than hold requests.
+ */
+export function createGatewayRedis(url: string): Redis {
+  return createRedis(url, { enableOfflineQueue: false });
+}
+
+export interface GatewayDeps {
+  redis: Redis;
+}
+
+/**
+ * The single entry of the HTTP API: verifies tokens, rate-limits, and forwards to the services.
+ * Load order: security headers and CORS, clients, authentication, limits, then the proxies.
+ */
+export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
+  const app = await createServiceApp({
+    name: 'api-gateway',
+    logLevel: config.logLevel,
+    readiness: { redis: () => deps.redis.ping() },
+    errorMappers: [mapUpstreamErrors],
+    metrics: true,
+    trustProxy: config.trustedProxies,
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  }
+  await app.register(redisPlugin, { redis: deps.redis });
+  await app.register(bearerAuth, {
+    verifyAccessToken: createAccessTokenVerifier({
+      publicKeys: [config.jwt.publicKeyPem],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    }),
+  });
+  await app.register(accessPolicy);
+  await app.register(rateLimits, { redis: deps.redis, limits: config.limits });
+  await app.register(upstreams, { config: config.upstreams });
+  return app;
+}

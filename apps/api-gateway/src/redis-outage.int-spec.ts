@@ -1,0 +1,107 @@
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@qual-meet/local-servers';
+import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
+import {
+  createTestDatabase,
+  generateTestKeyPair,
+  startRedis,
+  testServers,
+  type TestDatabase,
+  type TestRedis,
+} from '@qual-meet/testing';
+import { buildApp, createGatewayRedis } from './app';
+import { gatewayConfigSchema } from './config';
+
+// This suite stops Redis, so the gateway gets a Redis server of its own.
+const keys = generateTestKeyPair();
+let db: TestDatabase;
+let redis: TestRedis;
+let services: RunningServices;
+let app: Awaited<ReturnType<typeof buildApp>>;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase(), startRedis(testServers().runtime)]);
+  const specs = serviceSpecs({
+    ports: { gateway: 0, auth: await freePort(), rooms: 1, turn: 1, signaling: [] },
+    secrets: {
+      jwtPrivateKey: keys.privateKeyPem,
+      jwtPublicKey: keys.publicKeyPem,
+      turnSecret: 'unused',
+    },
+    backends: { databaseUrl: db.url, redisUrl: redis.url(), turn: testServers().coturn },
+    env: { LOG_LEVEL: 'warn' },
+    local: false,
+  });
+  services = await runServices({
+    specs: specs.filter((s) => s.name === 'auth-service'),
+    mode: 'source',
+    logDir: mkdtempSync(join(tmpdir(), 'gateway-outage-spec-')),
+  });
+  const config = gatewayConfigSchema.parse({
+    ...specs.find((s) => s.name === 'api-gateway')!.env,
+    LOG_LEVEL: 'silent',
+    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '2',
+    SIGNUPS_PER_IP_PER_HOUR: '2',
+  });
+  app = await buildApp(config, { redis: createGatewayRedis(redis.url()) });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await services?.stop();
+  await redis?.stop();
+  await db?.drop();
+});
+
+const password = 'correct horse battery';
+const signup = (email: string, remoteAddress = '10.1.0.1') =>
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { email, password },
+    remoteAddress,
+  });
+const login = (email: string, remoteAddress = '10.1.0.1') =>
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email, password },
+    remoteAddress,
+  });
+
+it('limits signups and logins per IP, independently for each IP', async () => {
+  expect((await signup('ip1@example.com')).statusCode).toBe(201);
+  expect((await signup('ip2@example.com')).statusCode).toBe(201);
+  const third = await signup('ip3@example.com');
+  expect(third.statusCode).toBe(429);
+  expect(third.headers['retry-after']).toBeDefined();
+  expect((await signup('ip3@example.com', '10.1.0.2')).statusCode).toBe(201);
+
+  expect((await login('ip1@example.com', '10.2.0.1')).statusCode).toBe(200);
+  expect((await login('ip1@example.com', '10.2.0.1')).statusCode).toBe(200);
+  expect((await login('ip1@example.com', '10.2.0.1')).statusCode).toBe(429);
+});
+
+it('fails closed on login and signup while Redis is down, open elsewhere, and recovers', async () => {
+  const session = (await login('ip2@example.com', '10.3.0.1')).json() as { accessToken: string };
+  await redis.halt();
+  try {
+    const refused = await login('ip2@example.com', '10.3.0.2');
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect((await signup('during@example.com', '10.3.0.3')).statusCode).toBe(503);
+    const me = await app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
+    expect(me.statusCode).toBe(200);
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(503);
+  } finally {
+    await redis.resume();
+  }
+  if (app.redis.status !== 'ready') await once(app.redis, 'ready');
+  expect((await login('ip2@example.com', '10.3.0.4')).statusCode).toBe(200);
+});

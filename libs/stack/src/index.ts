@@ -1,0 +1,2 @@
+export * from './run-services';
+export * from './services';
