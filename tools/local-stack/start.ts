@@ -1,8 +1,8 @@
 /**
- * `npm start`: the whole platform on this machine, as local processes under `.runtime/`.
- * Installs missing servers (as root, with apt-get), generates dev secrets once into `.env`,
- * starts PostgreSQL and Redis, migrates, builds and starts every service, and stops all of it
- * on Ctrl-C.
+ * `npm start`: the whole platform on this machine, as local processes under `.runtime/`, at
+ * http://localhost:8080. Installs missing servers (as root, with apt-get), generates dev secrets
+ * once into `.env`, starts PostgreSQL, Redis and coturn, migrates, builds and starts every service
+ * (two signaling nodes) and nginx, and stops all of it on Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,49 +11,65 @@ import { createSql, migrate, readMigrations } from '@qual-meet/db';
 import {
   ensureServerPackages,
   isTcpOpen,
+  startLocalCoturn,
+  startLocalNginx,
   startLocalPostgres,
   startLocalRedis,
-  startProcess,
-  tailOf,
-  waitUntilReady,
   workspaceRoot,
   type LocalServer,
-  type ManagedProcess,
 } from '@qual-meet/local-servers';
-import { ensureLocalSecrets, type LocalSecrets } from './secrets';
-import { stackServices, type StackPorts } from './services';
+import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
+import { ensureLocalSecrets } from './secrets';
 
 const root = workspaceRoot();
 const runtimeDir = join(root, '.runtime');
 const logDir = join(runtimeDir, 'logs');
 const DATABASE = 'qualmeet';
+const log = (line: string) => process.stdout.write(`[qual-meet] ${line}\n`);
 
-const port = (name: string, fallback: number) => {
+function port(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0 || value > 65_535)
     throw new Error(`${name} must be a port number`);
   return value;
-};
-const ports: StackPorts = {
+}
+
+const ports = {
   http: port('QM_HTTP_PORT', 8080),
   postgres: port('QM_POSTGRES_PORT', 55432),
   redis: port('QM_REDIS_PORT', 56379),
-  coturn: port('QM_TURN_PORT', 3478),
+  turn: port('QM_TURN_PORT', 3478),
+  gateway: port('QM_GATEWAY_PORT', 3000),
   auth: port('QM_AUTH_PORT', 3001),
+  rooms: port('QM_ROOMS_PORT', 3002),
+  turnCredentials: port('QM_TURN_CREDENTIALS_PORT', 3003),
+  signaling: [port('QM_SIGNALING_1_PORT', 3101), port('QM_SIGNALING_2_PORT', 3102)],
 };
 
-const log = (line: string) => process.stdout.write(`[qual-meet] ${line}\n`);
 const servers: LocalServer[] = [];
-const services: ManagedProcess[] = [];
+let services: RunningServices | undefined;
+let stopping = false;
+
+async function stop(exitCode = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  await services?.stop();
+  for (const server of servers.reverse()) await server.halt();
+  log('stopped');
+  process.exit(exitCode);
+}
 
 async function assertPortsFree(): Promise<void> {
-  for (const [name, value] of Object.entries(ports)) {
+  for (const [name, value] of Object.entries(ports).flatMap(([n, v]) =>
+    Array.isArray(v) ? v.map((p) => [n, p] as const) : [[n, v] as const],
+  )) {
     if (await isTcpOpen(value))
       throw new Error(`port ${value} (${name}) is already in use — is another stack running?`);
   }
 }
 
-async function ensureDatabase(adminUrl: string): Promise<void> {
+async function prepareDatabase(adminUrl: string, url: string): Promise<void> {
   const admin = createSql(adminUrl, { max: 1 });
   try {
     const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${DATABASE}`;
@@ -61,9 +77,6 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
-}
-
-async function applyMigrations(url: string): Promise<void> {
   const sql = createSql(url, { max: 1 });
   try {
     const applied = await migrate(sql, await readMigrations(join(root, 'libs/db/migrations')));
@@ -77,53 +90,15 @@ async function applyMigrations(url: string): Promise<void> {
   }
 }
 
-async function startService(
-  name: string,
-  projectRoot: string,
-  servicePort: number,
-  env: Record<string, string>,
-) {
-  const child = startProcess({
-    name,
-    command: process.execPath,
-    args: ['--enable-source-maps', join(root, 'dist', projectRoot, 'main.mjs')],
-    env: { PATH: process.env.PATH ?? '', ...env },
-    logFile: join(logDir, `${name}.log`),
-  });
-  services.push(child);
-  await waitUntilReady(
-    child,
-    async () => (await fetch(`http://127.0.0.1:${servicePort}/healthz`)).ok,
-  );
-  void child.exited.then(async (code) => {
-    if (stopping) return;
-    log(
-      `${name} exited unexpectedly (code ${code}); last log lines:\n${await tailOf(child.logFile)}`,
-    );
-    void stop(1);
-  });
-}
-
-let stopping = false;
-async function stop(exitCode = 0): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log('stopping…');
-  await Promise.all(services.reverse().map((s) => s.stop('SIGTERM')));
-  await Promise.all(servers.reverse().map((s) => s.halt()));
-  log('stopped');
-  process.exit(exitCode);
-}
-
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   mkdirSync(logDir, { recursive: true });
-  await ensureServerPackages(['/usr/lib/postgresql', 'redis-server'], log);
+  await ensureServerPackages(['/usr/lib/postgresql', 'redis-server', 'turnserver', 'nginx'], log);
   await assertPortsFree();
-  const secrets = ensureLocalSecrets(join(root, '.env')) as unknown as LocalSecrets;
+  const env = ensureLocalSecrets(join(root, '.env'));
 
-  log('building services…');
+  log('building the services and the web app…');
   execFileSync(
     'npx',
     [
@@ -148,17 +123,61 @@ async function main(): Promise<void> {
   servers.push(postgres);
   const redis = await startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis });
   servers.push(redis);
-  await ensureDatabase(postgres.url());
-  const databaseUrl = postgres.url(DATABASE);
-  await applyMigrations(databaseUrl);
+  const turn = await startLocalCoturn({
+    dir: join(runtimeDir, 'coturn'),
+    port: ports.turn,
+    secret: env.TURN_SECRET!,
+  });
+  servers.push(turn);
+  await prepareDatabase(postgres.url(), postgres.url(DATABASE));
 
-  const specs = stackServices({ ports, secrets, databaseUrl, redisUrl: redis.url() });
-  for (const spec of specs) await startService(spec.name, spec.projectRoot, spec.port, spec.env);
+  services = await runServices({
+    mode: 'bundle',
+    logDir,
+    specs: serviceSpecs({
+      ports: {
+        gateway: ports.gateway,
+        auth: ports.auth,
+        rooms: ports.rooms,
+        turn: ports.turnCredentials,
+        signaling: ports.signaling,
+      },
+      secrets: {
+        jwtPrivateKey: env.JWT_PRIVATE_KEY!,
+        jwtPublicKey: env.JWT_PUBLIC_KEY!,
+        turnSecret: env.TURN_SECRET!,
+      },
+      backends: {
+        databaseUrl: postgres.url(DATABASE),
+        redisUrl: redis.url(),
+        turn: { host: '127.0.0.1', port: ports.turn },
+      },
+      env: { LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+      local: true,
+    }),
+    onUnexpectedExit: (service, tail) => {
+      log(`${service.spec.name} exited unexpectedly; last log lines:\n${tail}`);
+      void stop(1);
+    },
+  });
+  const nginx = await startLocalNginx({
+    dir: join(runtimeDir, 'nginx'),
+    port: ports.http,
+    spaRoot: join(root, 'dist/apps/frontend'),
+    gateways: [`127.0.0.1:${ports.gateway}`],
+    signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
+  });
+  servers.push(nginx);
 
-  log(`PostgreSQL  127.0.0.1:${ports.postgres} (database ${DATABASE}, data in .runtime/postgres)`);
-  log(`Redis       127.0.0.1:${ports.redis}`);
-  for (const spec of specs) log(`${spec.name.padEnd(11)} http://127.0.0.1:${spec.port}`);
-  log(`logs in .runtime/logs — Ctrl-C stops everything`);
+  log(
+    `PostgreSQL 127.0.0.1:${ports.postgres} (data in .runtime/postgres) · Redis 127.0.0.1:${ports.redis} · coturn 127.0.0.1:${ports.turn}`,
+  );
+  for (const s of services.services) log(`${s.spec.name.padEnd(24)} ${s.url}`);
+  log(
+    'per-IP rate limits are lifted in this local stack (per-user and per-account limits stay on)',
+  );
+  log('logs in .runtime/logs — Ctrl-C stops everything');
+  log('QUAL_MEET is running at http://localhost:' + ports.http);
 }
 
 main().catch(async (error: unknown) => {

@@ -1,4 +1,5 @@
 export * from './coturn';
+export * from './nginx';
 export * from './postgres';
 export * from './process';
 export * from './redis';

@@ -1,0 +1,148 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, isTcpOpen, startProcess, waitUntilReady } from './process';
+import { startLocalServer, type LocalServer } from './server';
+
+export interface NginxSite {
+  /** Port of the plain-HTTP listener. */
+  port: number;
+  /** Address nginx listens on (`127.0.0.1` locally, all interfaces in a container). */
+  listenAddress?: string;
+  /** Built SPA, served with history fallback to index.html. */
+  spaRoot: string;
+  /** `host:port` of each api-gateway instance. */
+  gateways: string[];
+  /** `host:port` of each signaling node. */
+  signalingNodes: string[];
+}
+
+/**
+ * The `server`-level configuration of QUAL_MEET's edge: the SPA at `/`, the API at `/api/`, the
+ * signaling WebSocket at `/ws`. One source for the local stack, the tests and the container image.
+ */
+export function nginxSiteConfig(site: NginxSite): string {
+  const listen = site.listenAddress ? `${site.listenAddress}:${site.port}` : String(site.port);
+  return `
+upstream qm_gateway {
+${site.gateways.map((g) => `  server ${g};`).join('\n')}
+  keepalive 32;
+}
+
+upstream qm_signaling {
+  # Round robin spreads new sockets over the nodes; a node that goes away closes its sockets
+  # with 1001 and clients reconnect, landing on another.
+${site.signalingNodes.map((n) => `  server ${n};`).join('\n')}
+}
+
+map $http_upgrade $qm_connection_upgrade {
+  default upgrade;
+  '' close;
+}
+
+server {
+  listen ${listen};
+  server_tokens off;
+  client_max_body_size 64k;
+
+  location /api/ {
+    proxy_pass http://qm_gateway;
+    proxy_http_version 1.1;
+    proxy_set_header Connection '';
+    proxy_set_header Host $host;
+    proxy_set_header X-Request-Id $request_id;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_connect_timeout 2s;
+    proxy_read_timeout 30s;
+  }
+
+  location = /ws {
+    proxy_pass http://qm_signaling;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $qm_connection_upgrade;
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_connect_timeout 2s;
+    # Signaling sockets idle between heartbeats (10 s); keep them well past that.
+    proxy_read_timeout 1h;
+    proxy_send_timeout 1h;
+  }
+
+  location /assets/ {
+    root ${site.spaRoot};
+    add_header Cache-Control "public, max-age=31536000, immutable";
+    try_files $uri =404;
+  }
+
+  location / {
+    root ${site.spaRoot};
+    add_header Cache-Control "no-cache";
+    add_header X-Content-Type-Options nosniff always;
+    add_header Referrer-Policy no-referrer always;
+    add_header Permissions-Policy "camera=(self), microphone=(self), display-capture=(), geolocation=()" always;
+    add_header Content-Security-Policy "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'" always;
+    try_files $uri /index.html;
+  }
+}
+`;
+}
+
+/** A complete nginx.conf for a local, non-daemon nginx whose every file lives in `dir`. */
+export function localNginxConfig(dir: string, site: NginxSite): string {
+  return `daemon off;
+worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log stderr warn;
+events { worker_connections 4096; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  client_body_temp_path ${join(dir, 'client_body')};
+  proxy_temp_path ${join(dir, 'proxy')};
+  fastcgi_temp_path ${join(dir, 'fastcgi')};
+  uwsgi_temp_path ${join(dir, 'uwsgi')};
+  scgi_temp_path ${join(dir, 'scgi')};
+${nginxSiteConfig(site)}
+}
+`;
+}
+
+export type LocalNginx = LocalServer;
+
+/**
+ * Runs nginx from Debian's package in the foreground with its config, pid and temp files in a
+ * folder of its own. As root its workers run as `nobody`, so `spaRoot` must be world-readable.
+ */
+export async function startLocalNginx(
+  site: Omit<NginxSite, 'port'> & { port?: number; dir?: string },
+): Promise<LocalNginx> {
+  const dir = site.dir ?? (await mkdtemp(join(tmpdir(), 'qm-nginx-')));
+  await mkdir(dir, { recursive: true });
+  const port = site.port ?? (await freePort());
+  const configFile = join(dir, 'nginx.conf');
+  await writeFile(
+    configFile,
+    localNginxConfig(dir, { ...site, port, listenAddress: site.listenAddress ?? '127.0.0.1' }),
+  );
+  return startLocalServer({
+    port,
+    dir,
+    removeDirOnStop: site.dir === undefined,
+    stopSignal: 'SIGQUIT',
+    async launch() {
+      const child = startProcess({
+        name: 'nginx',
+        command: 'nginx',
+        args: ['-p', dir, '-c', configFile],
+        logFile: join(dir, 'nginx.log'),
+      });
+      await waitUntilReady(child, () => isTcpOpen(port));
+      return child;
+    },
+  });
+}
