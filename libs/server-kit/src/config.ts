@@ -8,16 +8,24 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** The variable names a config schema reads (its object shape, under any transforms). */
+function variableNames(schema: z.ZodType): Set<string> {
+  let inner: unknown = schema;
+  while (inner instanceof z.ZodPipe) inner = inner.in;
+  return new Set(inner instanceof z.ZodObject ? Object.keys(inner.shape) : []);
+}
+
 /**
- * Any variable `NAME_FILE` supplies `NAME` from that file's contents (the Docker secrets
- * convention), unless `NAME` itself is set. Keys and secrets can then live in files.
+ * For a variable `NAME` the schema reads, `NAME_FILE` supplies it from that file's contents (the
+ * Docker secrets convention), unless `NAME` itself is set. Other `*_FILE` variables of the
+ * environment are none of our business and are left alone.
  */
-function resolveFileVariables(env: Env): Env {
+function resolveFileVariables(env: Env, wanted: Set<string>): Env {
   const resolved: Env = { ...env };
   for (const [name, path] of Object.entries(env)) {
     if (!name.endsWith('_FILE') || !path) continue;
     const target = name.slice(0, -'_FILE'.length);
-    if (resolved[target]) continue;
+    if (!wanted.has(target) || resolved[target]) continue;
     try {
       resolved[target] = readFileSync(path, 'utf8');
     } catch (error) {
@@ -35,7 +43,7 @@ function resolveFileVariables(env: Env): Env {
  * Values are never echoed: they may be secrets.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
-  const resolved = resolveFileVariables(env);
+  const resolved = resolveFileVariables(env, variableNames(schema));
   const result = schema.safeParse(resolved);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,0 +1,43 @@
+import type { Redis, Result } from 'ioredis';
+
+/**
+ * Writes the JSON of a room into `room:{roomId}` with a TTL.
+ *
+ * Invariant: an entry that says a room is inactive is never replaced by one that says it is
+ * active. Ending a meeting is terminal in Postgres, so a reader that loaded the row before an end
+ * committed, and writes it back after the end cached the ended room, is refused instead of
+ * resurrecting the meeting in the cache. Inactive rooms are always written.
+ *
+ * KEYS[1] `room:{roomId}`; ARGV[1] room JSON; ARGV[2] `1` when that room is active, else `0`;
+ * ARGV[3] TTL in seconds. Returns 1 when written, 0 when refused.
+ */
+export const CACHE_ROOM_LUA = `
+if ARGV[2] == '1' then
+  local current = redis.call('GET', KEYS[1])
+  if current then
+    local ok, cached = pcall(cjson.decode, current)
+    if ok and type(cached) == 'table' and cached.isActive == false then
+      return 0
+    end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** See {@link CACHE_ROOM_LUA}. */
+    cacheRoom(
+      key: string,
+      roomJson: string,
+      active: '0' | '1',
+      ttlSeconds: number,
+    ): Result<number, Context>;
+  }
+}
+
+/** Registers `cacheRoom` on a client (ioredis loads the script once and runs it by SHA). */
+export function defineCacheRoomCommand(redis: Redis): void {
+  redis.defineCommand('cacheRoom', { numberOfKeys: 1, lua: CACHE_ROOM_LUA });
+}

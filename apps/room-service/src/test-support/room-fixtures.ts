@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import type { Sql } from '@qual-meet/db';
+import { createRedis } from '@qual-meet/redis';
+import { signTestToken, type TestKeyPair } from '@qual-meet/testing';
+import { roomConfigSchema } from '../config';
+import { ROOM_CACHE_REDIS_OPTIONS } from '../room-cache';
+
+/** The service's config for a suite, as `main.ts` would parse it from the environment. */
+export function roomTestConfig(urls: { databaseUrl: string; redisUrl: string }, keys: TestKeyPair) {
+  return roomConfigSchema.parse({
+    DATABASE_URL: urls.databaseUrl,
+    REDIS_URL: urls.redisUrl,
+    JWT_PUBLIC_KEY: keys.publicKeyPem,
+    LOG_LEVEL: 'silent',
+  });
+}
+
+/**
+ * A Redis client configured like the service's, once connected: with the offline queue off, a
+ * command sent before the connection is ready would fail instead of waiting.
+ */
+export async function connectCacheRedis(url: string): Promise<Redis> {
+  const redis = createRedis(url, ROOM_CACHE_REDIS_OPTIONS);
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  return redis;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  /** `Bearer <access token>` for this user. */
+  authorization: string;
+}
+
+/** Signs an access token for `sub` the way the auth service does. */
+export function bearerFor(keys: TestKeyPair, sub: string, email = `${sub}@example.com`): string {
+  return `Bearer ${signTestToken(keys, { sub, email, iss: 'qual-meet', aud: 'qual-meet' })}`;
+}
+
+/** An account row (meetings reference their host) and a valid token for it. */
+export async function createUser(sql: Sql, keys: TestKeyPair): Promise<TestUser> {
+  const email = `host-${randomUUID()}@example.com`;
+  const [row] = await sql<{ id: string }[]>`
+    INSERT INTO users (email, password_hash) VALUES (${email}, 'unused') RETURNING id`;
+  if (!row) throw new Error('user insert returned no row');
+  return { id: row.id, email, authorization: bearerFor(keys, row.id, email) };
+}
+
+/**
+ * Records what a real Redis subscriber receives on some channels. `drain` publishes a marker
+ * after everything under test has finished: Redis delivers messages to a subscriber in the order
+ * it executed the PUBLISHes, so once the marker arrives nothing earlier is still in flight.
+ */
+export class ChannelRecorder {
+  private readonly received: { channel: string; message: string }[] = [];
+  private waiting?: { marker: string; resolve: () => void };
+
+  private constructor(private readonly subscriber: Redis) {
+    subscriber.on('message', (channel: string, message: string) => {
+      if (message === this.waiting?.marker) this.waiting.resolve();
+      else this.received.push({ channel, message });
+    });
+  }
+
+  static async open(url: string, channels: string[]): Promise<ChannelRecorder> {
+    const subscriber = new Redis(url);
+    await subscriber.subscribe(...channels);
+    return new ChannelRecorder(subscriber);
+  }
+
+  /** Every message received so far on the recorded channels, parsed; `channel` carries the marker. */
+  async drain(publisher: Redis, channel: string): Promise<{ channel: string; event: unknown }[]> {
+    const marker = `marker-${randomUUID()}`;
+    const arrived = new Promise<void>((resolve) => (this.waiting = { marker, resolve }));
+    await publisher.publish(channel, marker);
+    await arrived;
+    return this.received.map((r) => ({ channel: r.channel, event: JSON.parse(r.message) }));
+  }
+
+  async close(): Promise<void> {
+    await this.subscriber.quit();
+  }
+}
+
+/**
+ * Polls `probe` until it holds, for state of an external server that announces nothing (a Redis
+ * client blocked by a pause, say); fails after `timeoutMs` naming what it waited for.
+ */
+export async function eventually(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
