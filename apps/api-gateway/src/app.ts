@@ -1,20 +1,12 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { Redis } from 'ioredis';
-import { createRedis, redisPlugin } from '@qual-meet/redis';
+import { redisPlugin } from '@qual-meet/redis';
 import { bearerAuth, createAccessTokenVerifier, createServiceApp } from '@qual-meet/server-kit';
 import { accessPolicy } from './access-policy';
 import type { GatewayConfig } from './config';
 import { rateLimits } from './rate-limits';
 import { mapUpstreamErrors, upstreams } from './upstreams';
-
-/**
- * The gateway's Redis client: commands fail at once while Redis is unreachable instead of
- * queueing, so the limiters answer immediately (open or closed) rather than hold requests.
- */
-export function createGatewayRedis(url: string): Redis {
-  return createRedis(url, { enableOfflineQueue: false });
-}
 
 export interface GatewayDeps {
   redis: Redis;

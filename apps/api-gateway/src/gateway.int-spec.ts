@@ -15,7 +15,8 @@ import {
   type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
-import { buildApp, createGatewayRedis } from './app';
+import { createFailFastRedis } from '@qual-meet/redis';
+import { buildApp } from './app';
 import { gatewayConfigSchema } from './config';
 
 // The gateway runs in-process (inject); auth-service runs for real as its own process.
@@ -54,7 +55,7 @@ beforeAll(async () => {
     RATE_LIMIT_USER_PER_MINUTE: '40',
     SIGNUPS_PER_IP_PER_HOUR: '1000',
   });
-  app = await buildApp(config, { redis: createGatewayRedis(redisDb.url) });
+  app = await buildApp(config, { redis: createFailFastRedis(redisDb.url) });
 }, 60_000);
 
 afterAll(async () => {

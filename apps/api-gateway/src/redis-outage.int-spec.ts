@@ -12,7 +12,8 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@qual-meet/testing';
-import { buildApp, createGatewayRedis } from './app';
+import { createFailFastRedis } from '@qual-meet/redis';
+import { buildApp } from './app';
 import { gatewayConfigSchema } from './config';
 
 // This suite stops Redis, so the gateway gets a Redis server of its own.
@@ -46,7 +47,7 @@ beforeAll(async () => {
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '2',
     SIGNUPS_PER_IP_PER_HOUR: '2',
   });
-  app = await buildApp(config, { redis: createGatewayRedis(redis.url()) });
+  app = await buildApp(config, { redis: createFailFastRedis(redis.url()) });
 }, 60_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { roomRoutes } from './routes/room-routes';
 
 export interface RoomDeps {
   sql: Sql;
-  /** Best created with `ROOM_CACHE_REDIS_OPTIONS`, so reads never wait on a dead Redis. */
+  /** Best created with `createFailFastRedis`, so reads never wait on a dead Redis. */
   redis: Redis;
 }
 

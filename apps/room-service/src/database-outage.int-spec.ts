@@ -3,18 +3,14 @@ import type { Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
   claimRedisDatabase,
+  connectFailFastRedis,
+  type DedicatedPostgres,
   generateTestKeyPair,
   startDedicatedPostgres,
-  type DedicatedPostgres,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
-import {
-  connectCacheRedis,
-  createUser,
-  roomTestConfig,
-  type TestUser,
-} from './test-support/room-fixtures';
+import { createUser, roomTestConfig, type TestUser } from './test-support/room-fixtures';
 
 // This suite stops its own PostgreSQL server, so it runs against a dedicated one.
 const keys = generateTestKeyPair();
@@ -28,10 +24,10 @@ let host: TestUser;
 beforeAll(async () => {
   [postgres, redisDb] = await Promise.all([startDedicatedPostgres(), claimRedisDatabase()]);
   sql = createSql(postgres.url, { connectTimeoutSeconds: 1 });
-  redis = await connectCacheRedis(redisDb.url);
+  redis = await connectFailFastRedis(redisDb.url);
   app = await buildApp(roomTestConfig({ databaseUrl: postgres.url, redisUrl: redisDb.url }, keys), {
     sql,
-    redis: await connectCacheRedis(redisDb.url),
+    redis: await connectFailFastRedis(redisDb.url),
   });
   host = await createUser(sql, keys);
 });

@@ -3,17 +3,17 @@ import { createSql } from '@qual-meet/db';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
   startRedis,
-  testServers,
   type TestDatabase,
   type TestRedis,
+  testServers,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import {
   ChannelRecorder,
-  connectCacheRedis,
   createUser,
   roomTestConfig,
   type TestUser,
@@ -30,7 +30,7 @@ let host: TestUser;
 
 beforeAll(async () => {
   [server, db] = await Promise.all([startRedis(testServers().runtime), createTestDatabase()]);
-  appRedis = await connectCacheRedis(server.url());
+  appRedis = await connectFailFastRedis(server.url());
   app = await buildApp(roomTestConfig({ databaseUrl: db.url, redisUrl: server.url() }, keys), {
     sql: createSql(db.url),
     redis: appRedis,
@@ -99,7 +99,7 @@ it('keeps reads and creation working while Redis is down, refuses to end, then r
 
   // The restarted server is empty: the room created during the outage is filled on first read.
   expect((await read(uncached.id)).json()).toEqual(uncached);
-  const probe = await connectCacheRedis(server.url());
+  const probe = await connectFailFastRedis(server.url());
   try {
     expect(JSON.parse((await probe.get(RedisKeys.room(uncached.id)))!)).toEqual(uncached);
     const recorder = await ChannelRecorder.open(server.url(), [RedisKeys.roomEvents(cached.id)]);

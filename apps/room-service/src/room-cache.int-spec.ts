@@ -5,19 +5,19 @@ import { createSql } from '@qual-meet/db';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
+  connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
   startRedis,
-  testServers,
   type TestDatabase,
   type TestRedis,
+  testServers,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import { CACHE_ROOM_LUA } from './cache-room-script';
 import { END_ROOM_LUA } from './end-room-script';
 import { RoomCache } from './room-cache';
 import {
-  connectCacheRedis,
   createUser,
   eventually,
   roomTestConfig,
@@ -53,7 +53,7 @@ describe('RoomCache scripts', () => {
   let redis: Redis;
   let cache: RoomCache;
   beforeAll(async () => {
-    redis = await connectCacheRedis(server.url());
+    redis = await connectFailFastRedis(server.url());
     cache = new RoomCache(redis, { ttlSeconds: 600 });
   });
   afterAll(() => redis.quit());
@@ -104,7 +104,7 @@ describe('two replicas racing an end against a cache refill', () => {
   beforeAll(async () => {
     const config = roomTestConfig({ databaseUrl: db.url, redisUrl: server.url() }, keys);
     const replicaOf = async () =>
-      buildApp(config, { sql: createSql(db.url), redis: await connectCacheRedis(server.url()) });
+      buildApp(config, { sql: createSql(db.url), redis: await connectFailFastRedis(server.url()) });
     [primary, replica] = await Promise.all([replicaOf(), replicaOf()]);
     // Load both scripts now: a first EVALSHA answered NOSCRIPT would reorder the commands below.
     await control.script('LOAD', CACHE_ROOM_LUA);

@@ -1,4 +1,4 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   ROOM_SERVICE_SENDER,
   roomSchema,
@@ -8,16 +8,6 @@ import {
 import { RedisKeys } from '@qual-meet/redis';
 import { defineCacheRoomCommand } from './cache-room-script';
 import { defineEndRoomCommand } from './end-room-script';
-
-/**
- * Options for the cache's Redis client. The cache only accelerates Postgres, so while Redis is
- * unreachable a command must fail at once (no offline queue) and reads fall back to Postgres
- * without waiting for reconnection; on a half-open connection a command gives up after a second.
- */
-export const ROOM_CACHE_REDIS_OPTIONS = {
-  enableOfflineQueue: false,
-  commandTimeout: 1_000,
-} satisfies RedisOptions;
 
 export interface RoomCacheOptions {
   /** Lifetime of an entry; Postgres stays the truth, this only bounds memory. */

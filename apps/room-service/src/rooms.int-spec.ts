@@ -3,21 +3,21 @@ import { createSql } from '@qual-meet/db';
 import { roomEndedEventSchema, roomSchema, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  bearerFor,
   claimRedisDatabase,
+  connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
   hs256WithPublicKey,
   signTestToken,
   tamperedToken,
-  unsignedToken,
   type TestDatabase,
   type TestRedisDatabase,
+  unsignedToken,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import {
-  bearerFor,
   ChannelRecorder,
-  connectCacheRedis,
   createUser,
   roomTestConfig,
   type TestUser,
@@ -35,10 +35,10 @@ let guest: TestUser;
 beforeAll(async () => {
   db = await createTestDatabase();
   redisDb = await claimRedisDatabase();
-  redis = await connectCacheRedis(redisDb.url);
+  redis = await connectFailFastRedis(redisDb.url);
   app = await buildApp(roomTestConfig({ databaseUrl: db.url, redisUrl: redisDb.url }, keys), {
     sql: createSql(db.url),
-    redis: await connectCacheRedis(redisDb.url),
+    redis: await connectFailFastRedis(redisDb.url),
   });
   host = await createUser(db.sql, keys);
   guest = await createUser(db.sql, keys);

@@ -5,7 +5,7 @@ import { IssuanceLimiter } from './issuance-limiter';
 import { iceRoutes } from './routes/ice-routes';
 
 export interface TurnDeps {
-  /** Best created with `ISSUANCE_REDIS_OPTIONS`, so a dead Redis is refused at once. */
+  /** Best created with `createFailFastRedis`, so a dead Redis is refused at once. */
   redis: Redis;
 }
 

@@ -2,21 +2,18 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { iceServersResponseSchema } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  bearerFor,
   claimRedisDatabase,
+  connectFailFastRedis,
   generateTestKeyPair,
   hs256WithPublicKey,
   signTestToken,
   tamperedToken,
-  unsignedToken,
   type TestRedisDatabase,
+  unsignedToken,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
-import {
-  authorizationFor,
-  connectIssuanceRedis,
-  TEST_TURN_SECRET,
-  turnTestConfig,
-} from './test-support/turn-fixtures';
+import { TEST_TURN_SECRET, turnTestConfig } from './test-support/turn-fixtures';
 
 const keys = generateTestKeyPair();
 let redisDb: TestRedisDatabase;
@@ -26,9 +23,9 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   redisDb = await claimRedisDatabase();
-  redis = await connectIssuanceRedis(redisDb.url);
+  redis = await connectFailFastRedis(redisDb.url);
   app = await buildApp(turnTestConfig(redisDb.url, keys), {
-    redis: await connectIssuanceRedis(redisDb.url),
+    redis: await connectFailFastRedis(redisDb.url),
   });
 });
 
@@ -40,7 +37,7 @@ afterAll(async () => {
 
 const PATHS = ['/api/ice-servers', '/api/ice/servers'];
 const fetchIce = (userId: string, url = PATHS[0]!) =>
-  app.inject({ url, headers: { authorization: authorizationFor(keys, userId) } });
+  app.inject({ url, headers: { authorization: bearerFor(keys, userId) } });
 
 describe('bearer token', () => {
   it('refuses a missing, forged, tampered, expired or unsigned token with the same 401', async () => {
@@ -113,12 +110,12 @@ describe('GET /api/ice-servers (and /api/ice/servers)', () => {
         STUN_URLS: 'stun:turn.example.com:3478',
         TURN_TTL_SECONDS: '600',
       }),
-      { redis: await connectIssuanceRedis(redisDb.url) },
+      { redis: await connectFailFastRedis(redisDb.url) },
     );
     try {
       const response = await tlsApp.inject({
         url: '/api/ice-servers',
-        headers: { authorization: authorizationFor(keys, randomUUID()) },
+        headers: { authorization: bearerFor(keys, randomUUID()) },
       });
       const body = response.json();
       expect(body.ttl).toBe(600);
@@ -192,10 +189,10 @@ describe('per-user issuance limit', () => {
   it('takes its limit from ICE_RATE_LIMIT_PER_MINUTE', async () => {
     const strict = await buildApp(
       turnTestConfig(redisDb.url, keys, { ICE_RATE_LIMIT_PER_MINUTE: '2' }),
-      { redis: await connectIssuanceRedis(redisDb.url) },
+      { redis: await connectFailFastRedis(redisDb.url) },
     );
     try {
-      const headers = { authorization: authorizationFor(keys, randomUUID()) };
+      const headers = { authorization: bearerFor(keys, randomUUID()) };
       const statuses = [];
       for (let i = 0; i < 3; i++) {
         statuses.push((await strict.inject({ url: '/api/ice-servers', headers })).statusCode);

@@ -1,17 +1,6 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RedisKeys } from '@qual-meet/redis';
 import { defineCountIssuanceCommand } from './issuance-limit-script';
-
-/**
- * Options for the limiter's Redis client. Abuse protection fails closed, and a caller should
- * learn that at once: while Redis is unreachable commands fail immediately (no offline queue,
- * which would also replay stale increments on reconnect), and a half-open connection gives up
- * after a second.
- */
-export const ISSUANCE_REDIS_OPTIONS = {
-  enableOfflineQueue: false,
-  commandTimeout: 1_000,
-} satisfies RedisOptions;
 
 /** The fixed window of `ICE_RATE_LIMIT_PER_MINUTE`. */
 export const ISSUANCE_WINDOW_MS = 60_000;

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Redis } from '@qual-meet/redis';
-import { generateTestKeyPair, startRedis, testServers, type TestRedis } from '@qual-meet/testing';
-import { buildApp } from './app';
 import {
-  authorizationFor,
-  connectIssuanceRedis,
-  turnTestConfig,
-} from './test-support/turn-fixtures';
+  bearerFor,
+  connectFailFastRedis,
+  generateTestKeyPair,
+  startRedis,
+  type TestRedis,
+  testServers,
+} from '@qual-meet/testing';
+import { buildApp } from './app';
+import { turnTestConfig } from './test-support/turn-fixtures';
 
 // This suite stops its own Redis server, so it runs against a dedicated one.
 const keys = generateTestKeyPair();
@@ -17,7 +20,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   server = await startRedis(testServers().runtime);
-  appRedis = await connectIssuanceRedis(server.url());
+  appRedis = await connectFailFastRedis(server.url());
   app = await buildApp(turnTestConfig(server.url(), keys), { redis: appRedis });
 });
 
@@ -29,7 +32,7 @@ afterAll(async () => {
 const fetchIce = (userId: string) =>
   app.inject({
     url: '/api/ice-servers',
-    headers: { authorization: authorizationFor(keys, userId) },
+    headers: { authorization: bearerFor(keys, userId) },
   });
 
 it('fails closed with a prompt 503 while Redis is down, and recovers', async () => {

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { iceServersResponseSchema } from '@qual-meet/protocol';
 import {
+  bearerFor,
   claimRedisDatabase,
+  connectFailFastRedis,
   generateTestKeyPair,
-  testServers,
   type TestRedisDatabase,
+  testServers,
+  tryAllocate,
+  type TurnEndpoint,
+  turnEndpointOf,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
-import {
-  authorizationFor,
-  connectIssuanceRedis,
-  tryAllocate,
-  turnEndpointOf,
-  turnTestConfig,
-  type TurnEndpoint,
-} from './test-support/turn-fixtures';
+import { turnTestConfig } from './test-support/turn-fixtures';
 import { turnPassword } from './turn-credentials';
 
 // The harness's real coturn (use-auth-secret): the service is configured with its secret and its
@@ -33,7 +31,7 @@ beforeAll(async () => {
       TURN_URLS: `turn:${address}?transport=udp,turn:${address}?transport=tcp`,
       STUN_URLS: `stun:${address}`,
     }),
-    { redis: await connectIssuanceRedis(redisDb.url) },
+    { redis: await connectFailFastRedis(redisDb.url) },
   );
 });
 
@@ -45,7 +43,7 @@ afterAll(async () => {
 async function issue(userId = randomUUID()) {
   const response = await app.inject({
     url: '/api/ice-servers',
-    headers: { authorization: authorizationFor(keys, userId) },
+    headers: { authorization: bearerFor(keys, userId) },
   });
   expect(response.statusCode).toBe(200);
   const turn = iceServersResponseSchema.parse(response.json()).iceServers[1]!;

@@ -15,3 +15,18 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     ...options,
   });
 }
+
+/**
+ * For request paths that must answer now: while Redis is unreachable, commands fail at once
+ * (no offline queue) and a stuck command gives up after a second, so callers can fall back to
+ * Postgres, fail open or fail closed instead of holding the request.
+ */
+export const FAIL_FAST_REDIS_OPTIONS = {
+  enableOfflineQueue: false,
+  commandTimeout: 1_000,
+} as const satisfies RedisOptions;
+
+/** A client with {@link FAIL_FAST_REDIS_OPTIONS}. */
+export function createFailFastRedis(url: string): Redis {
+  return createRedis(url, FAIL_FAST_REDIS_OPTIONS);
+}

@@ -51,9 +51,13 @@ describe('loadConfig', () => {
   });
 
   it('ignores *_FILE variables of the environment that the schema does not read', () => {
-    expect(loadConfig(schema, { API_KEY: 'k', SOME_TOOL_CONFIG_FILE: '/nonexistent/file' })).toMatchObject({ API_KEY: 'k' });
+    expect(
+      loadConfig(schema, { API_KEY: 'k', SOME_TOOL_CONFIG_FILE: '/nonexistent/file' }),
+    ).toMatchObject({ API_KEY: 'k' });
     const piped = schema.transform((c) => ({ key: c.API_KEY }));
-    expect(() => loadConfig(piped, { API_KEY: 'k', PUBLIC_KEY_FILE: '/nonexistent' })).toThrow('PUBLIC_KEY_FILE cannot be read');
+    expect(() => loadConfig(piped, { API_KEY: 'k', PUBLIC_KEY_FILE: '/nonexistent' })).toThrow(
+      'PUBLIC_KEY_FILE cannot be read',
+    );
   });
 
   it('accepts PEM with escaped newlines and refuses the wrong kind of key', () => {

@@ -28,7 +28,11 @@ export const metricsRoutes = fp(
     app.decorate('metrics', registry);
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+        },
         reply.elapsedTime / 1000,
       );
     });

@@ -82,12 +82,19 @@ describe('createServiceApp', () => {
 
 describe('metrics', () => {
   it('serves Prometheus metrics with request durations when enabled', async () => {
-    const app = await createServiceApp({ name: 'spec', logLevel: 'silent', readiness: {}, metrics: true });
+    const app = await createServiceApp({
+      name: 'spec',
+      logLevel: 'silent',
+      readiness: {},
+      metrics: true,
+    });
     await app.inject({ url: '/healthz' });
     const response = await app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('nodejs_eventloop_lag_p99_seconds');
-    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+    expect(response.body).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/,
+    );
     await app.close();
   });
 });

@@ -1,2 +1,3 @@
 export * from './run-services';
 export * from './services';
+export * from './platform';

@@ -1,5 +1,7 @@
+export * from './clients';
 export * from './environment';
 export * from './fixtures';
 export * from './runtime';
 export * from './servers';
 export * from './tokens';
+export * from './turn-client';

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Sql } from '@qual-meet/db';
-import { createRedis } from '@qual-meet/redis';
-import { signTestToken, type TestKeyPair } from '@qual-meet/testing';
+import { bearerFor, type TestKeyPair } from '@qual-meet/testing';
 import { roomConfigSchema } from '../config';
-import { ROOM_CACHE_REDIS_OPTIONS } from '../room-cache';
 
 /** The service's config for a suite, as `main.ts` would parse it from the environment. */
 export function roomTestConfig(urls: { databaseUrl: string; redisUrl: string }, keys: TestKeyPair) {
@@ -17,26 +14,11 @@ export function roomTestConfig(urls: { databaseUrl: string; redisUrl: string }, 
   });
 }
 
-/**
- * A Redis client configured like the service's, once connected: with the offline queue off, a
- * command sent before the connection is ready would fail instead of waiting.
- */
-export async function connectCacheRedis(url: string): Promise<Redis> {
-  const redis = createRedis(url, ROOM_CACHE_REDIS_OPTIONS);
-  if (redis.status !== 'ready') await once(redis, 'ready');
-  return redis;
-}
-
 export interface TestUser {
   id: string;
   email: string;
   /** `Bearer <access token>` for this user. */
   authorization: string;
-}
-
-/** Signs an access token for `sub` the way the auth service does. */
-export function bearerFor(keys: TestKeyPair, sub: string, email = `${sub}@example.com`): string {
-  return `Bearer ${signTestToken(keys, { sub, email, iss: 'qual-meet', aud: 'qual-meet' })}`;
 }
 
 /** An account row (meetings reference their host) and a valid token for it. */

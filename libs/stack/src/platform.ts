@@ -1,0 +1,191 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSql, migrate, readMigrations } from '@qual-meet/db';
+import {
+  freePort,
+  startLocalCoturn,
+  startLocalNginx,
+  startLocalPostgres,
+  startLocalRedis,
+  workspaceRoot,
+  type LocalCoturn,
+  type LocalPostgres,
+  type LocalRedis,
+  type LocalServer,
+} from '@qual-meet/local-servers';
+import { runServices, type RunningServices, type ServiceMode } from './run-services';
+import { serviceSpecs, type StackSecrets } from './services';
+
+export interface PlatformPorts {
+  http: number;
+  postgres: number;
+  redis: number;
+  turn: number;
+  gateway: number;
+  auth: number;
+  rooms: number;
+  turnCredentials: number;
+  signaling: number[];
+}
+
+export interface PlatformOptions {
+  secrets: StackSecrets;
+  /** Keep data and logs here (the local stack); by default a temp folder. */
+  runtimeDir?: string;
+  /** Fixed ports; any left out are chosen free. */
+  ports?: Partial<PlatformPorts>;
+  signalingNodes?: number;
+  mode: ServiceMode;
+  /** Plain-HTTP local use: no Secure cookies, per-IP limits lifted. */
+  local: boolean;
+  logLevel?: string;
+  /** Extra environment per service name (e.g. shorter timeouts in tests). */
+  envByService?: Record<string, Record<string, string>>;
+  onUnexpectedExit?: (name: string, logTail: string) => void;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  /** The public origin, e.g. http://127.0.0.1:8080. */
+  url: string;
+  ports: PlatformPorts;
+  postgres: LocalPostgres;
+  redis: LocalRedis;
+  coturn: LocalCoturn;
+  services: RunningServices;
+  runtimeDir: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'qualmeet';
+
+async function resolvePorts(
+  given: Partial<PlatformPorts>,
+  signalingNodes: number,
+): Promise<PlatformPorts> {
+  const pick = async (value: number | undefined) => value ?? (await freePort());
+  return {
+    http: await pick(given.http),
+    postgres: await pick(given.postgres),
+    redis: await pick(given.redis),
+    turn: await pick(given.turn),
+    gateway: await pick(given.gateway),
+    auth: await pick(given.auth),
+    rooms: await pick(given.rooms),
+    turnCredentials: await pick(given.turnCredentials),
+    signaling:
+      given.signaling ??
+      (await Promise.all(Array.from({ length: signalingNodes }, () => freePort()))),
+  };
+}
+
+async function prepareDatabase(
+  postgres: LocalPostgres,
+  log: (line: string) => void,
+): Promise<string> {
+  const admin = createSql(postgres.url(), { max: 1 });
+  try {
+    const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${DATABASE}`;
+    if (!exists) await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = postgres.url(DATABASE);
+  const sql = createSql(url, { max: 1 });
+  try {
+    const applied = await migrate(
+      sql,
+      await readMigrations(join(workspaceRoot(), 'libs/db/migrations')),
+    );
+    log(
+      applied.length
+        ? `migrations applied: ${applied.join(', ')}`
+        : 'database schema is up to date',
+    );
+  } finally {
+    await sql.end();
+  }
+  return url;
+}
+
+/**
+ * The whole platform as local processes: PostgreSQL, Redis, coturn, every service (signaling on
+ * several nodes) and nginx in front, at one origin. `npm start` runs it with fixed ports and a
+ * persistent `.runtime/`; the browser tests run it on free ports in a temp folder. Services must
+ * be built first in `bundle` mode (`nx run-many -t build`).
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const log = options.log ?? (() => undefined);
+  const runtimeDir = options.runtimeDir ?? mkdtempSync(join(tmpdir(), 'qm-platform-'));
+  const logDir = join(runtimeDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const ports = await resolvePorts(options.ports ?? {}, options.signalingNodes ?? 2);
+  const started: LocalServer[] = [];
+  let services: RunningServices | undefined;
+  const stop = async () => {
+    await services?.stop();
+    for (const server of started.reverse())
+      await (options.runtimeDir ? server.halt() : server.stop());
+  };
+  try {
+    const postgres = await startLocalPostgres({
+      dir: join(runtimeDir, 'postgres'),
+      port: ports.postgres,
+    });
+    started.push(postgres);
+    const redis = await startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis });
+    started.push(redis);
+    const coturn = await startLocalCoturn({
+      dir: join(runtimeDir, 'coturn'),
+      port: ports.turn,
+      secret: options.secrets.turnSecret,
+    });
+    started.push(coturn);
+    const databaseUrl = await prepareDatabase(postgres, log);
+    services = await runServices({
+      mode: options.mode,
+      logDir,
+      specs: serviceSpecs({
+        ports: {
+          gateway: ports.gateway,
+          auth: ports.auth,
+          rooms: ports.rooms,
+          turn: ports.turnCredentials,
+          signaling: ports.signaling,
+        },
+        secrets: options.secrets,
+        backends: {
+          databaseUrl,
+          redisUrl: redis.url(),
+          turn: { host: '127.0.0.1', port: ports.turn },
+        },
+        env: { LOG_LEVEL: options.logLevel ?? 'info' },
+        envByService: options.envByService,
+        local: options.local,
+      }),
+      onUnexpectedExit: (service, tail) => options.onUnexpectedExit?.(service.spec.name, tail),
+    });
+    const nginx = await startLocalNginx({
+      dir: join(runtimeDir, 'nginx'),
+      port: ports.http,
+      spaRoot: join(workspaceRoot(), 'dist/apps/frontend'),
+      gateways: [`127.0.0.1:${ports.gateway}`],
+      signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
+    });
+    started.push(nginx);
+    return {
+      url: `http://127.0.0.1:${ports.http}`,
+      ports,
+      postgres,
+      redis,
+      coturn,
+      services,
+      runtimeDir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

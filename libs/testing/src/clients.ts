@@ -1,0 +1,19 @@
+import { once } from 'node:events';
+import type { Redis } from 'ioredis';
+import { createFailFastRedis } from '@qual-meet/redis';
+import { signTestToken, type TestKeyPair } from './tokens';
+
+/** `Bearer <token>` for a user, signed the way the auth service signs. */
+export function bearerFor(keys: TestKeyPair, sub: string, email = `${sub}@example.com`): string {
+  return `Bearer ${signTestToken(keys, { sub, email, iss: 'qual-meet', aud: 'qual-meet' })}`;
+}
+
+/**
+ * A fail-fast Redis client (as the services use on request paths), once connected: with no
+ * offline queue, a command sent before the connection is ready would fail instead of waiting.
+ */
+export async function connectFailFastRedis(url: string): Promise<Redis> {
+  const redis = createFailFastRedis(url);
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  return redis;
+}
