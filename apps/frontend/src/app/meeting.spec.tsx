@@ -1,0 +1,271 @@
+/** @jest-environment jsdom */
+import { CloseCode } from '@qual-meet/protocol';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  fakeCallEnvironment,
+  type FakeDevices,
+} from '../features/call/test-support/fake-call-environment';
+import { fakeStream } from '../features/call/mesh/test-support/mesh-fakes';
+import { FakeFetch, reply, USER } from '../test-support/fake-fetch';
+import { renderApp } from '../test-support/render-app';
+
+const ROOM_ID = '00000000-0000-4000-8000-0000000000f1';
+const BOB = '00000000-0000-4000-8000-00000000000b';
+const CAROL = '00000000-0000-4000-8000-00000000000c';
+const OTHER_HOST = '00000000-0000-4000-8000-0000000000ff';
+const room = (overrides: Record<string, unknown> = {}) => ({
+  id: ROOM_ID,
+  hostId: OTHER_HOST,
+  isActive: true,
+  maxParticipants: 4,
+  createdAt: '2025-01-01T10:00:00.000Z',
+  ...overrides,
+});
+const ICE = { iceServers: [{ urls: ['stun:turn.test:3478'] }], ttl: 600 };
+
+let play: jest.SpyInstance;
+beforeEach(() => {
+  // jsdom has no media playback; this stands in for a browser that allows autoplay.
+  play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+function backend(roomOverrides: Record<string, unknown> = {}) {
+  return new FakeFetch()
+    .on(`GET /api/rooms/${ROOM_ID}`, reply.json(200, room(roomOverrides)))
+    .on('GET /api/ice-servers', reply.json(200, ICE));
+}
+
+/** Opens the meeting page and waits for the pre-join step. */
+async function openMeeting(options: { devices?: FakeDevices; http?: FakeFetch } = {}) {
+  const call = fakeCallEnvironment(options.devices);
+  const app = renderApp({
+    path: `/room/${ROOM_ID}`,
+    http: options.http ?? backend(),
+    call: call.environment,
+  });
+  await screen.findByRole('heading', { name: 'Ready to join?' });
+  await waitFor(() =>
+    expect((screen.getByRole('button', { name: 'Join' }) as HTMLButtonElement).disabled).toBe(
+      false,
+    ),
+  );
+  return { ...app, ...call, user: userEvent.setup() };
+}
+
+/** Joins, and plays the server accepting us into the room with `peers` present. */
+async function joinWith(
+  harness: Awaited<ReturnType<typeof openMeeting>>,
+  peers: { userId: string; displayName: string }[],
+) {
+  await harness.user.click(screen.getByRole('button', { name: 'Join' }));
+  await waitFor(() => expect(harness.sockets.sockets).toHaveLength(1));
+  const socket = harness.sockets.last;
+  act(() => {
+    socket.authenticate(USER.id);
+    socket.receive({
+      type: 'room_joined',
+      roomId: ROOM_ID,
+      existingPeers: peers.map((p) => p.userId),
+      peers,
+    });
+  });
+  return socket;
+}
+
+describe('meeting page before joining', () => {
+  it('says when the meeting does not exist', async () => {
+    const http = new FakeFetch().on(
+      `GET /api/rooms/${ROOM_ID}`,
+      reply.error(404, 'ROOM_NOT_FOUND'),
+    );
+    renderApp({ path: `/room/${ROOM_ID}`, http, call: fakeCallEnvironment().environment });
+    expect(await screen.findByRole('heading', { name: 'Meeting not found' })).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toMatch(/Check that you copied the whole link/);
+  });
+
+  it('says "not found" for a malformed id without asking the server', async () => {
+    const http = new FakeFetch();
+    renderApp({ path: '/room/not-a-room', http });
+    expect(await screen.findByRole('heading', { name: 'Meeting not found' })).toBeTruthy();
+    expect(http.requests).toEqual([]);
+  });
+
+  it('says when the meeting has ended', async () => {
+    renderApp({ path: `/room/${ROOM_ID}`, http: backend({ isActive: false }) });
+    expect(await screen.findByRole('heading', { name: 'This meeting has ended' })).toBeTruthy();
+  });
+
+  it('previews the camera, mirrored and muted, with device choices', async () => {
+    await openMeeting();
+    const self = screen.getByRole('group', { name: `You (alice)` });
+    const video = within(self).getByLabelText('Your video') as HTMLVideoElement;
+    expect(video.muted).toBe(true);
+    expect(video.className).toMatch(/mirrored/);
+    expect(video.hasAttribute('playsinline')).toBe(true);
+    expect(screen.getByLabelText('Camera')).toBeTruthy();
+    expect(screen.getByLabelText('Microphone')).toBeTruthy();
+    expect(screen.getByLabelText('Speaker')).toBeTruthy();
+  });
+
+  it('explains a blocked camera and still lets the person join with the microphone', async () => {
+    const harness = await openMeeting({ devices: { audio: null, video: 'NotAllowedError' } });
+    expect(screen.getByText(/^Camera blocked/)).toBeTruthy();
+    expect(
+      (screen.getByRole('button', { name: 'Turn camera off' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
+    await joinWith(harness, []);
+    expect(harness.pcs.created).toHaveLength(0);
+    expect(screen.getByRole('button', { name: 'Leave' })).toBeTruthy();
+  });
+
+  it('joins receive-only when there is neither camera nor microphone', async () => {
+    const harness = await openMeeting({
+      devices: { audio: 'NotFoundError', video: 'NotFoundError' },
+    });
+    expect(screen.getByText(/receive-only/)).toBeTruthy();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    expect(harness.pcs.last.tracks).toEqual([]);
+  });
+});
+
+describe('in the meeting', () => {
+  it('shows a tile per participant with name, video and connection state', async () => {
+    const harness = await openMeeting();
+    const socket = await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const bob = screen.getByRole('group', { name: 'bob' });
+    const video = within(bob).getByLabelText('Video of bob') as HTMLVideoElement;
+    expect(video.tagName).toBe('VIDEO');
+    expect(video.hasAttribute('playsinline')).toBe(true);
+    expect(within(bob).getByText('Connecting…')).toBeTruthy();
+
+    const stream = fakeStream('audio', 'video');
+    act(() => {
+      harness.pcs.last.emitTrack(stream);
+      harness.pcs.last.emitIceState('connected');
+    });
+    expect(within(bob).getByText('Connected')).toBeTruthy();
+    expect(video.srcObject).toBe(stream);
+    await waitFor(() => expect(play).toHaveBeenCalled());
+
+    act(() => socket.receive({ type: 'user_joined', userId: CAROL, displayName: 'carol' }));
+    expect(screen.getByRole('group', { name: 'carol' })).toBeTruthy();
+    act(() => socket.receive({ type: 'user_left', userId: BOB }));
+    expect(screen.queryByRole('group', { name: 'bob' })).toBeNull();
+  });
+
+  it('says when a peer cannot be reached', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    act(() => harness.pcs.last.emitIceState('failed'));
+    act(() => harness.clock.advance(15_000));
+    const bob = screen.getByRole('group', { name: 'bob' });
+    expect(within(bob).getByText('Unreachable')).toBeTruthy();
+    expect(within(bob).getByRole('alert').textContent).toMatch(/Cannot connect to bob/);
+  });
+
+  it('mutes and turns the camera off, naming what the next press does', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, []);
+    const { user } = harness;
+    await user.click(screen.getByRole('button', { name: 'Mute' }));
+    expect(screen.getByRole('button', { name: 'Unmute' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Turn camera off' }));
+    expect(screen.getByRole('button', { name: 'Turn camera on' })).toBeTruthy();
+    expect(screen.getByText('Camera off')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Unmute' }));
+    expect(screen.getByRole('button', { name: 'Mute' })).toBeTruthy();
+  });
+
+  it('tells the person the connection was lost while reconnecting', async () => {
+    const harness = await openMeeting();
+    const socket = await joinWith(harness, []);
+    act(() => socket.drop(1006));
+    expect(screen.getByText(/Connection lost. Reconnecting…/)).toBeTruthy();
+  });
+
+  it('offers a click to unmute when the browser blocks sound', async () => {
+    const harness = await openMeeting();
+    play.mockImplementation(function (this: HTMLMediaElement) {
+      return this.muted
+        ? Promise.resolve()
+        : Promise.reject(Object.assign(new Error('blocked'), { name: 'NotAllowedError' }));
+    });
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    act(() => harness.pcs.last.emitTrack(fakeStream('audio', 'video')));
+    const button = await screen.findByRole('button', { name: 'Turn on sound' });
+    const video = screen.getByLabelText('Video of bob') as HTMLVideoElement;
+    expect(video.muted).toBe(true);
+    play.mockResolvedValue(undefined);
+    await harness.user.click(button);
+    expect(video.muted).toBe(false);
+    expect(screen.queryByRole('button', { name: 'Turn on sound' })).toBeNull();
+  });
+
+  it('leaves: the server is told, connections close, the camera is released', async () => {
+    const harness = await openMeeting();
+    const socket = await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const local = harness.pcs.last.tracks[0]?.stream;
+    expect(local?.getTracks().map((t) => t.readyState)).toEqual(['live', 'live']);
+    await harness.user.click(screen.getByRole('button', { name: 'Leave' }));
+    expect(await screen.findByRole('heading', { name: 'You left the meeting' })).toBeTruthy();
+    expect(socket.framesOf('leave_room')).toHaveLength(1);
+    expect(harness.pcs.last.closed).toBe(true);
+    expect(harness.clock.pendingCount).toBe(0);
+    expect(local?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
+    await harness.user.click(screen.getByRole('button', { name: 'Rejoin' }));
+    expect(await screen.findByRole('heading', { name: 'Ready to join?' })).toBeTruthy();
+  });
+
+  it('says the meeting is full', async () => {
+    const harness = await openMeeting();
+    await harness.user.click(screen.getByRole('button', { name: 'Join' }));
+    await waitFor(() => expect(harness.sockets.sockets).toHaveLength(1));
+    act(() => {
+      harness.sockets.last.authenticate(USER.id);
+      harness.sockets.last.receive({ type: 'error', code: 'room_full', message: 'full' });
+    });
+    expect(await screen.findByRole('heading', { name: 'This meeting is full' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
+  it('says when this tab was replaced by another one (4409)', async () => {
+    const harness = await openMeeting();
+    const socket = await joinWith(harness, []);
+    act(() => socket.drop(CloseCode.REPLACED));
+    expect(
+      await screen.findByRole('heading', { name: 'You joined from another tab' }),
+    ).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Rejoin here' })).toBeTruthy();
+  });
+
+  it('says when the host ended the meeting', async () => {
+    const harness = await openMeeting();
+    const socket = await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    act(() => socket.receive({ type: 'room_ended', roomId: ROOM_ID }));
+    expect(await screen.findByRole('heading', { name: 'This meeting has ended' })).toBeTruthy();
+    expect(harness.pcs.last.closed).toBe(true);
+  });
+});
+
+describe('the host', () => {
+  it('is the only one offered "End meeting for all"', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, []);
+    expect(screen.queryByRole('button', { name: 'End meeting for all' })).toBeNull();
+  });
+
+  it('ends the meeting for everyone', async () => {
+    const http = backend({ hostId: USER.id }).on(
+      `POST /api/rooms/${ROOM_ID}/end`,
+      reply.json(200, room({ hostId: USER.id, isActive: false })),
+    );
+    const harness = await openMeeting({ http });
+    await joinWith(harness, []);
+    await harness.user.click(screen.getByRole('button', { name: 'End meeting for all' }));
+    expect(await screen.findByRole('heading', { name: 'This meeting has ended' })).toBeTruthy();
+    expect(http.calls(`POST /api/rooms/${ROOM_ID}/end`)).toHaveLength(1);
+    expect(harness.clock.pendingCount).toBe(0);
+  });
+});

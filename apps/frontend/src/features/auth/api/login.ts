@@ -1,0 +1,20 @@
+import { authSessionSchema, type AuthSession, type LoginBody } from '@qual-meet/protocol';
+import { useMutation } from '@tanstack/react-query';
+import type { ApiClient } from '../../../lib/api-client';
+import { useApi } from '../../../lib/api-context';
+import { useAdoptSession } from '../use-session';
+
+/** `POST /api/auth/login`. */
+export function login(api: ApiClient, body: LoginBody): Promise<AuthSession> {
+  return api.json('/api/auth/login', authSessionSchema, { method: 'POST', body, anonymous: true });
+}
+
+/** Logs in and adopts the session. */
+export function useLogin() {
+  const api = useApi();
+  const adoptSession = useAdoptSession();
+  return useMutation({
+    mutationFn: (body: LoginBody) => login(api, body),
+    onSuccess: adoptSession,
+  });
+}

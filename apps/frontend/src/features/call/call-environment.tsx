@@ -1,0 +1,78 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { ApiClient } from '../../lib/api-client';
+import { useApi } from '../../lib/api-context';
+import { browserTimers } from '../../lib/timers';
+import { iceServersQueryOptions } from './api/get-ice-servers';
+import type { MediaDevicesLike } from './media/local-media';
+import {
+  createBrowserPeerConnection,
+  createBrowserWebSocket,
+  iceTransportPolicyFrom,
+  signalingUrlFor,
+} from './mesh/browser-adapters';
+import { MeshSession } from './mesh/mesh-session';
+
+/** What the meeting UI needs from the browser; tests provide fakes. */
+export interface CallEnvironment {
+  mediaDevices: MediaDevicesLike | undefined;
+  /** Whether remote audio can be routed to a chosen speaker (`HTMLMediaElement.setSinkId`). */
+  canSelectSpeaker: boolean;
+  createSession(options: { roomId: string; localStream: MediaStream | null }): MeshSession;
+}
+
+const CallEnvironmentContext = createContext<CallEnvironment | null>(null);
+
+/** Replaces the browser's devices and WebRTC (component tests). */
+export function CallEnvironmentProvider(props: { value: CallEnvironment; children: ReactNode }) {
+  return (
+    <CallEnvironmentContext.Provider value={props.value}>
+      {props.children}
+    </CallEnvironmentContext.Provider>
+  );
+}
+
+function readStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The real thing: this page's camera, WebSocket and RTCPeerConnection. */
+export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient): CallEnvironment {
+  return {
+    mediaDevices: navigator.mediaDevices as MediaDevicesLike | undefined,
+    canSelectSpeaker: 'setSinkId' in HTMLMediaElement.prototype,
+    createSession: ({ roomId, localStream }) =>
+      new MeshSession({
+        roomId,
+        localStream,
+        signalingUrl: signalingUrlFor(window.location),
+        iceTransportPolicy: iceTransportPolicyFrom(readStorage()),
+        deps: {
+          createWebSocket: createBrowserWebSocket,
+          createPeerConnection: createBrowserPeerConnection,
+          fetchIceServers: () => queryClient.fetchQuery(iceServersQueryOptions(api)),
+          timers: browserTimers,
+          auth: {
+            getToken: () => api.accessToken(),
+            refresh: async () => ((await api.refresh()) ? api.accessToken() : null),
+          },
+        },
+      }),
+  };
+}
+
+/** The environment provided above, or the browser's. */
+export function useCallEnvironment(): CallEnvironment {
+  const provided = useContext(CallEnvironmentContext);
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const browser = useMemo(
+    () => (provided ? null : browserCallEnvironment(api, queryClient)),
+    [provided, api, queryClient],
+  );
+  return provided ?? (browser as CallEnvironment);
+}

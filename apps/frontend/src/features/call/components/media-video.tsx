@@ -1,0 +1,53 @@
+import { useEffect, useRef } from 'react';
+import type { AutoplayGuard } from '../media/autoplay-guard';
+
+/** Our own camera: always muted (no echo), mirrored like a mirror. */
+export function LocalVideo({ stream, label }: { stream: MediaStream | null; label: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    element.muted = true;
+    element.srcObject = stream;
+  }, [stream]);
+  return (
+    <video
+      ref={ref}
+      className="video video--mirrored"
+      aria-label={label}
+      autoPlay
+      playsInline
+      muted
+    />
+  );
+}
+
+interface RemoteVideoProps {
+  stream: MediaStream | null;
+  label: string;
+  guard: AutoplayGuard;
+  /** Audio output device, where the browser lets us choose. */
+  speakerId: string | null;
+}
+
+/** A participant's camera and microphone, played with sound if the browser allows it. */
+export function RemoteVideo({ stream, label, guard, speakerId }: RemoteVideoProps) {
+  const ref = useRef<HTMLVideoElement>(null);
+
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    element.srcObject = stream;
+    if (stream) void guard.play(element);
+    return () => guard.forget(element);
+  }, [stream, guard]);
+
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || !speakerId || !('setSinkId' in element)) return;
+    // An unplugged speaker keeps the default output; nothing the person must act on here.
+    element.setSinkId(speakerId).catch(() => undefined);
+  }, [speakerId]);
+
+  return <video ref={ref} className="video" aria-label={label} autoPlay playsInline />;
+}

@@ -1,0 +1,101 @@
+import { displayNameOf, type Room } from '@qual-meet/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useApi } from '../../../lib/api-context';
+import { useSnapshot } from '../../../lib/use-snapshot';
+import { useCurrentUser } from '../../auth/use-session';
+import { roomKeys } from '../../rooms/api/room-keys';
+import { useCallEnvironment } from '../call-environment';
+import { LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
+import type { MeshSession } from '../mesh/mesh-session';
+import { CallOutcome } from './call-outcome';
+import { CallView } from './call-view';
+import { PreJoin } from './pre-join';
+
+/**
+ * One visit to a meeting: pre-join (preview, devices) → call → outcome. Our camera and
+ * microphone are opened here once and released when the call is over or the page is left.
+ */
+export function Meeting({ room }: { room: Room }) {
+  const user = useCurrentUser();
+  const environment = useCallEnvironment();
+  const [media] = useState(() => new LocalMedia(environment.mediaDevices));
+  const mediaState = useSnapshot(media);
+  const [session, setSession] = useState<MeshSession | null>(null);
+
+  useEffect(() => {
+    void media.acquire();
+    return () => media.stop();
+  }, [media]);
+
+  // Navigating away (or replacing the session) leaves the meeting and closes every connection.
+  useEffect(() => () => session?.leave(), [session]);
+
+  const selfName = displayNameOf(user.email);
+  const isHost = room.hostId === user.id;
+
+  function join() {
+    const next = environment.createSession({ roomId: room.id, localStream: mediaState.stream });
+    setSession(next);
+    void next.join();
+  }
+
+  function rejoin() {
+    setSession(null);
+    void media.acquire();
+  }
+
+  if (!session) {
+    return (
+      <PreJoin
+        room={room}
+        selfName={selfName}
+        isHost={isHost}
+        media={media}
+        state={mediaState}
+        canSelectSpeaker={environment.canSelectSpeaker}
+        onJoin={join}
+      />
+    );
+  }
+  return (
+    <InCall
+      room={room}
+      session={session}
+      media={media}
+      mediaState={mediaState}
+      selfName={selfName}
+      isHost={isHost}
+      onRejoin={rejoin}
+    />
+  );
+}
+
+interface InCallProps {
+  room: Room;
+  session: MeshSession;
+  media: LocalMedia;
+  mediaState: LocalMediaSnapshot;
+  selfName: string;
+  isHost: boolean;
+  onRejoin(): void;
+}
+
+function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
+  const snapshot = useSnapshot(session);
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const { phase, failure } = snapshot;
+  const over = phase === 'left' || phase === 'ended' || phase === 'failed';
+
+  useEffect(() => {
+    if (!over) return;
+    media.stop();
+    if (failure === 'unauthorized') api.endSession();
+    if (phase === 'ended')
+      void queryClient.invalidateQueries({ queryKey: roomKeys.detail(room.id) });
+  }, [over, phase, failure, media, api, queryClient, room.id]);
+
+  if (over) return <CallOutcome phase={phase} failure={failure} onRejoin={onRejoin} />;
+  return <CallView room={room} session={session} snapshot={snapshot} media={media} {...rest} />;
+}

@@ -1,0 +1,100 @@
+import { memo, useId } from 'react';
+import type { AutoplayGuard } from '../media/autoplay-guard';
+import type { ParticipantView } from '../mesh/mesh-session';
+import type { PeerStatus } from '../mesh/peer-link';
+import { LocalVideo, RemoteVideo } from './media-video';
+
+export const statusText: Record<PeerStatus, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  unreachable: 'Unreachable',
+};
+
+/** What to do about a peer we cannot reach. */
+export function unreachableText(name: string): string {
+  return `Cannot connect to ${name}: the connection failed even after retrying. A firewall on either side may be blocking calls. Ask ${name} to leave and rejoin, or try another network.`;
+}
+
+function Avatar({ name, note }: { name: string; note: string }) {
+  return (
+    <div className="tile__avatar" aria-hidden="true">
+      <span className="tile__initial">{name.slice(0, 1).toUpperCase()}</span>
+      <span className="tile__note">{note}</span>
+    </div>
+  );
+}
+
+interface SelfTileProps {
+  name: string;
+  stream: MediaStream | null;
+  /** Why there is no picture, if there is none. */
+  noVideoNote: string | null;
+  muted: boolean;
+}
+
+/** Our own tile: mirrored, never played back to us. */
+export function SelfTile({ name, stream, noVideoNote, muted }: SelfTileProps) {
+  const statusId = useId();
+  return (
+    <div
+      role="group"
+      aria-label={`You (${name})`}
+      aria-describedby={statusId}
+      className="tile tile--self"
+    >
+      <LocalVideo stream={stream} label="Your video" />
+      {noVideoNote ? <Avatar name={name} note={noVideoNote} /> : null}
+      <div className="tile__caption">
+        <span className="tile__name">You ({name})</span>
+        <span id={statusId} className="tile__status">
+          {muted ? 'Muted' : 'Microphone on'}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+interface RemoteTileProps {
+  participant: ParticipantView;
+  guard: AutoplayGuard;
+  speakerId: string | null;
+}
+
+/** A remote participant: name, video (with sound) and connection state. */
+export const RemoteTile = memo(function RemoteTile({
+  participant,
+  guard,
+  speakerId,
+}: RemoteTileProps) {
+  const { displayName, status, stream } = participant;
+  const statusId = useId();
+  return (
+    <div
+      role="group"
+      aria-label={displayName}
+      aria-describedby={statusId}
+      className="tile"
+      data-status={status}
+    >
+      <RemoteVideo
+        stream={stream}
+        label={`Video of ${displayName}`}
+        guard={guard}
+        speakerId={speakerId}
+      />
+      {stream ? null : <Avatar name={displayName} note="Waiting for video…" />}
+      <div className="tile__caption">
+        <span className="tile__name">{displayName}</span>
+        <span id={statusId} className={`tile__status tile__status--${status}`}>
+          {statusText[status]}
+        </span>
+      </div>
+      {status === 'unreachable' ? (
+        <p role="alert" className="tile__alert">
+          {unreachableText(displayName)}
+        </p>
+      ) : null}
+    </div>
+  );
+});

@@ -1,0 +1,418 @@
+import { CloseCode, Limits } from '@qual-meet/protocol';
+import { flushPromises } from '../../../test-support/fake-clock';
+import { MeshSession, type MeshSessionOptions } from './mesh-session';
+import { candidate, fakeMeshDeps, fakeStream, iceResponse } from './test-support/mesh-fakes';
+
+const ROOM = '00000000-0000-4000-8000-0000000000f1';
+const ME = '00000000-0000-4000-8000-000000000001';
+const ALICE = '00000000-0000-4000-8000-00000000000a';
+const BOB = '00000000-0000-4000-8000-00000000000b';
+const CAROL = '00000000-0000-4000-8000-00000000000c';
+
+async function setup(options: Partial<MeshSessionOptions> = {}) {
+  const fakes = fakeMeshDeps();
+  const session = new MeshSession({
+    roomId: ROOM,
+    signalingUrl: 'wss://meet.test/ws',
+    localStream: fakeStream('audio', 'video'),
+    deps: fakes.deps,
+    ...options,
+  });
+  await session.join();
+  await flushPromises();
+  return { ...fakes, session };
+}
+
+/** A session that is in the room with `existing` already there. */
+async function joined(existing: { userId: string; displayName: string }[] = []) {
+  const harness = await setup();
+  const socket = harness.sockets.last;
+  socket.authenticate(ME);
+  socket.receive({
+    type: 'room_joined',
+    roomId: ROOM,
+    existingPeers: existing.map((p) => p.userId),
+    peers: existing,
+  });
+  return { ...harness, socket };
+}
+
+const names = (session: MeshSession) =>
+  session.getSnapshot().participants.map((p) => `${p.displayName}:${p.status}`);
+
+describe('MeshSession: joining', () => {
+  it('gets ICE servers first, then authenticates and asks to join the room', async () => {
+    const fakes = fakeMeshDeps();
+    let resolveIce = () => {};
+    fakes.iceFetches.next = () =>
+      new Promise((resolve) => {
+        resolveIce = () => resolve(iceResponse());
+      });
+    const session = new MeshSession({
+      roomId: ROOM,
+      signalingUrl: 'wss://meet.test/ws',
+      localStream: null,
+      deps: fakes.deps,
+    });
+    const joining = session.join();
+    await flushPromises();
+    expect(session.getSnapshot().phase).toBe('connecting');
+    expect(fakes.sockets.sockets).toHaveLength(0);
+    resolveIce();
+    await joining;
+    await flushPromises();
+    fakes.sockets.last.authenticate(ME);
+    expect(fakes.sockets.last.sent).toEqual([
+      { type: 'auth', token: 'token-1' },
+      { type: 'join_room', roomId: ROOM },
+    ]);
+    expect(session.getSnapshot()).toMatchObject({ phase: 'connecting', selfUserId: ME });
+  });
+
+  it('as the newcomer waits for offers and answers each existing peer', async () => {
+    const { session, socket, pcs } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    await flushPromises();
+    expect(session.getSnapshot().phase).toBe('joined');
+    expect(names(session)).toEqual(['alice:connecting', 'bob:connecting']);
+    expect(socket.framesOf('offer')).toEqual([]);
+    expect(pcs.created).toHaveLength(2);
+
+    socket.receive({ type: 'offer', senderUserId: BOB, sdp: 'offer-from-bob' });
+    await flushPromises();
+    expect(socket.framesOf('answer')).toEqual([
+      { type: 'answer', targetUserId: BOB, sdp: 'answer-to-offer-from-bob' },
+    ]);
+  });
+
+  it('gives every connection the fetched ICE servers', async () => {
+    const { pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    expect(pcs.last.configuration.iceServers).toEqual(iceResponse().iceServers);
+    expect(pcs.last.configuration.iceTransportPolicy).toBeUndefined();
+  });
+
+  it('forces relayed candidates when asked to (the TURN test switch)', async () => {
+    const harness = await setup({ iceTransportPolicy: 'relay' });
+    harness.sockets.last.authenticate(ME);
+    harness.sockets.last.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    expect(harness.pcs.last.configuration.iceTransportPolicy).toBe('relay');
+  });
+
+  it('joins with no ICE servers when they cannot be fetched, and keeps trying', async () => {
+    const fakes = fakeMeshDeps();
+    fakes.iceFetches.next = () => Promise.reject(new Error('429'));
+    const session = new MeshSession({
+      roomId: ROOM,
+      signalingUrl: 'wss://meet.test/ws',
+      localStream: null,
+      deps: fakes.deps,
+    });
+    await session.join();
+    await flushPromises();
+    expect(fakes.sockets.sockets).toHaveLength(1);
+    fakes.iceFetches.next = async () => iceResponse();
+    fakes.clock.advance(15_000);
+    await flushPromises();
+    expect(fakes.iceFetches.count).toBe(2);
+  });
+});
+
+describe('MeshSession: others arriving and leaving', () => {
+  it('offers to a newcomer and shows its tile', async () => {
+    const { session, socket } = await joined([]);
+    socket.receive({ type: 'user_joined', userId: CAROL, displayName: 'carol' });
+    await flushPromises();
+    expect(names(session)).toEqual(['carol:connecting']);
+    expect(socket.framesOf('offer')).toEqual([
+      { type: 'offer', targetUserId: CAROL, sdp: 'offer-1' },
+    ]);
+  });
+
+  it('routes answers and candidates to the right connection', async () => {
+    const { socket, pcs } = await joined([]);
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    const [alicePc, bobPc] = pcs.created;
+    socket.receive({ type: 'ice_candidate', senderUserId: BOB, candidate: candidate('b1') });
+    socket.receive({ type: 'answer', senderUserId: BOB, sdp: 'bob-answer' });
+    await flushPromises();
+    expect(bobPc?.log.slice(-2)).toEqual(['remote:answer:bob-answer', 'candidate:b1']);
+    expect(alicePc?.remoteDescription).toBeNull();
+  });
+
+  it('forwards local candidates to the peer they belong to', async () => {
+    const { socket, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    pcs.last.emitCandidate(candidate('mine'));
+    expect(socket.framesOf('ice_candidate')).toEqual([
+      { type: 'ice_candidate', targetUserId: ALICE, candidate: candidate('mine') },
+    ]);
+  });
+
+  it('removes the tile and closes the connection when a peer leaves', async () => {
+    const { session, socket, pcs } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    socket.receive({ type: 'user_left', userId: ALICE });
+    expect(names(session)).toEqual(['bob:connecting']);
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(pcs.created[1]?.closed).toBe(false);
+  });
+
+  it('replaces the connection of a peer that rejoins from another tab', async () => {
+    const { session, socket, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(pcs.created).toHaveLength(2);
+    expect(names(session)).toEqual(['alice:connecting']);
+  });
+
+  it('ignores negotiation from users that are not in the room', async () => {
+    const { socket, pcs } = await joined([]);
+    socket.receive({ type: 'offer', senderUserId: BOB, sdp: 'stray' });
+    await flushPromises();
+    expect(pcs.created).toHaveLength(0);
+    expect(socket.framesOf('answer')).toEqual([]);
+  });
+
+  it('shows connection state and remote media on the tile', async () => {
+    const { session, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    const before = session.getSnapshot();
+    const stream = fakeStream('audio', 'video');
+    pcs.last.emitTrack(stream);
+    pcs.last.emitIceState('connected');
+    expect(session.getSnapshot()).not.toBe(before);
+    expect(session.getSnapshot().participants).toEqual([
+      { userId: ALICE, displayName: 'alice', status: 'connected', stream },
+    ]);
+  });
+
+  it('keeps the tile of an unreachable peer, saying so', async () => {
+    const { session, socket, pcs } = await joined([]);
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    await flushPromises();
+    pcs.last.emitIceState('failed');
+    await flushPromises();
+    expect(socket.framesOf('offer').map((o) => o.sdp)).toEqual(['offer-1', 'offer-2-restart']);
+    pcs.last.emitIceState('failed');
+    expect(names(session)).toEqual(['alice:unreachable']);
+  });
+
+  describe('when both sides offer (views crossed during reconnects)', () => {
+    it('the lower user id keeps its own offer', async () => {
+      const { socket, pcs } = await joined([]);
+      socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+      await flushPromises();
+      // ME (…01) < ALICE (…0a): we keep our offer and ignore hers.
+      socket.receive({ type: 'offer', senderUserId: ALICE, sdp: 'alice-offer' });
+      await flushPromises();
+      expect(socket.framesOf('answer')).toEqual([]);
+      expect(pcs.created).toHaveLength(1);
+    });
+
+    it('the higher user id yields and answers', async () => {
+      const harness = await setup();
+      harness.sockets.last.authenticate(CAROL);
+      harness.sockets.last.receive({
+        type: 'room_joined',
+        roomId: ROOM,
+        existingPeers: [],
+        peers: [],
+      });
+      harness.sockets.last.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+      await flushPromises();
+      harness.sockets.last.receive({ type: 'offer', senderUserId: ALICE, sdp: 'alice-offer' });
+      await flushPromises();
+      expect(harness.pcs.created[0]?.closed).toBe(true);
+      expect(harness.sockets.last.framesOf('answer')).toEqual([
+        { type: 'answer', targetUserId: ALICE, sdp: 'answer-to-alice-offer' },
+      ]);
+    });
+  });
+});
+
+describe('MeshSession: losing the connection', () => {
+  it('keeps tiles while reconnecting, then rejoins and waits for fresh offers', async () => {
+    const { session, socket, sockets, pcs, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+    ]);
+    socket.drop(CloseCode.GOING_AWAY);
+    expect(session.getSnapshot().phase).toBe('reconnecting');
+    expect(names(session)).toEqual(['alice:connecting']);
+
+    clock.advance(clock.pendingDelays()[0] ?? 0);
+    await flushPromises();
+    const next = sockets.last;
+    expect(next).not.toBe(socket);
+    next.authenticate(ME);
+    expect(next.framesOf('join_room')).toEqual([{ type: 'join_room', roomId: ROOM }]);
+    next.receive({
+      type: 'room_joined',
+      roomId: ROOM,
+      existingPeers: [ALICE, BOB],
+      peers: [
+        { userId: ALICE, displayName: 'alice' },
+        { userId: BOB, displayName: 'bob' },
+      ],
+    });
+    expect(session.getSnapshot().phase).toBe('joined');
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(pcs.created).toHaveLength(3);
+    expect(names(session)).toEqual(['alice:connecting', 'bob:connecting']);
+    await flushPromises();
+    expect(next.framesOf('offer')).toEqual([]);
+  });
+
+  it('drops tiles of peers who left while we were away', async () => {
+    const { session, socket, sockets, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+    ]);
+    socket.drop();
+    clock.advance(clock.pendingDelays()[0] ?? 0);
+    await flushPromises();
+    sockets.last.authenticate(ME);
+    sockets.last.receive({ type: 'room_joined', roomId: ROOM, existingPeers: [], peers: [] });
+    expect(session.getSnapshot().participants).toEqual([]);
+  });
+
+  it('fails as replaced when another tab joins (4409), with nothing left running', async () => {
+    const { session, socket, pcs, clock } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    socket.drop(CloseCode.REPLACED);
+    expect(session.getSnapshot()).toMatchObject({
+      phase: 'failed',
+      failure: 'replaced',
+      participants: [],
+    });
+    expect(pcs.last.closed).toBe(true);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('fails as unauthorized when the token cannot be renewed', async () => {
+    const { session, socket, auth } = await joined([]);
+    auth.nextToken = null;
+    socket.drop(CloseCode.UNAUTHORIZED);
+    await flushPromises();
+    expect(session.getSnapshot()).toMatchObject({ phase: 'failed', failure: 'unauthorized' });
+  });
+});
+
+describe('MeshSession: the room refusing or ending', () => {
+  it.each([
+    ['room_full', { phase: 'failed', failure: 'room_full' }],
+    ['room_not_found', { phase: 'failed', failure: 'room_not_found' }],
+    ['room_inactive', { phase: 'ended', failure: null }],
+  ] as const)('%s ends the session', async (code, expected) => {
+    const { session, sockets, clock } = await setup();
+    sockets.last.authenticate(ME);
+    sockets.last.receive({ type: 'error', code, message: 'no' });
+    expect(session.getSnapshot()).toMatchObject(expected);
+    expect(sockets.last.closedWith?.code).toBe(1000);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('ignores errors about a single frame', async () => {
+    const { session, socket } = await joined([]);
+    socket.receive({ type: 'error', code: 'peer_not_found', message: 'gone' });
+    expect(session.getSnapshot().phase).toBe('joined');
+  });
+
+  it('ends for everyone when the host ends the meeting', async () => {
+    const { session, socket, pcs, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    socket.receive({ type: 'room_ended', roomId: ROOM });
+    expect(session.getSnapshot()).toMatchObject({ phase: 'ended', participants: [] });
+    expect(pcs.created.every((pc) => pc.closed)).toBe(true);
+    expect(clock.pendingCount).toBe(0);
+  });
+});
+
+describe('MeshSession.leave', () => {
+  it('tells the server, closes everything and clears every timer it started', async () => {
+    const { session, socket, pcs, clock } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    pcs.last.emitIceState('failed');
+    await flushPromises();
+    // heartbeat + ICE credential refresh + Bob's restart window.
+    expect(clock.pendingCount).toBe(3);
+
+    const seen = jest.fn();
+    session.subscribe(seen);
+    session.leave();
+    expect(socket.sent.at(-1)).toEqual({ type: 'leave_room' });
+    expect(socket.closedWith).toEqual({ code: 1000, reason: 'leaving' });
+    expect(pcs.created.every((pc) => pc.closed)).toBe(true);
+    expect(clock.pendingCount).toBe(0);
+    expect(session.getSnapshot()).toMatchObject({ phase: 'left', participants: [] });
+    expect(seen).toHaveBeenCalledTimes(1);
+
+    socket.receive({ type: 'user_joined', userId: CAROL, displayName: 'carol' });
+    clock.advance(Limits.heartbeatIntervalMs * 10);
+    expect(session.getSnapshot().participants).toEqual([]);
+    expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancels a pending reconnect', async () => {
+    const { session, socket, sockets, clock } = await joined([]);
+    socket.drop();
+    expect(clock.pendingCount).toBeGreaterThan(0);
+    session.leave();
+    expect(clock.pendingCount).toBe(0);
+    clock.advance(60_000);
+    await flushPromises();
+    expect(sockets.sockets).toHaveLength(1);
+  });
+
+  it('opens nothing when left while ICE servers were still loading', async () => {
+    const fakes = fakeMeshDeps();
+    const session = new MeshSession({
+      roomId: ROOM,
+      signalingUrl: 'wss://meet.test/ws',
+      localStream: null,
+      deps: fakes.deps,
+    });
+    const joining = session.join();
+    session.leave();
+    await joining;
+    await flushPromises();
+    expect(fakes.sockets.sockets).toHaveLength(0);
+    expect(fakes.clock.pendingCount).toBe(0);
+  });
+
+  it('can end the meeting for the host without a separate leave', async () => {
+    const { session, socket } = await joined([]);
+    session.leave('ended');
+    expect(socket.framesOf('leave_room')).toEqual([]);
+    expect(session.getSnapshot().phase).toBe('ended');
+  });
+});
+
+describe('MeshSession: TURN credentials', () => {
+  it('refetches ICE servers before their ttl runs out and hands them to open connections', async () => {
+    const { socket, pcs, clock, iceFetches } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+    ]);
+    iceFetches.next = async () => iceResponse(600, 'b');
+    clock.advance(600_000 * 0.8 - 1);
+    expect(iceFetches.count).toBe(1);
+    clock.advance(1);
+    await flushPromises();
+    expect(iceFetches.count).toBe(2);
+    expect(pcs.last.configurations).toEqual([{ iceServers: iceResponse(600, 'b').iceServers }]);
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    expect(pcs.last.configuration.iceServers).toEqual(iceResponse(600, 'b').iceServers);
+  });
+});
+
+describe('MeshSession: server unreachable from the start', () => {
+  it('reports reconnecting while it retries the first connection', async () => {
+    const { session, sockets } = await setup();
+    sockets.last.drop(1006);
+    expect(session.getSnapshot().phase).toBe('reconnecting');
+  });
+});

@@ -1,0 +1,302 @@
+import type {
+  Peer,
+  ServerMessage,
+  SignalingErrorCode,
+  TargetedClientMessage,
+} from '@qual-meet/protocol';
+import { Store } from '../../../lib/store';
+import type { BackoffOptions } from './backoff';
+import { IceServerSource } from './ice-servers';
+import { PeerLink, type NegotiationRole, type PeerStatus } from './peer-link';
+import {
+  SignalingClient,
+  type SignalingEvent,
+  type SignalingTermination,
+} from './signaling-client';
+import type { MeshDeps } from './types';
+
+/**
+ * Where the session is. `idle` → `connecting` (ICE servers, socket, auth, `join_room`) →
+ * `joined`; a dropped socket goes to `reconnecting` and back to `joined` after rejoining.
+ * `left`, `ended` and `failed` are final: everything is closed and no timer is left.
+ */
+export type MeshPhase =
+  'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'failed';
+
+/** Why a session `failed`. */
+export type MeshFailure = 'room_full' | 'room_not_found' | SignalingTermination;
+
+/** One remote participant as the UI shows it. */
+export interface ParticipantView {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly status: PeerStatus;
+  readonly stream: MediaStream | null;
+}
+
+/** Immutable state of the session; a new object on every change. */
+export interface MeshSnapshot {
+  readonly phase: MeshPhase;
+  readonly failure: MeshFailure | null;
+  readonly selfUserId: string | null;
+  /** Remote participants in the order they were met; never includes us. */
+  readonly participants: readonly ParticipantView[];
+}
+
+export interface MeshSessionOptions {
+  roomId: string;
+  /** `ws(s)://<host>/ws`. */
+  signalingUrl: string;
+  /** Our camera/microphone; null joins receive-only. */
+  localStream: MediaStream | null;
+  deps: MeshDeps;
+  /** `relay` forces TURN (test switch, see README). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** After ICE failed, how long a restart may take before a peer counts as unreachable. */
+  restartWindowMs?: number;
+  backoff?: BackoffOptions;
+}
+
+interface Remote {
+  displayName: string;
+  link: PeerLink;
+}
+
+/** Shown when the server named a peer without a display name (should not happen). */
+const UNNAMED = 'Participant';
+const FINAL_PHASES: readonly MeshPhase[] = ['left', 'ended', 'failed'];
+
+/**
+ * One person's presence in one meeting: the signaling client plus one {@link PeerLink} per
+ * remote participant, exposed as a {@link MeshSnapshot} store for `useSyncExternalStore`.
+ *
+ * Negotiation follows DESIGN §4.9: on `user_joined` we offer to the newcomer; on `room_joined`
+ * (our own arrival, or our return after a reconnect) we create answering links and wait for
+ * the others' offers. `user_left`, `room_ended` and leaving remove tiles, so none outlives its
+ * participant.
+ */
+export class MeshSession {
+  private readonly store = new Store<MeshSnapshot>({
+    phase: 'idle',
+    failure: null,
+    selfUserId: null,
+    participants: [],
+  });
+  private readonly remotes = new Map<string, Remote>();
+  private readonly signaling: SignalingClient;
+  private readonly ice: IceServerSource;
+
+  /** Current state. */
+  readonly getSnapshot = this.store.getSnapshot;
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  readonly subscribe = this.store.subscribe;
+
+  constructor(private readonly options: MeshSessionOptions) {
+    const { deps } = options;
+    this.signaling = new SignalingClient({
+      url: options.signalingUrl,
+      deps,
+      backoff: options.backoff,
+      onEvent: (event) => this.onSignaling(event),
+    });
+    this.ice = new IceServerSource({
+      fetchIceServers: deps.fetchIceServers,
+      timers: deps.timers,
+      onUpdate: () => {
+        for (const { link } of this.remotes.values()) {
+          link.updateConfiguration(this.rtcConfiguration());
+        }
+      },
+    });
+  }
+
+  /** Gets ICE servers, connects and joins the room. Call once. */
+  async join(): Promise<void> {
+    if (this.phase !== 'idle') return;
+    this.setPhase('connecting');
+    await this.ice.start();
+    if (this.isFinal) return;
+    this.signaling.connect();
+  }
+
+  /**
+   * Leaves the room (telling the server), closes every connection and cancels every timer.
+   * `ended` is for the host who just ended the meeting for everyone.
+   */
+  leave(outcome: 'left' | 'ended' = 'left'): void {
+    if (outcome === 'left') this.signaling.send({ type: 'leave_room' });
+    this.finish(outcome, null);
+  }
+
+  private get phase(): MeshPhase {
+    return this.store.getSnapshot().phase;
+  }
+
+  private get isFinal(): boolean {
+    return FINAL_PHASES.includes(this.phase);
+  }
+
+  private onSignaling(event: SignalingEvent): void {
+    if (this.isFinal) return;
+    switch (event.type) {
+      case 'ready':
+        this.store.update((s) => ({ ...s, selfUserId: event.userId }));
+        this.signaling.send({ type: 'join_room', roomId: this.options.roomId });
+        break;
+      case 'message':
+        this.onMessage(event.message);
+        break;
+      case 'connection_lost':
+        // Also before the first join: the server may be unreachable from the start.
+        this.setPhase('reconnecting');
+        break;
+      case 'terminated':
+        this.finish('failed', event.reason);
+        break;
+    }
+  }
+
+  private onMessage(message: Exclude<ServerMessage, { type: 'authenticated' }>): void {
+    switch (message.type) {
+      case 'room_joined':
+        this.arrived(message.existingPeers, message.peers);
+        break;
+      case 'user_joined':
+        if (message.userId === this.selfUserId) return;
+        this.addRemote(message.userId, message.displayName, 'offerer');
+        break;
+      case 'user_left':
+        this.removeRemote(message.userId);
+        break;
+      case 'room_ended':
+        if (message.roomId === this.options.roomId) this.finish('ended', null);
+        break;
+      case 'offer':
+        this.offerReceived(message.senderUserId, message.sdp);
+        break;
+      case 'answer':
+        this.remotes.get(message.senderUserId)?.link.acceptAnswer(message.sdp);
+        break;
+      case 'ice_candidate':
+        this.remotes.get(message.senderUserId)?.link.addRemoteCandidate(message.candidate);
+        break;
+      case 'error':
+        this.onError(message.code);
+        break;
+    }
+  }
+
+  /** We are (back) in the room: the others will offer, we answer. Links from before go. */
+  private arrived(existingPeers: readonly string[], peers: readonly Peer[]): void {
+    for (const userId of [...this.remotes.keys()]) this.removeRemote(userId, false);
+    const names = new Map(peers.map((peer) => [peer.userId, peer.displayName]));
+    for (const userId of existingPeers) {
+      if (userId !== this.selfUserId) {
+        this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
+      }
+    }
+    this.publish();
+    this.setPhase('joined');
+  }
+
+  private offerReceived(senderUserId: string, sdp: string): void {
+    const remote = this.remotes.get(senderUserId);
+    if (!remote) return;
+    if (remote.link.role === 'offerer') {
+      // Both sides believe they offer (views of who arrived first crossed during reconnects).
+      // The lower user id keeps offering; the other side yields and answers.
+      if ((this.selfUserId ?? '') < senderUserId) return;
+      this.addRemote(senderUserId, remote.displayName, 'answerer');
+    }
+    this.remotes.get(senderUserId)?.link.acceptOffer(sdp);
+  }
+
+  private onError(code: SignalingErrorCode): void {
+    switch (code) {
+      case 'room_full':
+      case 'room_not_found':
+        this.finish('failed', code);
+        break;
+      case 'room_inactive':
+        this.finish('ended', null);
+        break;
+      default:
+        // peer_not_found (the peer left mid-negotiation), rate_limited, not_in_room: the
+        // connection state or a later user_left tells the rest.
+        break;
+    }
+  }
+
+  private addRemote(
+    userId: string,
+    displayName: string,
+    role: NegotiationRole,
+    publish = true,
+  ): void {
+    this.remotes.get(userId)?.link.close();
+    const link = new PeerLink({
+      remoteUserId: userId,
+      role,
+      configuration: this.rtcConfiguration(),
+      localStream: this.options.localStream,
+      createPeerConnection: this.options.deps.createPeerConnection,
+      timers: this.options.deps.timers,
+      restartWindowMs: this.options.restartWindowMs ?? 15_000,
+      signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
+      onChange: () => this.publish(),
+    });
+    this.remotes.set(userId, { displayName, link });
+    link.start();
+    if (publish) this.publish();
+  }
+
+  private removeRemote(userId: string, publish = true): void {
+    const remote = this.remotes.get(userId);
+    if (!remote) return;
+    remote.link.close();
+    this.remotes.delete(userId);
+    if (publish) this.publish();
+  }
+
+  private finish(phase: 'left' | 'ended' | 'failed', failure: MeshFailure | null): void {
+    if (this.isFinal) return;
+    this.signaling.close();
+    this.ice.stop();
+    for (const { link } of this.remotes.values()) link.close();
+    this.remotes.clear();
+    this.store.update((s) => ({ ...s, phase, failure, participants: [] }));
+  }
+
+  private get selfUserId(): string | null {
+    return this.store.getSnapshot().selfUserId;
+  }
+
+  private rtcConfiguration(): RTCConfiguration {
+    return {
+      iceServers: this.ice.servers,
+      ...(this.options.iceTransportPolicy
+        ? { iceTransportPolicy: this.options.iceTransportPolicy }
+        : {}),
+    };
+  }
+
+  private setPhase(phase: MeshPhase): void {
+    if (phase !== this.phase) this.store.update((s) => ({ ...s, phase }));
+  }
+
+  /** Rebuilds the participant list, keeping unchanged entries identical for memoised tiles. */
+  private publish(): void {
+    if (this.isFinal) return;
+    const previous = new Map(this.store.getSnapshot().participants.map((p) => [p.userId, p]));
+    const participants = [...this.remotes].map(([userId, { displayName, link }]) => {
+      const before = previous.get(userId);
+      const unchanged =
+        before &&
+        before.displayName === displayName &&
+        before.status === link.status &&
+        before.stream === link.stream;
+      return unchanged ? before : { userId, displayName, status: link.status, stream: link.stream };
+    });
+    this.store.update((s) => ({ ...s, participants }));
+  }
+}

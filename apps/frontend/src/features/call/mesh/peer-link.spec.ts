@@ -1,0 +1,240 @@
+import type { TargetedClientMessage } from '@qual-meet/protocol';
+import { FakeClock, flushPromises } from '../../../test-support/fake-clock';
+import { PeerLink, type NegotiationRole } from './peer-link';
+import { candidate, FakePeerConnectionFactory, fakeStream } from './test-support/mesh-fakes';
+
+const BOB = '00000000-0000-4000-8000-00000000000b';
+const WINDOW_MS = 15_000;
+
+function setup(
+  role: NegotiationRole,
+  localStream: MediaStream | null = fakeStream('audio', 'video'),
+) {
+  const clock = new FakeClock();
+  const pcs = new FakePeerConnectionFactory();
+  const sent: TargetedClientMessage[] = [];
+  const onChange = jest.fn();
+  const link = new PeerLink({
+    remoteUserId: BOB,
+    role,
+    configuration: { iceServers: [{ urls: 'stun:s.test' }] },
+    localStream,
+    createPeerConnection: pcs.create,
+    timers: clock,
+    signal: (m) => sent.push(m),
+    onChange,
+    restartWindowMs: WINDOW_MS,
+  });
+  return { link, pc: pcs.last, clock, sent, onChange };
+}
+
+describe('PeerLink as offerer', () => {
+  it('sends our tracks and an offer addressed to the remote user', async () => {
+    const stream = fakeStream('audio', 'video');
+    const { link, pc, sent } = setup('offerer', stream);
+    link.start();
+    await flushPromises();
+    expect(pc.tracks).toEqual([
+      { kind: 'audio', stream },
+      { kind: 'video', stream },
+    ]);
+    expect(pc.transceivers).toEqual([]);
+    expect(pc.log).toEqual(['create:offer-1', 'local:offer:offer-1']);
+    expect(sent).toEqual([{ type: 'offer', targetUserId: BOB, sdp: 'offer-1' }]);
+  });
+
+  it('still offers audio and video sections when we have no media, so the peer can send', async () => {
+    const { link, pc, sent } = setup('offerer', null);
+    link.start();
+    await flushPromises();
+    expect(pc.tracks).toEqual([]);
+    expect(pc.transceivers).toEqual(['audio:recvonly', 'video:recvonly']);
+    expect(sent.map((m) => m.type)).toEqual(['offer']);
+  });
+
+  it('applies the answer, then candidates that came before it, in arrival order', async () => {
+    const { link, pc } = setup('offerer');
+    link.start();
+    await flushPromises();
+    link.addRemoteCandidate(candidate('c1'));
+    link.addRemoteCandidate(candidate('c2'));
+    await flushPromises();
+    expect(pc.log.filter((l) => l.startsWith('candidate'))).toEqual([]);
+    link.acceptAnswer('answer-1');
+    link.addRemoteCandidate(candidate('c3'));
+    await flushPromises();
+    expect(pc.log.slice(2)).toEqual([
+      'remote:answer:answer-1',
+      'candidate:c1',
+      'candidate:c2',
+      'candidate:c3',
+    ]);
+  });
+
+  it('forwards local ICE candidates to the remote user', () => {
+    const { pc, sent } = setup('offerer');
+    pc.emitCandidate(candidate('local-1'));
+    expect(sent).toEqual([
+      { type: 'ice_candidate', targetUserId: BOB, candidate: candidate('local-1') },
+    ]);
+  });
+
+  it('restarts ICE once when it fails, then gives the peer up as unreachable', async () => {
+    const { link, pc, sent, clock } = setup('offerer');
+    link.start();
+    await flushPromises();
+    link.acceptAnswer('answer-1');
+    pc.emitIceState('connected');
+    expect(link.status).toBe('connected');
+
+    pc.emitIceState('failed');
+    await flushPromises();
+    expect(link.status).toBe('reconnecting');
+    expect(sent.filter((m) => m.type === 'offer').map((m) => m.type === 'offer' && m.sdp)).toEqual([
+      'offer-1',
+      'offer-2-restart',
+    ]);
+    expect(clock.pendingCount).toBe(1);
+
+    pc.emitIceState('failed');
+    await flushPromises();
+    expect(link.status).toBe('unreachable');
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(2);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('marks the peer unreachable when the restart does not connect within the window', async () => {
+    const { link, pc, clock } = setup('offerer');
+    pc.emitIceState('failed');
+    clock.advance(WINDOW_MS - 1);
+    expect(link.status).toBe('reconnecting');
+    clock.advance(1);
+    expect(link.status).toBe('unreachable');
+  });
+
+  it('recovers when the restart succeeds, and may restart again on a later failure', async () => {
+    const { link, pc, sent, clock } = setup('offerer');
+    pc.emitIceState('failed');
+    pc.emitIceState('connected');
+    expect(link.status).toBe('connected');
+    expect(clock.pendingCount).toBe(0);
+    pc.emitIceState('failed');
+    await flushPromises();
+    expect(link.status).toBe('reconnecting');
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(2);
+  });
+
+  it('shows a transient disconnection as reconnecting without restarting', async () => {
+    const { link, pc, sent } = setup('offerer');
+    pc.emitIceState('connected');
+    pc.emitIceState('disconnected');
+    await flushPromises();
+    expect(link.status).toBe('reconnecting');
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('PeerLink as answerer', () => {
+  it('never offers on its own', async () => {
+    const { link, pc, sent } = setup('answerer', null);
+    link.start();
+    await flushPromises();
+    expect(sent).toEqual([]);
+    expect(pc.transceivers).toEqual([]);
+  });
+
+  it('answers an offer after applying it', async () => {
+    const { link, pc, sent } = setup('answerer');
+    link.acceptOffer('offer-x');
+    await flushPromises();
+    expect(pc.log).toEqual(['remote:offer:offer-x', 'local:answer:answer-to-offer-x']);
+    expect(sent).toEqual([{ type: 'answer', targetUserId: BOB, sdp: 'answer-to-offer-x' }]);
+  });
+
+  it('holds candidates that arrive before the offer and applies them after it, in order', async () => {
+    const { link, pc } = setup('answerer');
+    link.addRemoteCandidate(candidate('c1'));
+    link.addRemoteCandidate(candidate('c2'));
+    await flushPromises();
+    link.acceptOffer('offer-x');
+    await flushPromises();
+    expect(pc.log).toEqual([
+      'remote:offer:offer-x',
+      'candidate:c1',
+      'candidate:c2',
+      'local:answer:answer-to-offer-x',
+    ]);
+  });
+
+  it('queues candidates that arrive while the offer is still being applied', async () => {
+    const { link, pc } = setup('answerer');
+    const release = pc.holdNextRemoteDescription();
+    link.acceptOffer('offer-x');
+    link.addRemoteCandidate(candidate('c1'));
+    link.addRemoteCandidate(candidate('c2'));
+    await flushPromises();
+    expect(pc.log).toEqual([]);
+    release();
+    await flushPromises();
+    expect(pc.log.filter((l) => !l.startsWith('local'))).toEqual([
+      'remote:offer:offer-x',
+      'candidate:c1',
+      'candidate:c2',
+    ]);
+  });
+
+  it('waits for the offerer to restart ICE, and gives up when it does not in time', () => {
+    const { link, pc, sent, clock } = setup('answerer');
+    pc.emitIceState('failed');
+    expect(link.status).toBe('reconnecting');
+    expect(sent).toEqual([]);
+    clock.advance(WINDOW_MS);
+    expect(link.status).toBe('unreachable');
+  });
+
+  it('answers the restart offer, and fails for good if ICE fails after it', async () => {
+    const { link, pc, sent, clock } = setup('answerer');
+    link.acceptOffer('offer-1');
+    await flushPromises();
+    pc.emitIceState('failed');
+    link.acceptOffer('offer-2-restart');
+    await flushPromises();
+    expect(sent.at(-1)).toEqual({
+      type: 'answer',
+      targetUserId: BOB,
+      sdp: 'answer-to-offer-2-restart',
+    });
+    pc.emitIceState('failed');
+    expect(link.status).toBe('unreachable');
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('reports the remote stream once', () => {
+    const { link, pc, onChange } = setup('answerer');
+    const remote = fakeStream('audio', 'video');
+    pc.emitTrack(remote);
+    pc.emitTrack(remote);
+    expect(link.stream).toBe(remote);
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('PeerLink.close', () => {
+  it('closes the connection, cancels the restart window and goes silent', async () => {
+    const { link, pc, sent, clock, onChange } = setup('offerer');
+    pc.emitIceState('failed');
+    await flushPromises();
+    onChange.mockClear();
+    sent.length = 0;
+    link.close();
+    expect(pc.closed).toBe(true);
+    expect(clock.pendingCount).toBe(0);
+    pc.emitCandidate(candidate('late'));
+    pc.emitIceState('connected');
+    link.acceptAnswer('late-answer');
+    await flushPromises();
+    expect(sent).toEqual([]);
+    expect(onChange).not.toHaveBeenCalled();
+    expect(pc.log.some((l) => l.includes('late'))).toBe(false);
+  });
+});

@@ -1,0 +1,226 @@
+import type { IceCandidate, TargetedClientMessage } from '@qual-meet/protocol';
+import type { TimerHandle, Timers } from '../../../lib/timers';
+import type { CreatePeerConnection, PeerConnectionLike } from './types';
+
+/**
+ * Who starts negotiation with this peer. DESIGN §4.9: members already in the room offer to the
+ * newcomer; the newcomer only answers.
+ */
+export type NegotiationRole = 'offerer' | 'answerer';
+
+/** What a participant's tile shows about the media connection. */
+export type PeerStatus = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
+
+export interface PeerLinkOptions {
+  remoteUserId: string;
+  role: NegotiationRole;
+  configuration: RTCConfiguration;
+  /** Our camera/microphone; null joins receive-only. */
+  localStream: MediaStream | null;
+  createPeerConnection: CreatePeerConnection;
+  timers: Timers;
+  /** Sends a negotiation frame to the remote user through signaling. */
+  signal(message: TargetedClientMessage): void;
+  /** Called whenever `status` or `stream` changed. */
+  onChange(): void;
+  /** After ICE failed, how long the restart may take before the peer counts as unreachable. */
+  restartWindowMs: number;
+}
+
+const MEDIA_KINDS = ['audio', 'video'] as const;
+
+/**
+ * One `RTCPeerConnection` to one remote user.
+ *
+ * Every negotiation step runs through one promise chain, so descriptions and candidates are
+ * applied in the order they arrived. Candidates that come before the remote description are
+ * held and applied, in order, right after it. When ICE fails the offerer restarts ICE once; if
+ * the connection is not back within `restartWindowMs` (or fails again) the peer is marked
+ * unreachable.
+ */
+export class PeerLink {
+  /** Connection state as a person would describe it. */
+  status: PeerStatus = 'connecting';
+  /** The remote camera and microphone, once their first track arrived. */
+  stream: MediaStream | null = null;
+
+  readonly role: NegotiationRole;
+  private readonly pc: PeerConnectionLike;
+  private chain: Promise<void> = Promise.resolve();
+  private hasRemoteDescription = false;
+  private heldCandidates: IceCandidate[] = [];
+  private restartTried = false;
+  private restartWindow: TimerHandle | null = null;
+  private closed = false;
+
+  constructor(private readonly options: PeerLinkOptions) {
+    this.role = options.role;
+    this.pc = options.createPeerConnection(options.configuration, {
+      onIceCandidate: (candidate) => {
+        if (this.closed) return;
+        options.signal({ type: 'ice_candidate', targetUserId: options.remoteUserId, candidate });
+      },
+      onTrack: (stream) => {
+        if (this.closed || stream === this.stream) return;
+        this.stream = stream;
+        options.onChange();
+      },
+      onIceConnectionStateChange: (state) => this.iceStateChanged(state),
+    });
+    const stream = options.localStream;
+    const tracks = stream?.getTracks() ?? [];
+    for (const track of tracks) this.pc.addTrack(track, stream as MediaStream);
+    if (this.role === 'offerer') {
+      // The offer must carry an audio and a video section even when we send neither, or a
+      // receive-only offerer would leave the answerer no way to send us its media.
+      for (const kind of MEDIA_KINDS) {
+        if (!tracks.some((track) => track.kind === kind)) {
+          this.pc.addTransceiver(kind, { direction: 'recvonly' });
+        }
+      }
+    }
+  }
+
+  /** Offerer only: sends the first offer. */
+  start(): void {
+    if (this.role === 'offerer') this.enqueue(() => this.sendOffer(false));
+  }
+
+  /** Applies a remote offer (first one, or an ICE restart) and answers it. */
+  acceptOffer(sdp: string): void {
+    this.enqueue(async () => {
+      if (this.hasRemoteDescription) this.restartTried = true;
+      await this.applyRemoteDescription({ type: 'offer', sdp });
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      this.options.signal({
+        type: 'answer',
+        targetUserId: this.options.remoteUserId,
+        sdp: answer.sdp ?? '',
+      });
+    });
+  }
+
+  /** Applies the remote answer to our offer. */
+  acceptAnswer(sdp: string): void {
+    this.enqueue(() => this.applyRemoteDescription({ type: 'answer', sdp }));
+  }
+
+  /** Applies a remote candidate now, or holds it until the remote description is set. */
+  addRemoteCandidate(candidate: IceCandidate): void {
+    this.enqueue(async () => {
+      if (!this.hasRemoteDescription) this.heldCandidates.push(candidate);
+      else await this.addCandidate(candidate);
+    });
+  }
+
+  /** New ICE servers (fresh TURN credentials) for later gathering, e.g. an ICE restart. */
+  updateConfiguration(configuration: RTCConfiguration): void {
+    if (this.closed) return;
+    try {
+      this.pc.setConfiguration(configuration);
+    } catch {
+      // The old credentials stay in use; at worst a later restart cannot relay.
+    }
+  }
+
+  /** Closes the connection and cancels its timer; nothing is reported afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearRestartWindow();
+    this.heldCandidates = [];
+    this.pc.close();
+  }
+
+  private async sendOffer(iceRestart: boolean): Promise<void> {
+    const offer = await this.pc.createOffer(iceRestart ? { iceRestart } : undefined);
+    await this.pc.setLocalDescription(offer);
+    this.options.signal({
+      type: 'offer',
+      targetUserId: this.options.remoteUserId,
+      sdp: offer.sdp ?? '',
+    });
+  }
+
+  private async applyRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    await this.pc.setRemoteDescription(description);
+    this.hasRemoteDescription = true;
+    const held = this.heldCandidates;
+    this.heldCandidates = [];
+    for (const candidate of held) await this.addCandidate(candidate);
+  }
+
+  private async addCandidate(candidate: IceCandidate): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch {
+      // One unusable candidate (say, from before an ICE restart) must not stop the others.
+    }
+  }
+
+  private iceStateChanged(state: RTCIceConnectionState): void {
+    if (this.closed) return;
+    switch (state) {
+      case 'connected':
+      case 'completed':
+        this.clearRestartWindow();
+        this.restartTried = false;
+        this.setStatus('connected');
+        break;
+      case 'disconnected':
+        // Often recovers by itself within seconds; failing is reported as `failed`.
+        this.setStatus('reconnecting');
+        break;
+      case 'failed':
+        this.iceFailed();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private iceFailed(): void {
+    if (this.restartTried) {
+      this.becomeUnreachable();
+      return;
+    }
+    this.setStatus('reconnecting');
+    if (this.role === 'offerer') {
+      this.restartTried = true;
+      this.enqueue(() => this.sendOffer(true));
+    }
+    if (this.restartWindow === null) {
+      this.restartWindow = this.options.timers.setTimeout(() => {
+        this.restartWindow = null;
+        this.becomeUnreachable();
+      }, this.options.restartWindowMs);
+    }
+  }
+
+  private becomeUnreachable(): void {
+    this.clearRestartWindow();
+    this.setStatus('unreachable');
+  }
+
+  private clearRestartWindow(): void {
+    if (this.restartWindow === null) return;
+    this.options.timers.clearTimeout(this.restartWindow);
+    this.restartWindow = null;
+  }
+
+  private setStatus(status: PeerStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.options.onChange();
+  }
+
+  /** Runs `step` after every earlier step; a failed description marks the peer unreachable. */
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain
+      .then(() => (this.closed ? undefined : step()))
+      .catch(() => {
+        if (!this.closed) this.becomeUnreachable();
+      });
+  }
+}

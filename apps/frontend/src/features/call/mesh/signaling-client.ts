@@ -1,0 +1,215 @@
+import {
+  CloseCode,
+  Limits,
+  serverMessageSchema,
+  type ClientMessage,
+  type ServerMessage,
+} from '@qual-meet/protocol';
+import type { TimerHandle } from '../../../lib/timers';
+import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
+import type { MeshDeps, SocketLike } from './types';
+
+/** Why the signaling client stopped for good. */
+export type SignalingTermination = 'replaced' | 'unauthorized';
+
+/** What the signaling client reports to its owner. */
+export type SignalingEvent =
+  /** Authenticated; `resumed` is true when this follows a lost connection. */
+  | { type: 'ready'; userId: string; resumed: boolean }
+  | { type: 'message'; message: Exclude<ServerMessage, { type: 'authenticated' }> }
+  /** The socket dropped; a reconnect is scheduled. */
+  | { type: 'connection_lost' }
+  /** No more reconnects: another tab took over (4409), or the server refused our token twice. */
+  | { type: 'terminated'; reason: SignalingTermination };
+
+export interface SignalingClientOptions {
+  /** `ws(s)://<host>/ws`; the token never goes in it. */
+  url: string;
+  deps: Pick<MeshDeps, 'createWebSocket' | 'timers' | 'auth' | 'random'>;
+  onEvent(event: SignalingEvent): void;
+  backoff?: BackoffOptions;
+  heartbeatIntervalMs?: number;
+  /** A socket not authenticated this long after opening is treated as dropped. */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * The signaling WebSocket of one meeting: sends the `auth` frame first, keeps presence alive
+ * with heartbeats, and reconnects with jittered backoff until told to stop.
+ *
+ * Close codes: 4409 (replaced by another tab) ends it; 4401 refreshes the token once and
+ * reconnects at once, a second 4401 before authenticating ends it; anything else (1001 server
+ * shutdown, 1006 network loss…) reconnects. Inbound frames are validated with the protocol
+ * schema; invalid ones are dropped.
+ */
+export class SignalingClient {
+  private socket: SocketLike | null = null;
+  private authenticated = false;
+  private everAuthenticated = false;
+  private refreshedSinceAuth = false;
+  private started = false;
+  private stopped = false;
+  private attempt = 0;
+  private heartbeatTimer: TimerHandle | null = null;
+  private reconnectTimer: TimerHandle | null = null;
+  private handshakeTimer: TimerHandle | null = null;
+
+  constructor(private readonly options: SignalingClientOptions) {}
+
+  /** Opens the first connection. */
+  connect(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    void this.open();
+  }
+
+  /** Sends a frame if authenticated; returns whether it went out. */
+  send(message: ClientMessage): boolean {
+    if (!this.authenticated || !this.socket) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Closes the socket (1000) and cancels every timer; no event follows. */
+  close(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.dropSocket(1000, 'leaving');
+    this.clearTimer('reconnectTimer');
+  }
+
+  private async open(): Promise<void> {
+    const { auth, timers } = this.options.deps;
+    const token = auth.getToken() ?? (await auth.refresh());
+    if (this.stopped) return;
+    if (!token) {
+      this.terminate('unauthorized');
+      return;
+    }
+    let socket: SocketLike;
+    try {
+      socket = this.createSocket(token);
+    } catch {
+      // A socket that cannot even be constructed is retried like one that dropped.
+      this.lost(1006);
+      return;
+    }
+    this.socket = socket;
+    this.handshakeTimer = timers.setTimeout(
+      () => {
+        this.handshakeTimer = null;
+        this.dropSocket(4000, 'handshake timeout');
+        this.lost(1006);
+      },
+      this.options.handshakeTimeoutMs ?? 2 * Limits.authTimeoutMs,
+    );
+  }
+
+  private createSocket(token: string): SocketLike {
+    const socket: SocketLike = this.options.deps.createWebSocket(this.options.url, {
+      onOpen: () => {
+        if (socket === this.socket)
+          socket.send(JSON.stringify({ type: 'auth', token } satisfies ClientMessage));
+      },
+      onMessage: (data) => {
+        if (socket === this.socket) this.receive(data);
+      },
+      onClose: (code) => {
+        if (socket !== this.socket) return;
+        this.socket = null;
+        this.lost(code);
+      },
+    });
+    return socket;
+  }
+
+  private receive(data: string): void {
+    const parsed = serverMessageSchema.safeParse(parseJson(data));
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type !== 'authenticated') {
+      this.options.onEvent({ type: 'message', message });
+      return;
+    }
+    this.clearTimer('handshakeTimer');
+    this.authenticated = true;
+    this.refreshedSinceAuth = false;
+    this.attempt = 0;
+    const resumed = this.everAuthenticated;
+    this.everAuthenticated = true;
+    this.heartbeatTimer = this.options.deps.timers.setInterval(
+      () => this.send({ type: 'heartbeat' }),
+      this.options.heartbeatIntervalMs ?? Limits.heartbeatIntervalMs,
+    );
+    this.options.onEvent({ type: 'ready', userId: message.userId, resumed });
+  }
+
+  /** The current socket is gone (already detached); decide what comes next. */
+  private lost(code: number): void {
+    this.authenticated = false;
+    this.clearTimer('heartbeatTimer');
+    this.clearTimer('handshakeTimer');
+    if (this.stopped) return;
+    if (code === CloseCode.REPLACED) {
+      this.terminate('replaced');
+    } else if (code === CloseCode.UNAUTHORIZED) {
+      void this.reauthenticate();
+    } else {
+      this.options.onEvent({ type: 'connection_lost' });
+      this.scheduleReconnect();
+    }
+  }
+
+  private async reauthenticate(): Promise<void> {
+    if (this.refreshedSinceAuth) {
+      this.terminate('unauthorized');
+      return;
+    }
+    this.refreshedSinceAuth = true;
+    const token = await this.options.deps.auth.refresh();
+    if (this.stopped) return;
+    if (token) void this.open();
+    else this.terminate('unauthorized');
+  }
+
+  private scheduleReconnect(): void {
+    const { random = Math.random, timers } = this.options.deps;
+    const delay = backoffDelay(this.attempt++, random, this.options.backoff ?? defaultBackoff);
+    this.reconnectTimer = timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.open();
+    }, delay);
+  }
+
+  private terminate(reason: SignalingTermination): void {
+    this.close();
+    this.options.onEvent({ type: 'terminated', reason });
+  }
+
+  /** Detaches and closes the current socket, so none of its handlers runs again. */
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.authenticated = false;
+    this.clearTimer('heartbeatTimer');
+    this.clearTimer('handshakeTimer');
+    socket?.close(code, reason);
+  }
+
+  private clearTimer(name: 'heartbeatTimer' | 'reconnectTimer' | 'handshakeTimer'): void {
+    const handle = this[name];
+    if (handle === null) return;
+    const { timers } = this.options.deps;
+    if (name === 'heartbeatTimer') timers.clearInterval(handle);
+    else timers.clearTimeout(handle);
+    this[name] = null;
+  }
+}
+
+function parseJson(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import type { IceCandidate, IceServersResponse } from '@qual-meet/protocol';
+import type { Timers } from '../../../lib/timers';
+
+/** Events of a signaling socket, delivered by whoever creates it. */
+export interface SocketHandlers {
+  onOpen(): void;
+  onMessage(data: string): void;
+  onClose(code: number, reason: string): void;
+}
+
+/** The part of a WebSocket the signaling client uses. */
+export interface SocketLike {
+  send(data: string): void;
+  /** Closes the socket; no handler fires for it afterwards. */
+  close(code?: number, reason?: string): void;
+}
+
+/** Opens a socket to `url`. */
+export type CreateWebSocket = (url: string, handlers: SocketHandlers) => SocketLike;
+
+/** Events of a peer connection, delivered by whoever creates it. */
+export interface PeerConnectionHandlers {
+  /** A local ICE candidate to send to the remote side. */
+  onIceCandidate(candidate: IceCandidate): void;
+  /** A remote stream began (or gained a track). */
+  onTrack(stream: MediaStream): void;
+  onIceConnectionStateChange(state: RTCIceConnectionState): void;
+}
+
+/**
+ * The part of `RTCPeerConnection` the engine uses; a real one satisfies it, so the browser
+ * adapter only wires the events.
+ */
+export interface PeerConnectionLike {
+  addTrack(track: MediaStreamTrack, stream: MediaStream): unknown;
+  addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): unknown;
+  createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit>;
+  createAnswer(): Promise<RTCSessionDescriptionInit>;
+  setLocalDescription(description: RTCSessionDescriptionInit): Promise<void>;
+  setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
+  addIceCandidate(candidate: RTCIceCandidateInit): Promise<void>;
+  setConfiguration(configuration: RTCConfiguration): void;
+  close(): void;
+}
+
+export type CreatePeerConnection = (
+  configuration: RTCConfiguration,
+  handlers: PeerConnectionHandlers,
+) => PeerConnectionLike;
+
+/** Where the engine gets the access token for the signaling `auth` frame. */
+export interface TokenSource {
+  /** The current token, or null when signed out. */
+  getToken(): string | null;
+  /** Renews the token through the refresh cookie; null when that is refused. */
+  refresh(): Promise<string | null>;
+}
+
+/** Everything the engine needs from the outside world. */
+export interface MeshDeps {
+  createWebSocket: CreateWebSocket;
+  createPeerConnection: CreatePeerConnection;
+  fetchIceServers(): Promise<IceServersResponse>;
+  timers: Timers;
+  auth: TokenSource;
+  /** Jitter source for reconnect delays; `Math.random` by default. */
+  random?: () => number;
+}

@@ -1,0 +1,17 @@
+import { roomSchema, type Room } from '@qual-meet/protocol';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { ApiClient } from '../../../lib/api-client';
+import { useApi } from '../../../lib/api-context';
+import { roomKeys } from './room-keys';
+
+/** `GET /api/rooms/:id`. */
+export function getRoom(api: ApiClient, roomId: string): Promise<Room> {
+  return api.json(`/api/rooms/${encodeURIComponent(roomId)}`, roomSchema);
+}
+
+export const roomQueryOptions = (api: ApiClient, roomId: string) =>
+  queryOptions({ queryKey: roomKeys.detail(roomId), queryFn: () => getRoom(api, roomId) });
+
+export function useRoom(roomId: string) {
+  return useQuery(roomQueryOptions(useApi(), roomId));
+}
