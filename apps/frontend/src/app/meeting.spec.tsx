@@ -26,6 +26,7 @@ const ICE = { iceServers: [{ urls: ['stun:turn.test:3478'] }], ttl: 600 };
 
 let play: jest.SpyInstance;
 beforeEach(() => {
+  window.sessionStorage.clear();
   // jsdom has no media playback; this stands in for a browser that allows autoplay.
   play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
 });
@@ -216,6 +217,31 @@ describe('in the meeting', () => {
     expect(local?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
     await harness.user.click(screen.getByRole('button', { name: 'Rejoin' }));
     expect(await screen.findByRole('heading', { name: 'Ready to join?' })).toBeTruthy();
+  });
+
+  it('comes straight back into the meeting after a reload, and not after leaving', async () => {
+    const first = await openMeeting();
+    await joinWith(first, [{ userId: BOB, displayName: 'bob' }]);
+    first.unmount();
+
+    // The reload: same tab (sessionStorage kept), a fresh page.
+    const call = fakeCallEnvironment();
+    const reloaded = renderApp({
+      path: `/room/${ROOM_ID}`,
+      http: backend(),
+      call: call.environment,
+    });
+    await waitFor(() => expect(call.sockets.sockets).toHaveLength(1));
+    expect(screen.queryByRole('heading', { name: 'Ready to join?' })).toBeNull();
+    act(() => call.sockets.last.authenticate(USER.id));
+    expect(call.sockets.last.framesOf('join_room')).toEqual([
+      { type: 'join_room', roomId: ROOM_ID },
+    ]);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Leave' }));
+    reloaded.unmount();
+
+    await openMeeting();
+    expect(screen.getByRole('heading', { name: 'Ready to join?' })).toBeTruthy();
   });
 
   it('says the meeting is full', async () => {

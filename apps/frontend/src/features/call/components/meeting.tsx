@@ -5,6 +5,7 @@ import { useApi } from '../../../lib/api-context';
 import { useSnapshot } from '../../../lib/use-snapshot';
 import { useCurrentUser } from '../../auth/use-session';
 import { roomKeys } from '../../rooms/api/room-keys';
+import { activeMeeting } from '../active-meeting';
 import { useCallEnvironment } from '../call-environment';
 import { LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
 import type { MeshSession } from '../mesh/mesh-session';
@@ -24,8 +25,17 @@ export function Meeting({ room }: { room: Room }) {
   const [session, setSession] = useState<MeshSession | null>(null);
 
   useEffect(() => {
-    void media.acquire();
-    return () => media.stop();
+    let current = true;
+    void media.acquire().then(() => {
+      // Back from a reload mid-call: straight into the meeting once the devices are open.
+      if (current && activeMeeting.is(room.id)) join(media.getSnapshot().stream);
+    });
+    return () => {
+      current = false;
+      media.stop();
+    };
+    // Runs once per visit: `join` only reads the room and the environment, fixed for the visit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [media]);
 
   // Navigating away (or replacing the session) leaves the meeting and closes every connection.
@@ -34,8 +44,9 @@ export function Meeting({ room }: { room: Room }) {
   const selfName = displayNameOf(user.email);
   const isHost = room.hostId === user.id;
 
-  function join() {
-    const next = environment.createSession({ roomId: room.id, localStream: mediaState.stream });
+  function join(localStream = mediaState.stream) {
+    const next = environment.createSession({ roomId: room.id, localStream });
+    activeMeeting.set(room.id);
     setSession(next);
     void next.join();
   }
@@ -54,7 +65,7 @@ export function Meeting({ room }: { room: Room }) {
         media={media}
         state={mediaState}
         canSelectSpeaker={environment.canSelectSpeaker}
-        onJoin={join}
+        onJoin={() => join()}
       />
     );
   }
@@ -90,6 +101,7 @@ function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
 
   useEffect(() => {
     if (!over) return;
+    activeMeeting.clear();
     media.stop();
     if (failure === 'unauthorized') api.endSession();
     if (phase === 'ended')
