@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { workspaceRoot } from '@qual-meet/local-servers';
+import {
+  generatedDockerConfigs,
+  productionCoturnConfig,
+  workspaceRoot,
+} from '@qual-meet/local-servers';
 
 // No Docker engine runs on these machines, so the compose file is checked statically.
 const root = workspaceRoot();
@@ -36,7 +40,7 @@ describe('docker/compose.yaml', () => {
 
   it('builds each Node service from an app that exists', () => {
     for (const [, service] of Object.entries(services)) {
-      if (!service.build) continue;
+      if (!service.build?.args?.APP) continue;
       expect(readFileSync(join(root, service.build.dockerfile), 'utf8')).toContain('USER node');
       expect(
         readFileSync(
@@ -55,7 +59,7 @@ describe('docker/compose.yaml', () => {
 
   it('keeps secrets out of the file', () => {
     const text = readFileSync(join(root, 'docker/compose.yaml'), 'utf8');
-    expect(text).not.toMatch(/BEGIN (RSA |)PRIVATE KEY|static-auth-secret=/);
+    expect(text).not.toMatch(/BEGIN (RSA |)PRIVATE KEY|static-auth-secret=[^$]/);
   });
 });
 
@@ -71,5 +75,35 @@ describe('docker/node-service.Dockerfile', () => {
         .filter((l) => l.startsWith('USER '))
         .at(-1),
     ).toBe('USER node');
+  });
+});
+
+describe('generated production configs', () => {
+  it('are up to date with the code that generates them (run tools/scripts/render-configs.ts)', () => {
+    for (const [path, text] of Object.entries(generatedDockerConfigs())) {
+      expect({ path, text: readFileSync(join(root, path), 'utf8') }).toEqual({ path, text });
+    }
+  });
+
+  it('keep the production relay away from private, loopback and link-local peers', () => {
+    const lines = productionCoturnConfig().trim().split('\n');
+    expect(lines).not.toContain('allow-loopback-peers');
+    expect(lines.some((l) => l.startsWith('static-auth-secret'))).toBe(false);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'use-auth-secret',
+        'no-cli',
+        'no-multicast-peers',
+        'denied-peer-ip=10.0.0.0-10.255.255.255',
+        'denied-peer-ip=127.0.0.0-127.255.255.255',
+        'denied-peer-ip=172.16.0.0-172.31.255.255',
+        'denied-peer-ip=192.168.0.0-192.168.255.255',
+        'denied-peer-ip=169.254.0.0-169.254.255.255',
+        'denied-peer-ip=::1',
+        'denied-peer-ip=fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+        'denied-peer-ip=fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+      ]),
+    );
+    expect(lines.some((l) => l.startsWith('user-quota='))).toBe(true);
   });
 });

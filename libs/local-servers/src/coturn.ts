@@ -13,8 +13,11 @@ export interface CoturnSettings {
   minRelayPort: number;
   maxRelayPort: number;
   realm: string;
-  /** The shared secret of coturn's REST API (`use-auth-secret`). */
-  secret: string;
+  /**
+   * The shared secret of coturn's REST API (`use-auth-secret`). Left out of the file when absent:
+   * production passes it on the command line from the environment, never in a committed file.
+   */
+  secret?: string;
   /**
    * Lets the relay reach loopback peers. Only for tests and the local stack, where every browser
    * is on this machine; production denies loopback and private ranges (SSRF).
@@ -22,6 +25,7 @@ export interface CoturnSettings {
   allowLoopbackPeers: boolean;
   /** Extra raw lines (production adds `denied-peer-ip`, quotas, TLS). */
   extraLines?: string[];
+  /** Folder of the user database and pid file. */
   dir: string;
 }
 
@@ -35,7 +39,7 @@ export function coturnConfig(s: CoturnSettings): string {
     `min-port=${s.minRelayPort}`,
     `max-port=${s.maxRelayPort}`,
     'use-auth-secret',
-    `static-auth-secret=${s.secret}`,
+    ...(s.secret ? [`static-auth-secret=${s.secret}`] : []),
     `realm=${s.realm}`,
     'fingerprint',
     'no-cli',

@@ -17,24 +17,46 @@ export interface NginxSite {
   signalingNodes: string[];
 }
 
+function signalingUpstream(nodes: string[]): string {
+  return `
+upstream qm_signaling {
+  # Round robin spreads new sockets over the nodes; a node that goes away closes its sockets
+  # with 1001 and clients reconnect, landing on another.
+${nodes.map((n) => `  server ${n};`).join('\n')}
+}
+`;
+}
+
+const SIGNALING_LOCATION = `
+  location = /ws {
+    proxy_pass http://qm_signaling;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $qm_connection_upgrade;
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_connect_timeout 2s;
+    # Signaling sockets idle between heartbeats (10 s); keep them well past that.
+    proxy_read_timeout 1h;
+    proxy_send_timeout 1h;
+  }
+`;
+
 /**
  * The `server`-level configuration of QUAL_MEET's edge: the SPA at `/`, the API at `/api/`, the
  * signaling WebSocket at `/ws`. One source for the local stack, the tests and the container image.
  */
 export function nginxSiteConfig(site: NginxSite): string {
   const listen = site.listenAddress ? `${site.listenAddress}:${site.port}` : String(site.port);
+  const signaling = site.signalingNodes.length > 0;
   return `
 upstream qm_gateway {
 ${site.gateways.map((g) => `  server ${g};`).join('\n')}
   keepalive 32;
 }
 
-upstream qm_signaling {
-  # Round robin spreads new sockets over the nodes; a node that goes away closes its sockets
-  # with 1001 and clients reconnect, landing on another.
-${site.signalingNodes.map((n) => `  server ${n};`).join('\n')}
-}
-
+${signaling ? signalingUpstream(site.signalingNodes) : ''}
 map $http_upgrade $qm_connection_upgrade {
   default upgrade;
   '' close;
@@ -57,20 +79,7 @@ server {
     proxy_read_timeout 30s;
   }
 
-  location = /ws {
-    proxy_pass http://qm_signaling;
-    proxy_http_version 1.1;
-    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection $qm_connection_upgrade;
-    proxy_set_header Host $host;
-    proxy_set_header X-Forwarded-For $remote_addr;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    proxy_connect_timeout 2s;
-    # Signaling sockets idle between heartbeats (10 s); keep them well past that.
-    proxy_read_timeout 1h;
-    proxy_send_timeout 1h;
-  }
-
+${signaling ? SIGNALING_LOCATION : ''}
   location /assets/ {
     root ${site.spaRoot};
     add_header Cache-Control "public, max-age=31536000, immutable";

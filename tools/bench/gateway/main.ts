@@ -1,0 +1,131 @@
+/**
+ * Gateway overhead: `GET /api/rooms/:id` (a cached room) straight at room-service versus through
+ * api-gateway (token check, Redis rate limit, proxy), same platform, same run. Prints req/s and
+ * p50/p99 latency of both, and the ratios. Targets: proxied ≥ 0.5× direct throughput and
+ * ≤ 1 ms added p50.
+ *
+ * Usage: npm run bench:gateway   (loopback only; each measurement runs DURATION seconds)
+ */
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { workspaceRoot } from '@qual-meet/local-servers';
+import { startPlatform } from '@qual-meet/stack';
+import { fmt, printTable } from '../lib/stats';
+
+const DURATION_SECONDS = 10;
+const CONNECTIONS = 50;
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function measure(url: string, authorization: string): Promise<Measurement> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+    headers: { authorization },
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  execFileSync(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '--projects=tag:type:app',
+      '--outputStyle=static',
+      '--skip-sync',
+    ],
+    {
+      cwd: workspaceRoot(),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const platform = await startPlatform({
+    mode: 'bundle',
+    local: true,
+    logLevel: 'warn',
+    signalingNodes: 0,
+    secrets: {
+      jwtPrivateKey: privateKey,
+      jwtPublicKey: publicKey,
+      turnSecret: randomBytes(16).toString('hex'),
+    },
+    // The limiter still runs on every request (its Redis round trip is part of the cost measured);
+    // only its ceiling is raised so the benchmark is not throttled.
+    envByService: { 'api-gateway': { RATE_LIMIT_USER_PER_MINUTE: '100000000' } },
+  });
+  try {
+    const gateway = `http://127.0.0.1:${platform.ports.gateway}`;
+    const signup = await fetch(`${gateway}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', password: 'bench password 1' }),
+    });
+    const { accessToken } = (await signup.json()) as { accessToken: string };
+    const authorization = `Bearer ${accessToken}`;
+    const created = await fetch(`${gateway}/api/rooms`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { id } = (await created.json()) as { id: string };
+    const path = `/api/rooms/${id}`;
+
+    await measure(`http://127.0.0.1:${platform.ports.rooms}${path}`, authorization); // warm-up
+    const direct = await measure(`http://127.0.0.1:${platform.ports.rooms}${path}`, authorization);
+    const proxied = await measure(`${gateway}${path}`, authorization);
+
+    process.stdout.write(
+      `\nGET ${path.replace(id, ':id')}, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n\n`,
+    );
+    printTable(
+      ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+      [
+        [
+          'baseline: room-service direct',
+          fmt(direct.rps, 0),
+          fmt(direct.p50),
+          fmt(direct.p99),
+          direct.errors,
+        ],
+        [
+          'through api-gateway',
+          fmt(proxied.rps, 0),
+          fmt(proxied.p50),
+          fmt(proxied.p99),
+          proxied.errors,
+        ],
+      ],
+    );
+    const ratio = proxied.rps / direct.rps;
+    const addedP50 = proxied.p50 - direct.p50;
+    process.stdout.write(
+      `\nthroughput ratio ${fmt(ratio, 2)} (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'missed'}), ` +
+        `added p50 ${fmt(addedP50, 2)} ms (target ≤ 1 ms: ${addedP50 <= 1 ? 'met' : 'missed'})\n`,
+    );
+  } finally {
+    await platform.stop();
+  }
+}
+
+await main();

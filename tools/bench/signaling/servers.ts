@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { freePort, workspaceRoot } from '@qual-meet/local-servers';
+
+/** A server process of the bench. */
+export interface BenchServer {
+  /** `ws://127.0.0.1:<port>` plus the system's WebSocket path. */
+  url: string;
+  pid: number;
+  /** Resident memory of the process now, in bytes (from /proc). */
+  rss(): Promise<number>;
+  /** CPU time the process has used so far (user + system), in seconds (from /proc). */
+  cpuSeconds(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export type SystemName = 'signaling' | 'socketio';
+
+export interface ServerSettings {
+  redisUrl: string;
+  publicKeyPem: string;
+}
+
+const ENTRY: Record<SystemName, string> = {
+  signaling: 'apps/signaling-service/src/main.ts',
+  socketio: 'tools/bench/signaling/socketio-relay.ts',
+};
+
+/**
+ * Starts one node of a system as its own process, both through the same TypeScript loader and
+ * node flags so that neither gets an edge; resolves once it listens.
+ */
+export async function startServer(
+  system: SystemName,
+  index: number,
+  settings: ServerSettings,
+): Promise<BenchServer> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    TSX_TSCONFIG_PATH: 'tools/tsconfig.json',
+    PORT: String(port),
+    REDIS_URL: settings.redisUrl,
+    JWT_PUBLIC_KEY: settings.publicKeyPem,
+  };
+  if (system === 'signaling') {
+    Object.assign(env, {
+      NODE_ID: `bench-${index}`,
+      LOG_LEVEL: 'info',
+      // Rooms are seeded in Redis; room-service is never asked.
+      ROOM_SERVICE_URL: 'http://127.0.0.1:9',
+      // The bench measures relaying, not the per-socket flood limit (the check still runs).
+      RATE_LIMIT_PER_SECOND: '1000000',
+      RATE_LIMIT_BURST: '1000000',
+      // Many clients per node can pile up output at saturation; do not cut them off.
+      SEND_BUFFER_LIMIT_BYTES: String(64 * 1024 * 1024),
+    });
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[system]], {
+    cwd: workspaceRoot(),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await listening(child, system === 'signaling' ? 'Server listening' : 'listening on');
+  const path = system === 'signaling' ? '/ws' : '';
+  return {
+    url: `ws://127.0.0.1:${port}${path}`,
+    pid: child.pid ?? 0,
+    rss: () => rssOf(child.pid ?? 0),
+    cpuSeconds: () => cpuSecondsOf(child.pid ?? 0),
+    stop: () => stop(child),
+  };
+}
+
+function listening(child: ChildProcess, line: string): Promise<void> {
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start: ${stderr.join('')}`)),
+      30_000,
+    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}): ${stderr.join('')}`));
+    });
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (text) => {
+      if (text.includes(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return Number(kib ?? 0) * 1024;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times: 100 on Linux (USER_HZ). */
+const USER_HZ = 100;
+
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) — utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
