@@ -73,7 +73,13 @@ export default tseslint.config(
   },
   {
     // Jest's global setup/teardown and config files must default-export.
-    files: ['libs/testing/src/global-*.ts', '*.config.js', '**/vite.config.ts', 'jest.preset.js'],
+    files: [
+      '**/global-setup.ts',
+      '**/global-teardown.ts',
+      '*.config.js',
+      '**/vite.config.ts',
+      'jest.preset.js',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

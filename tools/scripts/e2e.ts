@@ -15,7 +15,7 @@ const result = spawnSync(
     '--',
     'sh',
     '-c',
-    'ip link set lo up && exec npx jest -c apps/frontend-e2e/jest.config.js --ci "$@"',
+    'ip link set lo up && exec npx jest -c jest.e2e.config.js --ci "$@"',
     'e2e',
     ...process.argv.slice(2),
   ],

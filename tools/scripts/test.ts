@@ -1,7 +1,7 @@
 /**
- * `npm test`: lint, typecheck and unit tests of every project (one Nx run), then the integration
- * suites against real servers. As root it first installs the servers the suites need with
- * apt-get; it installs nothing else.
+ * `npm test`: lint, typecheck, unit tests and builds of every project (one Nx run), then the
+ * integration suites against real servers, then the browser tests against the whole platform.
+ * As root it first installs the servers and the browser with apt-get; it installs nothing else.
  */
 import { spawnSync } from 'node:child_process';
 import { ensureServerPackages, workspaceRoot } from '@qual-meet/local-servers';
@@ -25,7 +25,10 @@ function step(name: string, command: string, args: string[]): void {
   log(`${name}: ok in ${seconds} s`);
 }
 
-await ensureServerPackages(['/usr/lib/postgresql', 'redis-server', 'turnserver', 'nginx'], log);
+await ensureServerPackages(
+  ['/usr/lib/postgresql', 'redis-server', 'turnserver', 'nginx', '/usr/lib/chromium/chromium'],
+  log,
+);
 step('lint, typecheck, unit tests, build', 'npx', [
   'nx',
   'run-many',
@@ -43,5 +46,11 @@ step('integration tests (real PostgreSQL, Redis, coturn)', 'npx', [
   '-c',
   'jest.integration.config.js',
   '--ci',
+]);
+step('browser tests (Chromium, whole platform, loopback-only network namespace)', 'npx', [
+  'tsx',
+  '--tsconfig',
+  'tools/tsconfig.json',
+  'tools/scripts/e2e.ts',
 ]);
 log('all green');

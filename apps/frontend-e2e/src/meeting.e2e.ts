@@ -1,0 +1,91 @@
+import type { Browser } from 'playwright-core';
+import {
+  createMeeting,
+  displayName,
+  expectVideoFlowing,
+  joinMeeting,
+  launchBrowser,
+  newPerson,
+  recordPeerConnections,
+  remoteAudioState,
+  signUp,
+  type Person,
+} from './support/browser';
+import { signalingNodesInRoom } from './support/platform-state';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+
+async function people(count: number): Promise<Person[]> {
+  const list = await Promise.all(
+    Array.from({ length: count }, (_, i) => newPerson(browser, { name: `p${i}x` })),
+  );
+  await Promise.all(
+    list.map(async (p) => {
+      await recordPeerConnections(p.context);
+      await signUp(p);
+    }),
+  );
+  return list;
+}
+
+const tile = (viewer: Person, of: Person) =>
+  viewer.page.getByRole('group', { name: displayName(of), exact: true });
+
+it('lets three people see and hear each other across both signaling nodes; a fourth is told it is full; a leaver disappears', async () => {
+  const [host, bob, carol, dave] = (await people(4)) as [Person, Person, Person, Person];
+  const roomId = await createMeeting(host, 3);
+  await joinMeeting(host, roomId);
+  await joinMeeting(bob, roomId);
+  await joinMeeting(carol, roomId);
+
+  const trio = [host, bob, carol];
+  await Promise.all(
+    trio.flatMap((viewer) =>
+      trio.filter((o) => o !== viewer).map((other) => expectVideoFlowing(viewer, other)),
+    ),
+  );
+  for (const viewer of trio) {
+    for (const other of trio.filter((o) => o !== viewer)) {
+      expect(await remoteAudioState(viewer, other)).toBe('live');
+    }
+  }
+  expect((await signalingNodesInRoom(roomId)).size).toBe(2);
+
+  await dave.page.goto(`/room/${roomId}`);
+  await dave.page.getByRole('button', { name: 'Join', exact: true }).click();
+  await dave.page.getByRole('heading', { name: 'This meeting is full' }).waitFor();
+
+  await carol.page.getByRole('button', { name: 'Leave', exact: true }).click();
+  await carol.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
+  await tile(host, carol).waitFor({ state: 'detached', timeout: 5_000 });
+  await tile(bob, carol).waitFor({ state: 'detached', timeout: 5_000 });
+  await expectVideoFlowing(host, bob);
+
+  await Promise.all([host, bob, carol, dave].map((p) => p.context.close()));
+});
+
+it('brings a person back into the meeting after a reload without a ghost tile, and tells everyone when the host ends it', async () => {
+  const [host, bob] = (await people(2)) as [Person, Person];
+  const roomId = await createMeeting(host, 4);
+  await joinMeeting(host, roomId);
+  await joinMeeting(bob, roomId);
+  await expectVideoFlowing(host, bob);
+
+  await bob.page.reload();
+  await bob.page.getByRole('region', { name: 'Call controls' }).waitFor();
+  await expectVideoFlowing(bob, host);
+  await expectVideoFlowing(host, bob);
+  expect(await host.page.getByRole('group', { name: displayName(bob), exact: true }).count()).toBe(
+    1,
+  );
+
+  await host.page.getByRole('button', { name: 'End meeting for all' }).click();
+  await bob.page.getByRole('heading', { name: 'This meeting has ended' }).waitFor();
+  await host.page.getByRole('heading', { name: 'This meeting has ended' }).waitFor();
+
+  await Promise.all([host, bob].map((p) => p.context.close()));
+});

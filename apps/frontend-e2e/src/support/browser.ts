@@ -1,0 +1,189 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PLATFORM_VARIABLE } from './global-setup';
+
+export interface E2ePlatform {
+  url: string;
+  runtimeDir: string;
+  signaling: number[];
+  redisUrl: string;
+}
+
+export function platform(): E2ePlatform {
+  const raw = process.env[PLATFORM_VARIABLE];
+  if (!raw)
+    throw new Error(
+      `${PLATFORM_VARIABLE} is not set: run with jest.e2e.config.js (tools/scripts/e2e.ts)`,
+    );
+  return JSON.parse(raw) as E2ePlatform;
+}
+
+export const CHROMIUM = '/usr/lib/chromium/chromium';
+
+export interface LaunchOptions {
+  /** Fake camera and microphone that are granted without a prompt (the default). */
+  fakeMedia?: boolean;
+}
+
+/**
+ * Debian's Chromium, headless, with fake media devices. Loopback ICE candidates are allowed: the
+ * tests run in a loopback-only network namespace, so WebRTC never uses a real interface.
+ */
+export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  const fakeMedia = options.fakeMedia ?? true;
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+      '--allow-loopback-in-peer-connection',
+      ...(fakeMedia
+        ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
+        : []),
+    ],
+  });
+}
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  email: string;
+  password: string;
+}
+
+let people = 0;
+
+export interface PersonOptions {
+  /** Force TURN relaying (the SPA's test-only switch). */
+  relayOnly?: boolean;
+  /** Grant camera and microphone (default true). */
+  media?: boolean;
+  name?: string;
+}
+
+/** A new browser context (its own cookies and storage) for one participant. */
+export async function newPerson(browser: Browser, options: PersonOptions = {}): Promise<Person> {
+  const { url } = platform();
+  const context = await browser.newContext({
+    baseURL: url,
+    permissions: options.media === false ? [] : ['camera', 'microphone'],
+    viewport: { width: 1000, height: 700 },
+  });
+  if (options.relayOnly) {
+    await context.addInitScript(() =>
+      window.localStorage.setItem('qm.iceTransportPolicy', 'relay'),
+    );
+  }
+  const page = await context.newPage();
+  const email = `${options.name ?? 'person'}${++people}.${Date.now()}@example.com`;
+  return { context, page, email, password: 'correct horse battery' };
+}
+
+/** Signs up through the UI, as a person would, and lands on the home page. */
+export async function signUp(person: Person): Promise<void> {
+  const { page } = person;
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('button', { name: 'New meeting' }).waitFor();
+}
+
+/**
+ * Keeps every RTCPeerConnection the page creates in `window.__qmPeerConnections`, so a test can
+ * read `getStats()` (frames decoded, the selected candidate pair) without the app exposing them.
+ */
+export async function recordPeerConnections(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const recorded: RTCPeerConnection[] = [];
+    (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections =
+      recorded;
+    window.RTCPeerConnection = class extends Native {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        recorded.push(this);
+      }
+    };
+  });
+}
+
+/** Creates a meeting from the home page and returns its id (the page is then on its pre-join step). */
+export async function createMeeting(person: Person, size: number): Promise<string> {
+  const { page } = person;
+  await page.getByLabel('Meeting size').selectOption(String(size));
+  await page.getByRole('button', { name: 'New meeting' }).click();
+  await page.waitForURL(/\/room\/[0-9a-f-]{36}$/);
+  return page.url().split('/').pop()!;
+}
+
+/** Opens the meeting and joins it from the pre-join step. */
+export async function joinMeeting(person: Person, roomId: string): Promise<void> {
+  const { page } = person;
+  if (!page.url().endsWith(`/room/${roomId}`)) await page.goto(`/room/${roomId}`);
+  const join = page.getByRole('button', { name: 'Join', exact: true });
+  await join.waitFor();
+  await page.waitForFunction(() => {
+    const button = [...document.querySelectorAll('button')].find(
+      (b) => b.textContent?.trim() === 'Join',
+    );
+    return button !== undefined && !button.disabled;
+  });
+  await join.click();
+  await page.getByRole('region', { name: 'Call controls' }).waitFor();
+}
+
+/** The display name a person's tile carries: the part of the email before @. */
+export const displayName = (person: Person) => person.email.split('@')[0]!;
+
+/** Resolves once the remote video of `other` on this page has decoded frames and keeps decoding. */
+export async function expectVideoFlowing(
+  person: Person,
+  other: Person,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const label = `Video of ${displayName(other)}`;
+  const video = person.page.getByLabel(label, { exact: true });
+  await video.waitFor({ timeout: timeoutMs });
+  const frames = () =>
+    video.evaluate(
+      (element) => (element as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames,
+    );
+  await person.page.waitForFunction(
+    (name) => {
+      const element = document.querySelector(
+        `video[aria-label="${name}"]`,
+      ) as HTMLVideoElement | null;
+      return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > 0;
+    },
+    label,
+    { timeout: timeoutMs },
+  );
+  const before = await frames();
+  await person.page.waitForFunction(
+    ({ name, count }) => {
+      const element = document.querySelector(
+        `video[aria-label="${name}"]`,
+      ) as HTMLVideoElement | null;
+      return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > count + 5;
+    },
+    { name: label, count: before },
+    { timeout: timeoutMs },
+  );
+}
+
+/** The ready state of the audio track in `other`'s remote stream on this page. */
+export function remoteAudioState(person: Person, other: Person): Promise<string | undefined> {
+  return person.page
+    .getByLabel(`Video of ${displayName(other)}`, { exact: true })
+    .evaluate(
+      (element) =>
+        ((element as HTMLVideoElement).srcObject as MediaStream | null)?.getAudioTracks()[0]
+          ?.readyState,
+    );
+}

@@ -1,0 +1,22 @@
+import { Redis } from 'ioredis';
+import { RedisKeys } from '@qual-meet/redis';
+import { platform } from './browser';
+
+/**
+ * The signaling nodes holding the members of a room, read from the presence keys (whose value is
+ * `<nodeId>:<socketId>`) — how a test proves its participants are spread over several nodes.
+ */
+export async function signalingNodesInRoom(roomId: string): Promise<Set<string>> {
+  const redis = new Redis(platform().redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    const members = await redis.hkeys(RedisKeys.roomMembers(roomId));
+    const connections = await Promise.all(
+      members.map((userId) => redis.get(RedisKeys.presence(roomId, userId))),
+    );
+    return new Set(
+      connections.filter((c): c is string => c !== null).map((c) => c.slice(0, c.indexOf(':'))),
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
