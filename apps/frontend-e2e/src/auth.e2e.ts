@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson, signUp } from './support/browser';
+import { launchBrowser, signUp } from '@qual-meet/browser-testing';
+import { newPerson } from './support/platform';
 
 let browser: Browser;
 beforeAll(async () => {

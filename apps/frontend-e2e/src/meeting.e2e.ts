@@ -5,13 +5,12 @@ import {
   expectVideoFlowing,
   joinMeeting,
   launchBrowser,
-  newPerson,
   recordPeerConnections,
   remoteAudioState,
   signUp,
   type Person,
-} from './support/browser';
-import { signalingNodesInRoom } from './support/platform-state';
+} from '@qual-meet/browser-testing';
+import { newPerson, signalingNodesInRoom } from './support/platform';
 
 let browser: Browser;
 beforeAll(async () => {

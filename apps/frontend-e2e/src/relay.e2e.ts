@@ -4,10 +4,10 @@ import {
   expectVideoFlowing,
   joinMeeting,
   launchBrowser,
-  newPerson,
   recordPeerConnections,
   signUp,
-} from './support/browser';
+} from '@qual-meet/browser-testing';
+import { newPerson } from './support/platform';
 
 let browser: Browser;
 beforeAll(async () => {

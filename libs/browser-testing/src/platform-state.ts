@@ -1,13 +1,12 @@
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@qual-meet/redis';
-import { platform } from './browser';
 
 /**
  * The signaling nodes holding the members of a room, read from the presence keys (whose value is
  * `<nodeId>:<socketId>`) — how a test proves its participants are spread over several nodes.
  */
-export async function signalingNodesInRoom(roomId: string): Promise<Set<string>> {
-  const redis = new Redis(platform().redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+export async function signalingNodesInRoom(redisUrl: string, roomId: string): Promise<Set<string>> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     const members = await redis.hkeys(RedisKeys.roomMembers(roomId));
     const connections = await Promise.all(

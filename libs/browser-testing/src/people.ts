@@ -1,21 +1,4 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { PLATFORM_VARIABLE } from './global-setup';
-
-export interface E2ePlatform {
-  url: string;
-  runtimeDir: string;
-  signaling: number[];
-  redisUrl: string;
-}
-
-export function platform(): E2ePlatform {
-  const raw = process.env[PLATFORM_VARIABLE];
-  if (!raw)
-    throw new Error(
-      `${PLATFORM_VARIABLE} is not set: run with jest.e2e.config.js (tools/scripts/e2e.ts)`,
-    );
-  return JSON.parse(raw) as E2ePlatform;
-}
 
 export const CHROMIUM = '/usr/lib/chromium/chromium';
 
@@ -66,11 +49,14 @@ export interface PersonOptions {
   name?: string;
 }
 
-/** A new browser context (its own cookies and storage) for one participant. */
-export async function newPerson(browser: Browser, options: PersonOptions = {}): Promise<Person> {
-  const { url } = platform();
+/** A new browser context (its own cookies and storage) for one participant of the platform at `baseUrl`. */
+export async function newPerson(
+  browser: Browser,
+  baseUrl: string,
+  options: PersonOptions = {},
+): Promise<Person> {
   const context = await browser.newContext({
-    baseURL: url,
+    baseURL: baseUrl,
     permissions: options.media === false ? [] : ['camera', 'microphone'],
     viewport: { width: 1000, height: 700 },
   });
