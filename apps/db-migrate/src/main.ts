@@ -16,11 +16,15 @@ try {
   const sql = createSql(config.DATABASE_URL, { max: 1, connectTimeoutSeconds: 10 });
   try {
     const applied = await migrate(sql, await readMigrations(config.MIGRATIONS_DIR));
-    process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'schema is up to date\n');
+    process.stdout.write(
+      applied.length ? `applied ${applied.join(', ')}\n` : 'schema is up to date\n',
+    );
   } finally {
     await sql.end();
   }
 } catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `migration failed: ${(error as Error).message}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `migration failed: ${(error as Error).message}`}\n`,
+  );
   process.exitCode = 1;
 }

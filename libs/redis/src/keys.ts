@@ -7,7 +7,10 @@ export const RedisKeys = {
   room: (roomId: string) => `room:${roomId}`,
   /** A member's presence in a room; value `<nodeId>:<socketId>`, TTL 30 s, refreshed by heartbeat. */
   presence: (roomId: string, userId: string) => `presence:${roomId}:${userId}`,
-  /** The room's members (a hash userId → `<nodeId>:<socketId>`), read without scanning keys. */
+  /**
+   * The room's members: a hash userId → `<nodeId>:<socketId>:<displayName>`, read without
+   * scanning keys (the display name rides along for `peers`).
+   */
   roomMembers: (roomId: string) => `room_members:${roomId}`,
   /** Pub/Sub channel of one room's events between signaling nodes and room-service. */
   roomEvents: (roomId: string) => `room_events:${roomId}`,

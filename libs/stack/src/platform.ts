@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSql, migrate, readMigrations } from '@qual-meet/db';
@@ -118,6 +118,8 @@ async function prepareDatabase(
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
   const runtimeDir = options.runtimeDir ?? mkdtempSync(join(tmpdir(), 'qm-platform-'));
+  // PostgreSQL runs as its own system user and must be able to reach its folder inside.
+  chmodSync(runtimeDir, 0o755);
   const logDir = join(runtimeDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const ports = await resolvePorts(options.ports ?? {}, options.signalingNodes ?? 2);
@@ -127,6 +129,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await services?.stop();
     for (const server of started.reverse())
       await (options.runtimeDir ? server.halt() : server.stop());
+    // A temp runtime (tests, benchmarks) leaves nothing behind; the local stack keeps its data.
+    if (!options.runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
   };
   try {
     const postgres = await startLocalPostgres({

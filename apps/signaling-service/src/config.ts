@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { Limits } from '@qual-meet/protocol';
+import { intVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+
+/**
+ * A node id ends up inside presence values (`<nodeId>:<socketId>`) and Lua prefix matches, so it
+ * may not contain `:` and stays short.
+ */
+const nodeIdVar = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only (max 64)')
+  .default(() => `sig-${randomBytes(5).toString('hex')}`);
+
+/** signaling-service configuration, from the environment only. */
+export const signalingConfigSchema = z
+  .object({
+    HOST: z.string().default('127.0.0.1'),
+    PORT: portVar.default(3101),
+    NODE_ID: nodeIdVar,
+    LOG_LEVEL: logLevelVar,
+    REDIS_URL: urlVar,
+    /** RS256 public key of auth-service (PEM, or a file via JWT_PUBLIC_KEY_FILE). */
+    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
+    JWT_ISSUER: z.string().min(1).default('qual-meet'),
+    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    /** Base URL of room-service, asked when `room:{id}` is not cached in Redis. */
+    ROOM_SERVICE_URL: urlVar,
+    ROOM_LOOKUP_TIMEOUT_MS: intVar(2_000),
+    /** The first frame must be `auth` within this time. */
+    AUTH_TIMEOUT_MS: intVar(Limits.authTimeoutMs),
+    /** Sustained frames per second per socket (token bucket refill rate). */
+    RATE_LIMIT_PER_SECOND: intVar(100),
+    /** Frames a socket may send in one burst (bucket size): a full 6-way mesh setup fits. */
+    RATE_LIMIT_BURST: intVar(300),
+    /** Frames dropped in one flood before the socket is closed with 4429. */
+    RATE_LIMIT_MAX_DROPS: intVar(200),
+    /** Protocol-level ping period; a socket that missed the previous pong is terminated. */
+    PING_INTERVAL_MS: intVar(15_000),
+    /** Presence TTL of a member, refreshed by `heartbeat`. */
+    PRESENCE_TTL_SECONDS: intVar(Limits.presenceTtlSeconds),
+    /**
+     * A node whose liveness key is older than this is dead and its members are swept. The key is
+     * refreshed and other nodes are checked every third of it, so members of a dead node are
+     * announced as left within 4/3 of this (20 s by default, under the 30 s of DESIGN §4).
+     */
+    NODE_TIMEOUT_MS: intVar(15_000),
+    /** A peer whose unsent output grows past this is too slow to keep up and is disconnected. */
+    SEND_BUFFER_LIMIT_BYTES: intVar(4 * 1024 * 1024),
+    /** How long shutdown waits for clients to close after 1001 before cutting them. */
+    SHUTDOWN_GRACE_MS: intVar(2_000),
+  })
+  .transform((env) => ({
+    host: env.HOST,
+    port: env.PORT,
+    nodeId: env.NODE_ID,
+    logLevel: env.LOG_LEVEL,
+    redisUrl: env.REDIS_URL,
+    jwt: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    roomService: { url: env.ROOM_SERVICE_URL, timeoutMs: env.ROOM_LOOKUP_TIMEOUT_MS },
+    authTimeoutMs: env.AUTH_TIMEOUT_MS,
+    rateLimit: {
+      perSecond: env.RATE_LIMIT_PER_SECOND,
+      burst: env.RATE_LIMIT_BURST,
+      maxDrops: env.RATE_LIMIT_MAX_DROPS,
+    },
+    pingIntervalMs: env.PING_INTERVAL_MS,
+    presenceTtlSeconds: env.PRESENCE_TTL_SECONDS,
+    nodeTimeoutMs: env.NODE_TIMEOUT_MS,
+    sendBufferLimitBytes: env.SEND_BUFFER_LIMIT_BYTES,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  }));
+
+export type SignalingConfig = z.output<typeof signalingConfigSchema>;

@@ -1,0 +1,9 @@
+import { runService } from '@qual-meet/server-kit';
+import { buildApp } from './app';
+import { signalingConfigSchema } from './config';
+
+await runService({
+  configSchema: signalingConfigSchema,
+  build: (config) => buildApp(config),
+  listen: (config) => ({ host: config.host, port: config.port }),
+});

@@ -1,0 +1,79 @@
+/** A member of a room, as the shared membership records it. */
+export interface Member {
+  userId: string;
+  /** `<nodeId>:<socketId>` of the member's socket. */
+  connection: string;
+  displayName: string;
+}
+
+export interface JoinRequest {
+  roomId: string;
+  userId: string;
+  connection: string;
+  displayName: string;
+  maxParticipants: number;
+  /**
+   * `join`: a client asked; takes the seat over from another connection of the same user.
+   * `reassert`: the node restores a member Redis forgot (restart, or the node was swept); it
+   * never takes over a newer connection of the user.
+   */
+  mode: 'join' | 'reassert';
+}
+
+export type JoinOutcome =
+  /** In; `members` is the room right after the join, the joiner included. */
+  | { status: 'joined'; members: Member[] }
+  | { status: 'full' }
+  /** `reassert` only: the user is in the room from another connection now. */
+  | { status: 'taken' };
+
+/**
+ * Whether `leave` announces `user_left`: when it removed the member, always (the store may have
+ * lost the member, e.g. across a Redis restart, while other nodes still list it), or never (the
+ * room ended, everyone is gone anyway).
+ */
+export type LeaveAnnouncement = 'if-removed' | 'always' | 'never';
+
+/**
+ * Room membership shared by all signaling nodes: capacity, presence and node liveness. Every
+ * change is announced on the room's bus channel atomically with the change itself, so all nodes
+ * see changes in the order they happened.
+ */
+export interface MembershipStore {
+  join(request: JoinRequest): Promise<JoinOutcome>;
+  /** Removes the member if `connection` still holds its seat; resolves whether it did. */
+  leave(
+    roomId: string,
+    userId: string,
+    connection: string,
+    announce: LeaveAnnouncement,
+  ): Promise<boolean>;
+  /** Extends the member's presence; resolves false when the store no longer has the member. */
+  refresh(roomId: string, userId: string, connection: string, ttlSeconds: number): Promise<boolean>;
+  /** Records this node as alive for `ttlMs`; resolves whether it was still recorded as alive. */
+  markAlive(nodeId: string, ttlMs: number): Promise<boolean>;
+  /** Registered nodes, other than `selfId`, whose liveness has lapsed. */
+  deadNodes(selfId: string): Promise<string[]>;
+  /**
+   * Removes every member held by `nodeId` and announces each as left. Unless `force` (a node
+   * sweeping itself on shutdown), does nothing if the node turns out to be alive.
+   */
+  sweepNode(nodeId: string, force: boolean): Promise<number>;
+}
+
+/** The value of a member in `room_members:{roomId}`: `<nodeId>:<socketId>:<displayName>`. */
+export function memberValue(connection: string, displayName: string): string {
+  return `${connection}:${displayName}`;
+}
+
+/** Decodes a `room_members` entry. */
+export function memberOf(userId: string, value: string): Member {
+  const first = value.indexOf(':');
+  const second = value.indexOf(':', first + 1);
+  if (first < 0 || second < 0) return { userId, connection: value, displayName: '' };
+  return {
+    userId,
+    connection: value.slice(0, second),
+    displayName: value.slice(second + 1),
+  };
+}

@@ -1,0 +1,149 @@
+import { RedisKeys, type Redis } from '@qual-meet/redis';
+import { parseConnection } from '../connection-id';
+import { JOIN_ROOM_LUA } from './scripts/join-room';
+import { LEAVE_ROOM_LUA } from './scripts/leave-room';
+import { REFRESH_PRESENCE_LUA } from './scripts/refresh-presence';
+import { SWEEP_NODE_LUA } from './scripts/sweep-node';
+import {
+  memberOf,
+  type JoinOutcome,
+  type JoinRequest,
+  type LeaveAnnouncement,
+  type Member,
+  type MembershipStore,
+} from './membership-store';
+
+type ScriptArg = string | number;
+type Script = (keys: string[], args: ScriptArg[]) => Promise<unknown>;
+
+/** Registers a Lua script with `defineCommand` (EVALSHA, falling back to EVAL) and types it. */
+function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): Script {
+  redis.defineCommand(name, { numberOfKeys, lua });
+  const command = (redis as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[
+    name
+  ];
+  if (!command) throw new Error(`script ${name} was not defined`);
+  return (keys, args) => command.call(redis, ...keys, ...args);
+}
+
+// Placeholders the scripts replace with a room or user id, so that key names are still spelled
+// only by RedisKeys.
+const ROOM = '\x01';
+const USER = '\x02';
+
+/**
+ * {@link MembershipStore} on Redis: `room_members:{roomId}` hashes, `presence:{roomId}:{userId}`
+ * keys with a TTL, and node liveness keys, changed only by the Lua scripts in `./scripts`.
+ */
+export class RedisMembershipStore implements MembershipStore {
+  private readonly joinScript: Script;
+  private readonly leaveScript: Script;
+  private readonly refreshScript: Script;
+  private readonly sweepScript: Script;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly presenceTtlSeconds: number,
+  ) {
+    this.joinScript = defineScript(redis, 'qmJoinRoom', 3, JOIN_ROOM_LUA);
+    this.leaveScript = defineScript(redis, 'qmLeaveRoom', 3, LEAVE_ROOM_LUA);
+    this.refreshScript = defineScript(redis, 'qmRefreshPresence', 2, REFRESH_PRESENCE_LUA);
+    this.sweepScript = defineScript(redis, 'qmSweepNode', 3, SWEEP_NODE_LUA);
+  }
+
+  async join(request: JoinRequest): Promise<JoinOutcome> {
+    const { roomId, userId, connection } = request;
+    const reply = (await this.joinScript(
+      [
+        RedisKeys.roomMembers(roomId),
+        RedisKeys.presence(roomId, userId),
+        RedisKeys.nodeRooms(parseConnection(connection).nodeId),
+      ],
+      [
+        RedisKeys.presence(ROOM, USER),
+        RedisKeys.roomEvents(roomId),
+        userId,
+        connection,
+        request.displayName,
+        request.maxParticipants,
+        this.presenceTtlSeconds,
+        roomId,
+        request.mode,
+      ],
+    )) as string[];
+    const [status, ...entries] = reply;
+    if (status === 'full' || status === 'taken') return { status };
+    const members: Member[] = [];
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      members.push(memberOf(entries[i]!, entries[i + 1]!));
+    }
+    return { status: 'joined', members };
+  }
+
+  async leave(
+    roomId: string,
+    userId: string,
+    connection: string,
+    announce: LeaveAnnouncement,
+  ): Promise<boolean> {
+    const { nodeId } = parseConnection(connection);
+    const removed = await this.leaveScript(
+      [
+        RedisKeys.roomMembers(roomId),
+        RedisKeys.presence(roomId, userId),
+        RedisKeys.nodeRooms(nodeId),
+      ],
+      [userId, connection, RedisKeys.roomEvents(roomId), roomId, nodeId, announce],
+    );
+    return removed === 1;
+  }
+
+  async refresh(
+    roomId: string,
+    userId: string,
+    connection: string,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    const refreshed = await this.refreshScript(
+      [RedisKeys.roomMembers(roomId), RedisKeys.presence(roomId, userId)],
+      [userId, connection, ttlSeconds],
+    );
+    return refreshed === 1;
+  }
+
+  async markAlive(nodeId: string, ttlMs: number): Promise<boolean> {
+    const results = await this.redis
+      .multi()
+      .set(RedisKeys.nodeAlive(nodeId), String(Date.now()), 'PX', ttlMs, 'GET')
+      .sadd(RedisKeys.signalingNodes(), nodeId)
+      .exec();
+    const [previous] = results ?? [];
+    if (previous?.[0]) throw previous[0];
+    return previous?.[1] !== null && previous?.[1] !== undefined;
+  }
+
+  async deadNodes(selfId: string): Promise<string[]> {
+    const nodes = (await this.redis.smembers(RedisKeys.signalingNodes())).filter(
+      (id) => id !== selfId,
+    );
+    if (nodes.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of nodes) pipeline.exists(RedisKeys.nodeAlive(id));
+    const results = (await pipeline.exec()) ?? [];
+    return nodes.filter((_, i) => results[i]?.[1] === 0);
+  }
+
+  async sweepNode(nodeId: string, force: boolean): Promise<number> {
+    const removed = await this.sweepScript(
+      [RedisKeys.nodeAlive(nodeId), RedisKeys.nodeRooms(nodeId), RedisKeys.signalingNodes()],
+      [
+        nodeId,
+        force ? '1' : '0',
+        RedisKeys.roomMembers(ROOM),
+        RedisKeys.presence(ROOM, USER),
+        RedisKeys.roomEvents(ROOM),
+      ],
+    );
+    return Number(removed);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Lua shared by the membership scripts. Member values are `<nodeId>:<socketId>:<displayName>`;
+ * node and socket ids never contain `:` (config and socket ids guarantee it), the display name
+ * may. Events are published in the protocol's bus envelope `{type, from, data}`.
+ */
+export const LUA_HELPERS = `
+local function connection_of(value)
+  local first = string.find(value, ':', 1, true)
+  local second = first and string.find(value, ':', first + 1, true)
+  if second then return string.sub(value, 1, second - 1) end
+  return value
+end
+
+local function announce_left(channel, user_id, connection)
+  redis.call('PUBLISH', channel, cjson.encode({
+    type = 'user_left', from = user_id, data = { userId = user_id, connection = connection },
+  }))
+end
+
+local function fill(template, a, b)
+  local s = string.gsub(template, '\\1', function() return a end)
+  if b then s = string.gsub(s, '\\2', function() return b end) end
+  return s
+end
+`;

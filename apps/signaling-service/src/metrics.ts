@@ -1,0 +1,106 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SignalingErrorCode } from '@qual-meet/protocol';
+
+/** Why a relayed frame did not reach its target. */
+export type RelayDropReason = 'bus_unavailable' | 'target_gone' | 'slow_consumer';
+
+/**
+ * The counters a node exposes on `/metrics`. Each node has its own registry, so that two nodes
+ * in one process (the integration tests) do not share counts.
+ */
+export interface SignalingMetrics {
+  registry: Registry;
+  connections: Gauge;
+  connectionsOpened: Counter;
+  rooms: Gauge;
+  framesIn: Counter<'type'>;
+  framesOut: Counter<'type'>;
+  errors: Counter<'code'>;
+  relayLatency: Histogram<'path'>;
+  relayDropped: Counter<'reason'>;
+  busMessages: Counter<'direction'>;
+  redisReconnects: Counter;
+}
+
+/** Frame types counted by name; anything else is counted as `invalid`, keeping labels bounded. */
+export const COUNTED_FRAME_TYPES: ReadonlySet<string> = new Set([
+  'auth',
+  'join_room',
+  'leave_room',
+  'offer',
+  'answer',
+  'ice_candidate',
+  'heartbeat',
+]);
+
+export function createSignalingMetrics(nodeId: string): SignalingMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ node: nodeId });
+  collectDefaultMetrics({ register: registry, prefix: 'signaling_' });
+  const registers = [registry];
+  return {
+    registry,
+    connections: new Gauge({
+      name: 'signaling_connections',
+      help: 'Open WebSocket connections',
+      registers,
+    }),
+    connectionsOpened: new Counter({
+      name: 'signaling_connections_opened_total',
+      help: 'WebSocket connections accepted',
+      registers,
+    }),
+    rooms: new Gauge({
+      name: 'signaling_rooms',
+      help: 'Rooms in which this node holds at least one member',
+      registers,
+    }),
+    framesIn: new Counter({
+      name: 'signaling_frames_in_total',
+      help: 'Frames received from clients, by type',
+      labelNames: ['type'],
+      registers,
+    }),
+    framesOut: new Counter({
+      name: 'signaling_frames_out_total',
+      help: 'Frames sent to clients, by type',
+      labelNames: ['type'],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'signaling_errors_total',
+      help: 'Error frames sent to clients, by code',
+      labelNames: ['code'],
+      registers,
+    }),
+    relayLatency: new Histogram({
+      name: 'signaling_relay_latency_seconds',
+      help: 'From a targeted frame entering a node to its delivery to the peer socket',
+      labelNames: ['path'],
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    relayDropped: new Counter({
+      name: 'signaling_relay_dropped_total',
+      help: 'Targeted frames that could not be delivered, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    busMessages: new Counter({
+      name: 'signaling_bus_messages_total',
+      help: 'Messages on the room channels, by direction (published by this node, received)',
+      labelNames: ['direction'],
+      registers,
+    }),
+    redisReconnects: new Counter({
+      name: 'signaling_redis_reconnects_total',
+      help: 'Times the Redis connection came back after a loss',
+      registers,
+    }),
+  };
+}
+
+/** Initialises every error code at zero, so dashboards see the series before the first error. */
+export function primeErrorCodes(metrics: SignalingMetrics, codes: SignalingErrorCode[]): void {
+  for (const code of codes) metrics.errors.inc({ code }, 0);
+}

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import { freePort, workspaceRoot } from '@qual-meet/local-servers';
+import { RedisKeys } from '@qual-meet/redis';
+import {
+  claimRedisDatabase,
+  generateTestKeyPair,
+  type TestRedisDatabase,
+} from '@qual-meet/testing';
+import { seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
+import { TestClient } from './test-support/test-client';
+
+// A node that dies without a word (SIGKILL): its members must be announced as left by the
+// surviving nodes and stop taking seats. The node timeout is shortened from 15 s to 1.5 s so the
+// suite is quick; the mechanism (liveness key lapses → a peer node sweeps) is the same.
+const NODE_TIMEOUT_MS = 1_500;
+const keys = generateTestKeyPair();
+let db: TestRedisDatabase;
+let redis: Redis;
+let survivor: TestNode;
+let doomed: ChildProcess | undefined;
+const clients: TestClient[] = [];
+
+const env = (nodeId: string) => ({
+  NODE_ID: nodeId,
+  REDIS_URL: db.url,
+  JWT_PUBLIC_KEY: keys.publicKeyPem,
+  // Rooms are seeded in Redis: room-service is never asked here.
+  ROOM_SERVICE_URL: 'http://127.0.0.1:9',
+  NODE_TIMEOUT_MS: String(NODE_TIMEOUT_MS),
+});
+
+/** Runs `main.ts` as its own process, as in production; resolves once it listens. */
+async function startNodeProcess(nodeId: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/signaling-service/src/main.ts'], {
+    cwd: workspaceRoot(),
+    env: {
+      PATH: process.env.PATH ?? '',
+      TSX_TSCONFIG_PATH: 'tools/tsconfig.json',
+      ...env(nodeId),
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`node did not start: ${stderr.join('')}`)),
+      20_000,
+    );
+    child.once('exit', (code) => reject(new Error(`node exited (${code}): ${stderr.join('')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.includes('Server listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { child, url: `ws://127.0.0.1:${port}/ws` };
+}
+
+beforeAll(async () => {
+  db = await claimRedisDatabase();
+  redis = new Redis(db.url);
+  survivor = await startNode({ ...env('node-survivor'), LOG_LEVEL: 'silent' });
+});
+
+afterAll(async () => {
+  doomed?.kill('SIGKILL');
+  await Promise.all(clients.map((client) => client.close()));
+  await survivor?.close();
+  redis?.disconnect();
+  await db?.release();
+});
+
+async function joined(url: string, roomId: string, user = testUser(keys)) {
+  const client = await TestClient.authenticated(url, user.token);
+  clients.push(client);
+  client.send({ type: 'join_room', roomId });
+  const frame = await client.take('room_joined');
+  return { client, user, frame };
+}
+
+it('announces the members of a SIGKILLed node as left within the timeout and frees their seats', async () => {
+  const started = await startNodeProcess('node-doomed');
+  doomed = started.child;
+  const room = await seedRoom(redis, { maxParticipants: 2 });
+  const stayer = await joined(survivor.url, room.id);
+  const victim = await joined(started.url, room.id);
+  await stayer.client.take('user_joined');
+  expect(await redis.smembers(RedisKeys.nodeRooms('node-doomed'))).toEqual([room.id]);
+
+  const exited = new Promise((resolve) => started.child.once('exit', resolve));
+  const killedAt = Date.now();
+  started.child.kill('SIGKILL');
+  await exited;
+  expect((await victim.client.closed).code).toBe(1006);
+
+  // The room is full until the sweep: the dead member still holds its seat.
+  const left = await stayer.client.take('user_left', () => true, 30_000);
+  const detectedAfter = Date.now() - killedAt;
+  expect(left).toEqual({ type: 'user_left', userId: victim.user.userId });
+  expect(detectedAfter).toBeLessThan((NODE_TIMEOUT_MS * 4) / 3 + 1_500);
+  expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([stayer.user.userId]);
+  expect(await redis.exists(RedisKeys.presence(room.id, victim.user.userId))).toBe(0);
+  expect(await redis.sismember(RedisKeys.signalingNodes(), 'node-doomed')).toBe(0);
+  expect(await redis.exists(RedisKeys.nodeRooms('node-doomed'))).toBe(0);
+
+  // Its user reconnects to the surviving node and takes the freed seat of the room of two.
+  const back = await joined(survivor.url, room.id, victim.user);
+  expect(back.frame.existingPeers).toEqual([stayer.user.userId]);
+  expect(await stayer.client.take('user_joined')).toMatchObject({ userId: victim.user.userId });
+});

@@ -1,0 +1,38 @@
+import { RedisKeys, roomIdOfChannel, type Redis } from '@qual-meet/redis';
+import type { RoomBus, RoomBusListener } from './room-bus';
+
+/**
+ * {@link RoomBus} on Redis Pub/Sub. Publishing uses the node's command connection (the same one
+ * whose Lua scripts publish membership events, so a node's messages keep one order); receiving
+ * uses a connection of its own, since a subscribed connection cannot run commands. ioredis
+ * resubscribes that connection's channels by itself after a reconnect.
+ */
+export class RedisRoomBus implements RoomBus {
+  private listener: RoomBusListener = () => undefined;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => {
+      const roomId = roomIdOfChannel(channel);
+      if (roomId) this.listener(roomId, message);
+    });
+  }
+
+  async publish(roomId: string, message: string): Promise<void> {
+    await this.publisher.publish(RedisKeys.roomEvents(roomId), message);
+  }
+
+  async subscribe(roomId: string): Promise<void> {
+    await this.subscriber.subscribe(RedisKeys.roomEvents(roomId));
+  }
+
+  async unsubscribe(roomId: string): Promise<void> {
+    await this.subscriber.unsubscribe(RedisKeys.roomEvents(roomId));
+  }
+
+  onMessage(listener: RoomBusListener): void {
+    this.listener = listener;
+  }
+}

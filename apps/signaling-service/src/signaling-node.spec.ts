@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { CloseCode, type Room } from '@qual-meet/protocol';
+import { createAccessTokenVerifier } from '@qual-meet/server-kit';
+import { generateTestKeyPair } from '@qual-meet/testing';
+import { encodeMemberEvent } from './bus-events';
+import { InMemoryMembershipStore } from './membership/in-memory-membership-store';
+import type { JoinOutcome, JoinRequest } from './membership/membership-store';
+import { createSignalingMetrics } from './metrics';
+import { InMemoryBusHub } from './room-bus';
+import { SignalingNode, type SignalingNodeOptions } from './signaling-node';
+import { FakeSocket } from './test-support/fake-socket';
+import { testUser, type TestUser } from './test-support/fixtures';
+
+// The room logic on fake sockets, an in-memory bus and an in-memory membership store: two
+// nodes in one process, no network. The same behaviour is checked on Redis by the int-specs.
+const keys = generateTestKeyPair();
+const verifyAccessToken = createAccessTokenVerifier({
+  publicKeys: [keys.publicKeyPem],
+  issuer: 'qual-meet',
+  audience: 'qual-meet',
+});
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+let hub: InMemoryBusHub;
+let store: InMemoryMembershipStore;
+let rooms: Map<string, Room>;
+const nodes: SignalingNode[] = [];
+
+function room(overrides: Partial<Room> = {}): Room {
+  const value: Room = {
+    id: randomUUID(),
+    hostId: randomUUID(),
+    isActive: true,
+    maxParticipants: 4,
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+  rooms.set(value.id, value);
+  return value;
+}
+
+async function startNode(overrides: Partial<SignalingNodeOptions> = {}): Promise<SignalingNode> {
+  const nodeId = `node-${nodes.length + 1}`;
+  const node = new SignalingNode({
+    nodeId,
+    verifyAccessToken,
+    rooms: { lookup: async (id) => rooms.get(id) ?? null },
+    bus: hub.connect(),
+    membership: store,
+    metrics: createSignalingMetrics(nodeId),
+    log: silent,
+    authTimeoutMs: 1_000,
+    rateLimit: { perSecond: 100, burst: 100, maxDrops: 20 },
+    presenceTtlSeconds: 30,
+    nodeTimeoutMs: 60_000,
+    pingIntervalMs: 60_000,
+    sendBufferLimitBytes: 1024 * 1024,
+    shutdownGraceMs: 200,
+    ...overrides,
+  });
+  nodes.push(node);
+  await node.start();
+  return node;
+}
+
+beforeEach(() => {
+  hub = new InMemoryBusHub();
+  store = new InMemoryMembershipStore(hub.connect());
+  rooms = new Map();
+});
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((node) => node.shutdown()));
+});
+
+async function signIn(node: SignalingNode, user: TestUser = testUser(keys)) {
+  const socket = FakeSocket.open(node);
+  socket.deliver({ type: 'auth', token: user.token });
+  await socket.take('authenticated');
+  return { socket, user };
+}
+
+async function joined(node: SignalingNode, roomId: string, user?: TestUser) {
+  const member = await signIn(node, user);
+  member.socket.deliver({ type: 'join_room', roomId });
+  return { ...member, frame: await member.socket.take('room_joined') };
+}
+
+describe('SignalingNode', () => {
+  it('gives the joiner the existing peers and the others a user_joined, across nodes', async () => {
+    const [one, two] = [await startNode(), await startNode()];
+    const { id } = room();
+    const a = await joined(one, id);
+    const b = await joined(two, id);
+    expect(b.frame).toEqual({
+      type: 'room_joined',
+      roomId: id,
+      existingPeers: [a.user.userId],
+      peers: [{ userId: a.user.userId, displayName: a.user.displayName }],
+    });
+    expect(await a.socket.take()).toEqual({
+      type: 'user_joined',
+      userId: b.user.userId,
+      displayName: b.user.displayName,
+    });
+  });
+
+  it('relays in order, locally and through the bus, stamped with the authenticated sender', async () => {
+    const [one, two] = [await startNode(), await startNode()];
+    const { id } = room();
+    const a = await joined(one, id);
+    const b = await joined(two, id);
+    const c = await joined(one, id);
+    for (const target of [b, c]) {
+      a.socket.deliver({ type: 'offer', targetUserId: target.user.userId, sdp: 'v=0' });
+      for (let i = 0; i < 5; i += 1) {
+        a.socket.deliver({
+          type: 'ice_candidate',
+          targetUserId: target.user.userId,
+          candidate: { candidate: `c${i}` },
+        });
+      }
+    }
+    for (const target of [b, c]) {
+      expect(await target.socket.take('offer')).toEqual({
+        type: 'offer',
+        senderUserId: a.user.userId,
+        sdp: 'v=0',
+      });
+      for (let i = 0; i < 5; i += 1) {
+        expect((await target.socket.take('ice_candidate')).candidate.candidate).toBe(`c${i}`);
+      }
+    }
+  });
+
+  it('answers not_in_room, peer_not_found and room_full', async () => {
+    const node = await startNode();
+    const small = room({ maxParticipants: 2 });
+    const outsider = await signIn(node);
+    outsider.socket.deliver({ type: 'answer', targetUserId: randomUUID(), sdp: 'v=0' });
+    expect(await outsider.socket.take()).toMatchObject({ code: 'not_in_room' });
+    const a = await joined(node, small.id);
+    a.socket.deliver({ type: 'offer', targetUserId: outsider.user.userId, sdp: 'v=0' });
+    expect(await a.socket.take()).toMatchObject({ code: 'peer_not_found' });
+    await joined(node, small.id);
+    outsider.socket.deliver({ type: 'join_room', roomId: small.id });
+    expect(await outsider.socket.take()).toMatchObject({ code: 'room_full' });
+    outsider.socket.deliver({ type: 'join_room', roomId: randomUUID() });
+    expect(await outsider.socket.take()).toMatchObject({ code: 'room_not_found' });
+  });
+
+  it('replaces an older connection of the same user (4409) and tells the others left, then joined', async () => {
+    const [one, two] = [await startNode(), await startNode()];
+    const { id } = room();
+    const user = testUser(keys);
+    const first = await joined(one, id, user);
+    const other = await joined(two, id);
+    await first.socket.take('user_joined');
+    await joined(two, id, user);
+    expect(await first.socket.closed).toBe(CloseCode.REPLACED);
+    expect(await other.socket.take()).toEqual({ type: 'user_left', userId: user.userId });
+    expect(await other.socket.take()).toMatchObject({ type: 'user_joined', userId: user.userId });
+    expect(store.members(id)).toHaveLength(2);
+  });
+
+  it('ignores a repeated announcement of a seat it already knows', async () => {
+    const node = await startNode();
+    const { id } = room();
+    const a = await joined(node, id);
+    const b = await joined(node, id);
+    await a.socket.take('user_joined');
+    const seat = store.members(id).find((m) => m.userId === b.user.userId)!;
+    await hub.connect().publish(id, encodeMemberEvent('user_joined', seat));
+    a.socket.deliver({ type: 'leave_room' });
+    expect(await b.socket.take()).toEqual({ type: 'user_left', userId: a.user.userId });
+    expect(a.socket.pending).toEqual([]);
+  });
+
+  it('holds back what reaches a joining client until its room_joined', async () => {
+    const node = await startNode();
+    const { id } = room();
+    const a = await joined(node, id);
+    // The store answers the newcomer's join late; meanwhile a hears of it and offers at once.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const join = store.join.bind(store);
+    jest.spyOn(store, 'join').mockImplementationOnce(async (request: JoinRequest) => {
+      const outcome: JoinOutcome = await join(request);
+      await gate;
+      return outcome;
+    });
+    const b = await signIn(node);
+    b.socket.deliver({ type: 'join_room', roomId: id });
+    expect(await a.socket.take('user_joined')).toMatchObject({ userId: b.user.userId });
+    a.socket.deliver({ type: 'offer', targetUserId: b.user.userId, sdp: 'v=0 early' });
+    release();
+    expect(await b.socket.take()).toMatchObject({
+      type: 'room_joined',
+      existingPeers: [a.user.userId],
+    });
+    expect(await b.socket.take()).toEqual({
+      type: 'offer',
+      senderUserId: a.user.userId,
+      sdp: 'v=0 early',
+    });
+  });
+
+  it('ends a room: room_ended to every member, unsubscribed, no user_left', async () => {
+    const [one, two] = [await startNode(), await startNode()];
+    const { id } = room();
+    const a = await joined(one, id);
+    const b = await joined(two, id);
+    await a.socket.take('user_joined');
+    await hub
+      .connect()
+      .publish(
+        id,
+        JSON.stringify({ type: 'room_ended', from: 'room-service', data: { roomId: id } }),
+      );
+    expect(await a.socket.take()).toEqual({ type: 'room_ended', roomId: id });
+    expect(await b.socket.take()).toEqual({ type: 'room_ended', roomId: id });
+    expect(hub.subscribedRooms()).toEqual([]);
+    expect(a.socket.pending).toEqual([]);
+  });
+
+  it('refuses a first frame that is not auth, and a socket silent past the auth timeout', async () => {
+    const node = await startNode({ authTimeoutMs: 50 });
+    const early = FakeSocket.open(node);
+    early.deliver({ type: 'heartbeat' });
+    expect(await early.take()).toMatchObject({ type: 'error', code: 'unauthorized' });
+    expect(await early.closed).toBe(CloseCode.UNAUTHORIZED);
+    const silentSocket = FakeSocket.open(node);
+    expect(await silentSocket.closed).toBe(CloseCode.UNAUTHORIZED);
+    expect(silentSocket.received).toEqual([
+      { type: 'error', code: 'unauthorized', message: expect.any(String) },
+    ]);
+  });
+
+  it('terminates a socket that did not answer the previous ping', async () => {
+    const node = await startNode({ pingIntervalMs: 20 });
+    const { socket } = await signIn(node);
+    expect(await socket.closed).toBe(1006);
+    expect(socket.pings).toBe(1);
+  });
+
+  it('lets go of a member whose heartbeats stopped for the presence TTL', async () => {
+    const node = await startNode({ presenceTtlSeconds: 1, nodeTimeoutMs: 150 });
+    const { id } = room();
+    const a = await joined(node, id);
+    const b = await joined(node, id);
+    await a.socket.take('user_joined');
+    const beating = setInterval(() => b.socket.deliver({ type: 'heartbeat' }), 100);
+    try {
+      expect(await a.socket.take('error', 3_000)).toMatchObject({ code: 'not_in_room' });
+      expect(await b.socket.take('user_left', 3_000)).toEqual({
+        type: 'user_left',
+        userId: a.user.userId,
+      });
+    } finally {
+      clearInterval(beating);
+    }
+    expect(store.members(id).map((m) => m.userId)).toEqual([b.user.userId]);
+  });
+
+  it('shuts down with 1001 and gives up its seats, so the other nodes hear user_left', async () => {
+    const [one, two] = [await startNode(), await startNode()];
+    const { id } = room();
+    const stayer = await joined(one, id);
+    const leaver = await joined(two, id);
+    await stayer.socket.take('user_joined');
+    await two.shutdown();
+    expect(await leaver.socket.closed).toBe(CloseCode.GOING_AWAY);
+    expect(await stayer.socket.take()).toEqual({ type: 'user_left', userId: leaver.user.userId });
+    expect(two.accepting).toBe(false);
+    expect(store.members(id).map((m) => m.userId)).toEqual([stayer.user.userId]);
+  });
+});

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Room } from '@qual-meet/protocol';
+import { RedisKeys, type Redis } from '@qual-meet/redis';
+import { signTestToken, type TestKeyPair } from '@qual-meet/testing';
+import { buildApp, type SignalingApp } from '../app';
+import { signalingConfigSchema } from '../config';
+
+/** A person with a valid access token. */
+export interface TestUser {
+  userId: string;
+  email: string;
+  displayName: string;
+  token: string;
+}
+
+let people = 0;
+
+/** A fresh user whose token `keys` signed, as auth-service would issue it. */
+export function testUser(keys: TestKeyPair, name = `person${++people}`): TestUser {
+  const userId = randomUUID();
+  const email = `${name}@example.com`;
+  const token = signTestToken(keys, { sub: userId, email, iss: 'qual-meet', aud: 'qual-meet' });
+  return { userId, email, displayName: name, token };
+}
+
+/** Writes `room:{id}` as room-service's write-through cache would. */
+export async function seedRoom(redis: Redis, overrides: Partial<Room> = {}): Promise<Room> {
+  const room: Room = {
+    id: randomUUID(),
+    hostId: randomUUID(),
+    isActive: true,
+    maxParticipants: 4,
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+  await redis.set(RedisKeys.room(room.id), JSON.stringify(room));
+  return room;
+}
+
+/** A node listening on 127.0.0.1 with a port of its own. */
+export interface TestNode {
+  app: SignalingApp;
+  nodeId: string;
+  /** `ws://127.0.0.1:<port>/ws` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts a node; `env` is what its environment would hold. */
+export async function startNode(env: Record<string, string>): Promise<TestNode> {
+  const config = signalingConfigSchema.parse({ HOST: '127.0.0.1', PORT: '0', ...env });
+  const app = await buildApp(config);
+  await app.listen({ host: config.host, port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    nodeId: config.nodeId,
+    url: `ws://127.0.0.1:${port}/ws`,
+    close: () => app.close(),
+  };
+}
+
+/**
+ * Polls `probe` until it holds, for state that has no event to await (a key in Redis). Bounded:
+ * fails after `timeoutMs`.
+ */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
