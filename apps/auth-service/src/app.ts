@@ -36,7 +36,10 @@ export async function buildApp(config: AuthConfig, deps: AuthDeps) {
     prefix: '/api/auth',
     passwords: deps.passwords ?? (await createPasswordHasher()),
     accessTokens,
-    refreshTokens: new RefreshTokenStore(deps.sql, { ttlDays: config.refreshTokenTtlDays }),
+    refreshTokens: new RefreshTokenStore(deps.sql, {
+      ttlDays: config.refreshTokenTtlDays,
+      reuseGraceSeconds: config.refreshReuseGraceSeconds,
+    }),
     refreshTokenTtlDays: config.refreshTokenTtlDays,
     cookieSecure: config.cookieSecure,
   });

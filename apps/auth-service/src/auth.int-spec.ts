@@ -226,10 +226,11 @@ describe('POST /api/auth/refresh', () => {
     expect(again.statusCode).toBe(200);
   });
 
-  it('treats reuse of a rotated token as theft: 401 and the whole family is revoked', async () => {
-    const { refresh } = await signup();
+  it('treats reuse of a rotated token as theft once the grace window has passed: 401 and the whole family is revoked', async () => {
+    const { body, refresh } = await signup();
     const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
     const current = refreshCookieOf(first)!.value;
+    await db.sql`UPDATE refresh_tokens SET rotated_at = rotated_at - interval '1 minute' WHERE user_id = ${body.user.id} AND rotated_at IS NOT NULL`;
 
     const replay = await post('/api/auth/refresh', undefined, withRefresh(refresh));
     expect(replay.statusCode).toBe(401);
@@ -240,12 +241,34 @@ describe('POST /api/auth/refresh', () => {
     expect(afterTheft.statusCode).toBe(401);
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token through', async () => {
+  it('honours a just-rotated token again (a reload that lost the new cookie), keeping the session', async () => {
+    const { refresh } = await signup();
+    const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
+    expect(first.statusCode).toBe(200);
+    const retried = await post('/api/auth/refresh', undefined, withRefresh(refresh));
+    expect(retried.statusCode).toBe(200);
+    const next = refreshCookieOf(retried)!.value;
+    expect(next).not.toBe(refreshCookieOf(first)!.value);
+    expect((await post('/api/auth/refresh', undefined, withRefresh(next))).statusCode).toBe(200);
+  });
+
+  it('lets two concurrent refreshes with the same token both through (a double submit is not theft)', async () => {
     const { refresh } = await signup();
     const results = await Promise.all(
       [1, 2].map(() => post('/api/auth/refresh', undefined, withRefresh(refresh))),
     );
-    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
+    const tokens = results.map((r) => refreshCookieOf(r)!.value);
+    expect(new Set(tokens).size).toBe(2);
+    for (const token of tokens)
+      expect((await post('/api/auth/refresh', undefined, withRefresh(token))).statusCode).toBe(200);
+  });
+
+  it('does not honour a rotated token after logout, grace or not', async () => {
+    const { refresh } = await signup();
+    const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
+    await post('/api/auth/logout', undefined, withRefresh(refreshCookieOf(first)!.value));
+    expect((await post('/api/auth/refresh', undefined, withRefresh(refresh))).statusCode).toBe(401);
   });
 
   it('refuses a missing, unknown or expired token', async () => {

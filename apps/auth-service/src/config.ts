@@ -14,6 +14,8 @@ export const authConfigSchema = z
     JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
     ACCESS_TOKEN_TTL_SECONDS: intVar(15 * 60),
     REFRESH_TOKEN_TTL_DAYS: intVar(14),
+    /** A rotated refresh token still works this long (a reload that lost the new cookie). */
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     /** Secure cookies need HTTPS; the local stack on http://localhost turns this off. */
     COOKIE_SECURE: boolVar(true),
   })
@@ -29,6 +31,7 @@ export const authConfigSchema = z
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     },
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     cookieSecure: env.COOKIE_SECURE,
   }));
 

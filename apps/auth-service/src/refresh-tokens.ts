@@ -11,6 +11,12 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest();
 
 export interface RefreshTokenStoreOptions {
   ttlDays: number;
+  /**
+   * How long a just-rotated token is still honoured. A browser that reloads while a refresh is in
+   * flight never stores the answer's new cookie and presents the old one again a moment later:
+   * that is not theft. Past this window a rotated token is treated as stolen.
+   */
+  reuseGraceSeconds: number;
 }
 
 export type RotationResult =
@@ -54,19 +60,22 @@ export class RefreshTokenStore {
           expired: boolean;
           rotated_at: Date | null;
           revoked_at: Date | null;
+          in_grace: boolean;
         }[]
       >`
-        SELECT id, user_id, family_id, rotated_at, revoked_at, expires_at <= now() AS expired
+        SELECT id, user_id, family_id, rotated_at, revoked_at, expires_at <= now() AS expired,
+          coalesce(rotated_at > now() - make_interval(secs => ${this.options.reuseGraceSeconds}), false) AS in_grace
         FROM refresh_tokens WHERE token_hash = ${hashOf(presented)}
         FOR UPDATE`;
       if (!row) return { outcome: 'invalid' };
-      if (row.rotated_at) {
+      if (row.rotated_at && !row.in_grace) {
         await this.revokeFamily(tx, row.family_id);
         return { outcome: 'reused', userId: row.user_id };
       }
       if (row.revoked_at || row.expired) return { outcome: 'invalid' };
       const { token, hash } = newToken();
-      await tx`UPDATE refresh_tokens SET rotated_at = now() WHERE id = ${row.id}`;
+      if (!row.rotated_at)
+        await tx`UPDATE refresh_tokens SET rotated_at = now() WHERE id = ${row.id}`;
       await tx`
         INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
         VALUES (${row.user_id}, ${row.family_id}, ${hash}, ${this.expiry()})`;
