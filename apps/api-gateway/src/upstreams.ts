@@ -11,7 +11,11 @@ import type { GatewayConfig } from './config';
  */
 const IDENTITY_HEADER = /^(x-(user|auth|remote|forwarded-user|authenticated)[\w-]*|remote-user)$/i;
 
-function forwardedHeaders(requestId: string, headers: IncomingHttpHeaders): IncomingHttpHeaders {
+/** The headers sent upstream: the client's, minus any identity claim, plus our request id. */
+export function forwardedHeaders(
+  requestId: string,
+  headers: IncomingHttpHeaders,
+): IncomingHttpHeaders {
   const kept = Object.fromEntries(
     Object.entries(headers).filter(([name]) => !IDENTITY_HEADER.test(name)),
   );
@@ -22,8 +26,12 @@ function forwardedHeaders(requestId: string, headers: IncomingHttpHeaders): Inco
 export const mapUpstreamErrors: ErrorMapper = (error): FastifyError | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
-  if (!code.startsWith('FST_REPLY_FROM_') && !code.startsWith('UND_ERR_') && code !== 'ECONNRESET')
-    return undefined;
+  const upstreamFailure =
+    code.startsWith('FST_REPLY_FROM_') ||
+    code.startsWith('UND_ERR_') ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNREFUSED';
+  if (!upstreamFailure) return undefined;
   return (error as { statusCode?: number }).statusCode === 504
     ? new Errors.UpstreamTimeout()
     : new Errors.UpstreamUnavailable();

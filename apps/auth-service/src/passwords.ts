@@ -19,7 +19,17 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
-export async function createPasswordHasher(params = ARGON2_PARAMS): Promise<PasswordHasher> {
+/** argon2 options this service uses: the algorithm and its cost. */
+export interface Argon2Params {
+  type: typeof argon2.argon2id;
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export async function createPasswordHasher(
+  params: Argon2Params = ARGON2_PARAMS,
+): Promise<PasswordHasher> {
   // Verifying against this for unknown emails makes their login cost what a real one costs,
   // so response time does not reveal which emails have accounts.
   const decoy = await argon2.hash('decoy password, never matches', params);
