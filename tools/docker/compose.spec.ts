@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   generatedDockerConfigs,
   productionCoturnConfig,
+  productionNginxConfig,
   workspaceRoot,
 } from '@qual-meet/local-servers';
 
@@ -57,6 +58,20 @@ describe('docker/compose.yaml', () => {
     );
   });
 
+  it('terminates TLS at nginx and trusts forwarded addresses from nginx alone', () => {
+    const nginx = services.nginx as unknown as {
+      ports: string[];
+      volumes: string[];
+      networks: { default: { ipv4_address: string } };
+    };
+    expect(nginx.ports).toEqual(['80:80', '443:443']);
+    expect(nginx.volumes.join(' ')).toMatch(/TLS_CERT_FILE.*TLS_KEY_FILE/);
+    expect(services['api-gateway']?.environment?.TRUSTED_PROXIES).toBe(
+      nginx.networks.default.ipv4_address,
+    );
+    expect(services['signaling-1']?.environment?.ALLOWED_ORIGINS).toContain('PUBLIC_ORIGIN');
+  });
+
   it('keeps secrets out of the file', () => {
     const text = readFileSync(join(root, 'docker/compose.yaml'), 'utf8');
     expect(text).not.toMatch(/BEGIN (RSA |)PRIVATE KEY|static-auth-secret=[^$]/);
@@ -83,6 +98,21 @@ describe('generated production configs', () => {
     for (const [path, text] of Object.entries(generatedDockerConfigs())) {
       expect({ path, text: readFileSync(join(root, path), 'utf8') }).toEqual({ path, text });
     }
+  });
+
+  it('serve HTTPS only (TLS 1.2+, HSTS), redirecting HTTP', () => {
+    const config = productionNginxConfig();
+    expect(config).toContain('listen 443 ssl');
+    expect(config).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
+    expect(config).toContain('return 301 https://$host$request_uri;');
+    expect(config).toMatch(/Strict-Transport-Security "max-age=63072000/);
+    expect(config).toMatch(/connect-src 'self' wss:\/\/\$http_host/);
+  });
+
+  it('give coturn a TLS listener (turns:) on the same certificate', () => {
+    expect(productionCoturnConfig()).toMatch(
+      /tls-listening-port=5349\ncert=\/etc\/coturn\/tls\/certificate.pem\npkey=\/etc\/coturn\/tls\/key.pem/,
+    );
   });
 
   it('keep the production relay away from private, loopback and link-local peers', () => {

@@ -40,6 +40,7 @@ beforeAll(async () => {
     backends: { databaseUrl: db.url, redisUrl: redisDb.url, turn: testServers().coturn },
     env: { LOG_LEVEL: 'warn' },
     local: false,
+    publicOrigins: [],
   });
   services = await runServices({
     specs: specs.filter((s) => s.name === 'auth-service'),

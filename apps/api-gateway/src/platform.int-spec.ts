@@ -45,6 +45,7 @@ beforeAll(async () => {
     backends: { databaseUrl: db.url, redisUrl: redisDb.url, turn: coturn },
     env: { LOG_LEVEL: 'warn' },
     local: false,
+    publicOrigins: [],
   });
   services = await runServices({
     specs: specs.filter((s) =>

@@ -138,6 +138,10 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
     // Only the path is read: a token in the query string is never looked at.
     const path = (request.url ?? '/').split('?', 1)[0];
     if (path !== SIGNALING_PATH) return refuseUpgrade(socket, '404 Not Found');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !config.allowedOrigins.has(origin.toLowerCase())) {
+      return refuseUpgrade(socket, '403 Forbidden');
+    }
     if (!node.accepting) return refuseUpgrade(socket, '503 Service Unavailable');
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       (ws as WebSocket & { [SESSION]: Session })[SESSION] = node.accept(ws, socket);

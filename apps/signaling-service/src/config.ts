@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Limits } from '@qual-meet/protocol';
-import { intVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+import { intVar, listVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
 
 /**
  * A node id ends up inside presence values (`<nodeId>:<socketId>`) and Lua prefix matches, so it
@@ -24,6 +24,12 @@ export const signalingConfigSchema = z
     JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
     JWT_ISSUER: z.string().min(1).default('qual-meet'),
     JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    /**
+     * Browser origins (`https://meet.example.com`) allowed to open a signaling socket. An upgrade
+     * whose `Origin` is anything else is refused with 403 (cross-site WebSocket hijacking); one
+     * with no `Origin` (not a browser) is allowed, since the first frame's token authenticates.
+     */
+    ALLOWED_ORIGINS: listVar.default([]),
     /** Base URL of room-service, asked when `room:{id}` is not cached in Redis. */
     ROOM_SERVICE_URL: urlVar,
     ROOM_LOOKUP_TIMEOUT_MS: intVar(2_000),
@@ -57,6 +63,7 @@ export const signalingConfigSchema = z
     logLevel: env.LOG_LEVEL,
     redisUrl: env.REDIS_URL,
     jwt: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    allowedOrigins: new Set(env.ALLOWED_ORIGINS.map((origin) => origin.toLowerCase())),
     roomService: { url: env.ROOM_SERVICE_URL, timeoutMs: env.ROOM_LOOKUP_TIMEOUT_MS },
     authTimeoutMs: env.AUTH_TIMEOUT_MS,
     rateLimit: {

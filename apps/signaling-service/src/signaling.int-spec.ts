@@ -55,6 +55,7 @@ function env(nodeId: string): Record<string, string> {
     RATE_LIMIT_PER_SECOND: '200',
     RATE_LIMIT_BURST: '400',
     RATE_LIMIT_MAX_DROPS: '50',
+    ALLOWED_ORIGINS: 'https://meet.example.com, http://localhost:8080',
   };
 }
 
@@ -200,6 +201,25 @@ describe('auth first', () => {
     expect(await client.next()).toEqual({ type: 'authenticated', userId: user.userId });
     client.send({ type: 'auth', token: testUser(keys).token });
     await expectUnauthorized(client);
+  });
+
+  it('refuses an upgrade from a foreign Origin with 403 (cross-site WebSocket hijacking)', async () => {
+    await expect(TestClient.connect(nodeA.url, { origin: 'https://evil.example' })).rejects.toThrow(
+      /403/,
+    );
+    await expect(
+      TestClient.connect(nodeA.url, { origin: 'https://meet.example.com.evil.example' }),
+    ).rejects.toThrow(/403/);
+  });
+
+  it('accepts an allowed Origin, and no Origin (a non-browser client), then authenticates by token', async () => {
+    for (const origin of ['https://meet.example.com', 'HTTP://LOCALHOST:8080', undefined]) {
+      const user = testUser(keys);
+      const client = await TestClient.connect(nodeA.url, { origin });
+      client.send({ type: 'auth', token: user.token });
+      expect(await client.next()).toEqual({ type: 'authenticated', userId: user.userId });
+      client.socket.close();
+    }
   });
 
   it('refuses WebSocket upgrades on any other path', async () => {

@@ -23,7 +23,9 @@ export interface CoturnSettings {
    * is on this machine; production denies loopback and private ranges (SSRF).
    */
   allowLoopbackPeers: boolean;
-  /** Extra raw lines (production adds `denied-peer-ip`, quotas, TLS). */
+  /** TURN over TLS (`turns:`), with the same certificate as the web edge. */
+  tls?: { port: number; certificate: string; certificateKey: string };
+  /** Extra raw lines (production adds `denied-peer-ip`, quotas). */
   extraLines?: string[];
   /** Folder of the user database and pid file. */
   dir: string;
@@ -43,8 +45,16 @@ export function coturnConfig(s: CoturnSettings): string {
     `realm=${s.realm}`,
     'fingerprint',
     'no-cli',
-    'no-tls',
-    'no-dtls',
+    ...(s.tls
+      ? [
+          `tls-listening-port=${s.tls.port}`,
+          `cert=${s.tls.certificate}`,
+          `pkey=${s.tls.certificateKey}`,
+          'no-tlsv1',
+          'no-tlsv1_1',
+          'no-dtls',
+        ]
+      : ['no-tls', 'no-dtls']),
     'no-multicast-peers',
     ...(s.allowLoopbackPeers ? ['allow-loopback-peers'] : []),
     'log-file=stdout',

@@ -1,3 +1,4 @@
+export * from './certificates';
 export * from './coturn';
 export * from './nginx';
 export * from './postgres';

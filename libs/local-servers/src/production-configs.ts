@@ -46,6 +46,7 @@ export function productionCoturnConfig(): string {
     realm: 'qual-meet',
     allowLoopbackPeers: false,
     dir: '/var/lib/coturn',
+    tls: { port: 5349, ...PRODUCTION_TLS('/etc/coturn/tls') },
     extraLines: [
       'no-tcp-relay',
       'no-software-attribute',
@@ -59,13 +60,23 @@ export function productionCoturnConfig(): string {
   });
 }
 
-/** nginx for the container (docker/nginx/default.conf): services reached by their compose names. */
+/** Where compose mounts the certificate (`TLS_CERT_FILE`, `TLS_KEY_FILE` of .env) in a container. */
+const PRODUCTION_TLS = (dir: string) => ({
+  certificate: `${dir}/certificate.pem`,
+  certificateKey: `${dir}/key.pem`,
+});
+
+/**
+ * nginx for the container (docker/nginx/default.conf): HTTPS on 443 (HTTP redirects), services
+ * reached by their compose names.
+ */
 export function productionNginxConfig(): string {
   return nginxSiteConfig({
     port: 80,
     spaRoot: '/usr/share/nginx/html',
     gateways: ['api-gateway:3000'],
     signalingNodes: ['signaling-1:3101', 'signaling-2:3101'],
+    tls: { port: 443, redirectHttp: true, ...PRODUCTION_TLS('/etc/nginx/tls') },
   }).trimStart();
 }
 

@@ -27,6 +27,21 @@ export interface PlatformPorts {
   rooms: number;
   turnCredentials: number;
   signaling: number[];
+  /** The HTTPS port, when TLS is on. */
+  https?: number;
+}
+
+export interface PlatformTls {
+  certificate: string;
+  certificateKey: string;
+  /** HTTPS port; free by default. */
+  port?: number;
+  /** Names the certificate is for; each becomes an allowed origin `https://<name>:<port>`. */
+  hostnames: string[];
+  /** Plain HTTP only redirects to HTTPS (as in production) instead of serving the app too. */
+  redirectHttp: boolean;
+  /** Address of the HTTPS listener (default loopback; `0.0.0.0` to be reachable from the LAN). */
+  listenAddress?: string;
 }
 
 export interface PlatformOptions {
@@ -39,6 +54,10 @@ export interface PlatformOptions {
   mode: ServiceMode;
   /** Plain-HTTP local use: no Secure cookies, per-IP limits lifted. */
   local: boolean;
+  /** Serve HTTPS (and wss) too, with this certificate. */
+  tls?: PlatformTls;
+  /** The built SPA nginx serves; by default `dist/apps/frontend`. */
+  spaRoot?: string;
   logLevel?: string;
   /** Extra environment per service name (e.g. shorter timeouts in tests). */
   envByService?: Record<string, Record<string, string>>;
@@ -49,6 +68,10 @@ export interface PlatformOptions {
 export interface Platform {
   /** The public origin, e.g. http://127.0.0.1:8080. */
   url: string;
+  /** The HTTPS origin when TLS is on, e.g. https://localhost:8443. */
+  httpsUrl?: string;
+  /** Every origin the app is served from (signaling accepts only these). */
+  origins: string[];
   ports: PlatformPorts;
   postgres: LocalPostgres;
   redis: LocalRedis;
@@ -147,6 +170,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     started.push(coturn);
     const databaseUrl = await prepareDatabase(postgres, log);
+    const tlsPort = options.tls ? (options.tls.port ?? (await freePort())) : undefined;
+    ports.https = tlsPort;
+    const origins = [
+      ...(options.tls?.redirectHttp
+        ? []
+        : [`http://127.0.0.1:${ports.http}`, `http://localhost:${ports.http}`]),
+      ...(options.tls?.hostnames.map((name) => `https://${name}:${tlsPort}`) ?? []),
+    ];
     services = await runServices({
       mode: options.mode,
       logDir,
@@ -167,19 +198,35 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         env: { LOG_LEVEL: options.logLevel ?? 'info' },
         envByService: options.envByService,
         local: options.local,
+        publicOrigins: origins,
       }),
       onUnexpectedExit: (service, tail) => options.onUnexpectedExit?.(service.spec.name, tail),
     });
     const nginx = await startLocalNginx({
       dir: join(runtimeDir, 'nginx'),
       port: ports.http,
-      spaRoot: join(workspaceRoot(), 'dist/apps/frontend'),
+      spaRoot: options.spaRoot ?? join(workspaceRoot(), 'dist/apps/frontend'),
       gateways: [`127.0.0.1:${ports.gateway}`],
       signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
+      ...(options.tls && tlsPort
+        ? {
+            tls: {
+              port: tlsPort,
+              certificate: options.tls.certificate,
+              certificateKey: options.tls.certificateKey,
+              redirectHttp: options.tls.redirectHttp,
+              listenAddress: options.tls.listenAddress,
+            },
+          }
+        : {}),
     });
     started.push(nginx);
     return {
       url: `http://127.0.0.1:${ports.http}`,
+      ...(options.tls
+        ? { httpsUrl: `https://${options.tls.hostnames[0] ?? 'localhost'}:${tlsPort}` }
+        : {}),
+      origins,
       ports,
       postgres,
       redis,

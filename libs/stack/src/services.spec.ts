@@ -9,6 +9,7 @@ const input: ServiceSpecInput = {
     turn: { host: '127.0.0.1', port: 3478 },
   },
   local: true,
+  publicOrigins: ['http://localhost:8080', 'https://meet.example.com'],
 };
 
 describe('serviceSpecs', () => {
@@ -41,6 +42,7 @@ describe('serviceSpecs', () => {
       PORT: '3102',
       NODE_ID: 'signaling-2',
       ROOM_SERVICE_URL: 'http://127.0.0.1:3002',
+      ALLOWED_ORIGINS: 'http://localhost:8080,https://meet.example.com',
     });
     expect(byName['turn-credential-service']).toMatchObject({
       TURN_SECRET: 'TURN',

@@ -41,6 +41,8 @@ export interface ServiceSpecInput {
   envByService?: Record<string, Record<string, string>>;
   /** Plain http://localhost: cookies cannot be Secure, per-IP limits are lifted. */
   local: boolean;
+  /** Origins the browser app is served from; the only ones allowed to open a signaling socket. */
+  publicOrigins: string[];
 }
 
 /**
@@ -97,6 +99,7 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
         NODE_ID: `signaling-${i + 1}`,
         REDIS_URL: backends.redisUrl,
         ROOM_SERVICE_URL: url(ports.rooms),
+        ALLOWED_ORIGINS: input.publicOrigins.join(','),
       },
     })),
     {

@@ -61,8 +61,10 @@ export class TestClient {
   }
 
   /** Opens a socket on `url` (e.g. `ws://127.0.0.1:port/ws`). */
-  static async connect(url: string): Promise<TestClient> {
-    const client = new TestClient(new WebSocket(url));
+  static async connect(url: string, options: { origin?: string } = {}): Promise<TestClient> {
+    const client = new TestClient(
+      new WebSocket(url, options.origin ? { origin: options.origin } : {}),
+    );
     await client.opened;
     return client;
   }
