@@ -6,7 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureServerPackages, isTcpOpen, workspaceRoot } from '@qual-meet/local-servers';
+import { hostname, networkInterfaces } from 'node:os';
+import {
+  ensureServerPackages,
+  isTcpOpen,
+  selfSignedCertificate,
+  workspaceRoot,
+} from '@qual-meet/local-servers';
 import { startPlatform, type Platform, type PlatformPorts } from '@qual-meet/stack';
 import { ensureLocalSecrets } from './secrets';
 
@@ -32,6 +38,32 @@ const ports: PlatformPorts = {
   turnCredentials: port('QM_TURN_CREDENTIALS_PORT', 3003),
   signaling: [port('QM_SIGNALING_1_PORT', 3101), port('QM_SIGNALING_2_PORT', 3102)],
 };
+
+/**
+ * Opt-in HTTPS for phones and other machines on the LAN (`QM_HTTPS=1 npm start`): browsers give
+ * camera and microphone only to secure contexts, and only localhost is one over plain HTTP. A
+ * self-signed certificate for this machine's names and LAN addresses is made once in
+ * `.runtime/tls`; each device has to accept it once.
+ */
+async function lanHttps() {
+  if (!['1', 'true'].includes(process.env.QM_HTTPS ?? '')) return undefined;
+  const lanAddresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address);
+  const names = [`${hostname()}.local`, hostname(), 'localhost'];
+  const certificate = await selfSignedCertificate(join(root, '.runtime', 'tls'), names, [
+    '127.0.0.1',
+    ...lanAddresses,
+  ]);
+  return {
+    ...certificate,
+    port: port('QM_HTTPS_PORT', 8443),
+    hostnames: [...names, '127.0.0.1', ...lanAddresses],
+    redirectHttp: false,
+    listenAddress: '0.0.0.0',
+  };
+}
 
 let platform: Platform | undefined;
 let stopping = false;
@@ -72,7 +104,9 @@ async function main(): Promise<void> {
     },
   );
 
+  const tls = await lanHttps();
   platform = await startPlatform({
+    ...(tls ? { tls } : {}),
     runtimeDir: join(root, '.runtime'),
     ports,
     mode: 'bundle',
@@ -97,6 +131,11 @@ async function main(): Promise<void> {
     'per-IP rate limits are lifted in this local stack (per-user and per-account limits stay on)',
   );
   log('logs in .runtime/logs — Ctrl-C stops everything');
+  if (tls) {
+    log(`HTTPS for other devices on this network (self-signed: accept it once on each device):`);
+    for (const name of tls.hostnames.filter((n) => n !== 'localhost' && n !== '127.0.0.1'))
+      log(`  https://${name}:${tls.port}`);
+  }
   log(`QUAL_MEET is running at http://localhost:${ports.http}`);
 }
 
