@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import {
@@ -8,14 +11,18 @@ import {
   serverMessageSchema,
   type RoomEndedEvent,
 } from '@qual-meet/protocol';
+import { freePort } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
+import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
 import {
   claimRedisDatabase,
+  createTestDatabase,
   generateTestKeyPair,
   hs256WithPublicKey,
   signTestToken,
   tamperedToken,
   unsignedToken,
+  type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
 import { TRY_AGAIN_LATER } from './signaling-node';
@@ -27,10 +34,6 @@ import {
   type TestNode,
   type TestUser,
 } from './test-support/fixtures';
-import {
-  startInterimRoomService,
-  type InterimRoomService,
-} from './test-support/interim-room-service';
 import { TestClient } from './test-support/test-client';
 
 // Two signaling nodes sharing one Redis database, as in production behind nginx: everything a
@@ -39,7 +42,9 @@ const keys = generateTestKeyPair();
 const AUTH_TIMEOUT_MS = 1_000;
 let db: TestRedisDatabase;
 let redis: Redis;
-let roomService: InterimRoomService;
+let postgres: TestDatabase;
+let roomService: RunningServices;
+let roomServiceUrl: string;
 let nodeA: TestNode;
 let nodeB: TestNode;
 const clients: TestClient[] = [];
@@ -49,7 +54,7 @@ function env(nodeId: string): Record<string, string> {
     NODE_ID: nodeId,
     REDIS_URL: db.url,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
-    ROOM_SERVICE_URL: roomService.url,
+    ROOM_SERVICE_URL: roomServiceUrl,
     LOG_LEVEL: 'silent',
     AUTH_TIMEOUT_MS: String(AUTH_TIMEOUT_MS),
     RATE_LIMIT_PER_SECOND: '200',
@@ -62,7 +67,26 @@ function env(nodeId: string): Record<string, string> {
 beforeAll(async () => {
   db = await claimRedisDatabase();
   redis = new Redis(db.url);
-  roomService = await startInterimRoomService(keys);
+  postgres = await createTestDatabase();
+  // The real room-service, as its own process, for the cache-miss path.
+  const spec = serviceSpecs({
+    ports: { gateway: 0, auth: 0, rooms: await freePort(), turn: 0, signaling: [] },
+    secrets: {
+      jwtPrivateKey: keys.privateKeyPem,
+      jwtPublicKey: keys.publicKeyPem,
+      turnSecret: 'unused',
+    },
+    backends: { databaseUrl: postgres.url, redisUrl: db.url, turn: { host: '127.0.0.1', port: 0 } },
+    env: { LOG_LEVEL: 'warn' },
+    local: false,
+    publicOrigins: [],
+  }).find((s) => s.name === 'room-service')!;
+  roomService = await runServices({
+    specs: [spec],
+    mode: 'source',
+    logDir: mkdtempSync(join(tmpdir(), 'signaling-rooms-')),
+  });
+  roomServiceUrl = roomService.byName('room-service').url;
   [nodeA, nodeB] = await Promise.all([startNode(env('node-a')), startNode(env('node-b'))]);
 });
 
@@ -72,7 +96,8 @@ afterEach(async () => {
 
 afterAll(async () => {
   await Promise.all([nodeA?.close(), nodeB?.close()]);
-  await roomService?.close();
+  await roomService?.stop();
+  await postgres?.drop();
   redis?.disconnect();
   await db?.release();
 });
@@ -387,31 +412,40 @@ describe('rooms', () => {
     expect(await client.next()).toMatchObject({ type: 'error', code: 'room_inactive' });
   });
 
-  it('asks room-service with the user’s own token on a cache miss, and never fills the cache', async () => {
-    const room = {
-      id: randomUUID(),
-      hostId: randomUUID(),
-      isActive: true,
-      maxParticipants: 3,
-      createdAt: new Date().toISOString(),
-    };
-    roomService.rooms.set(room.id, room);
+  it('asks room-service, with the user’s own token, when the room is not cached', async () => {
     const user = testUser(keys);
-    const a = await joined(nodeB, room.id, user);
-    expect(a.frame.roomId).toBe(room.id);
-    expect(roomService.tokensSeen.at(-1)).toBe(user.token);
-    expect(await redis.get(RedisKeys.room(room.id))).toBeNull();
+    await postgres.sql`INSERT INTO users (id, email, password_hash) VALUES (${user.userId}, ${user.email.toLowerCase()}, 'unused')`;
+    const [row] = await postgres.sql<{ id: string }[]>`
+      INSERT INTO meetings (host_id, max_participants) VALUES (${user.userId}, 3) RETURNING id`;
+    const roomId = row!.id;
+    expect(await redis.get(RedisKeys.room(roomId))).toBeNull();
 
-    roomService.rooms.set(room.id, { ...room, id: room.id, isActive: false });
+    const a = await joined(nodeB, roomId, user);
+    expect(a.frame.roomId).toBe(roomId);
+    // room-service accepted the forwarded token and filled the cache; signaling itself never writes it.
+    expect(JSON.parse((await redis.get(RedisKeys.room(roomId)))!)).toMatchObject({
+      id: roomId,
+      isActive: true,
+    });
+
+    await postgres.sql`UPDATE meetings SET is_active = false WHERE id = ${roomId}`;
+    await redis.del(RedisKeys.room(roomId));
     const late = await signIn(nodeA);
-    late.client.send({ type: 'join_room', roomId: room.id });
+    late.client.send({ type: 'join_room', roomId });
     expect(await late.client.next()).toMatchObject({ code: 'room_inactive' });
   });
 
+  it('answers room_not_found when room-service does not know the room', async () => {
+    const { client } = await signIn(nodeA);
+    client.send({ type: 'join_room', roomId: randomUUID() });
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'room_not_found' });
+  });
+
   it('closes with 1013 (try again later) when room-service cannot be reached', async () => {
-    const deadService = await startInterimRoomService(keys);
-    await deadService.close();
-    const node = await startNode({ ...env('node-c'), ROOM_SERVICE_URL: deadService.url });
+    const node = await startNode({
+      ...env('node-c'),
+      ROOM_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    });
     try {
       const client = await TestClient.authenticated(node.url, testUser(keys).token);
       client.send({ type: 'join_room', roomId: randomUUID() });
