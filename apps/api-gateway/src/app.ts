@@ -1,11 +1,11 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { Redis } from 'ioredis';
 import { redisPlugin } from '@qual-meet/redis';
 import { bearerAuth, createAccessTokenVerifier, createServiceApp } from '@qual-meet/server-kit';
 import { accessPolicy } from './access-policy';
 import type { GatewayConfig } from './config';
 import { rateLimits } from './rate-limits';
+import { securityHeaders } from './security-headers';
 import { mapUpstreamErrors, upstreams } from './upstreams';
 
 export interface GatewayDeps {
@@ -25,10 +25,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     metrics: true,
     trustProxy: config.trustedProxies,
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  await app.register(securityHeaders);
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }

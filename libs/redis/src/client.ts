@@ -24,6 +24,9 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 export const FAIL_FAST_REDIS_OPTIONS = {
   enableOfflineQueue: false,
   commandTimeout: 1_000,
+  // Commands issued in the same tick travel in one write: under load, one syscall per batch
+  // instead of one per request.
+  enableAutoPipelining: true,
 } as const satisfies RedisOptions;
 
 /** A client with {@link FAIL_FAST_REDIS_OPTIONS}. */

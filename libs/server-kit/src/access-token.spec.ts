@@ -62,6 +62,26 @@ describe('createAccessTokenVerifier', () => {
     expect(() => verify(token)).toThrow('unexpected claims');
   });
 
+  it('remembers a verified token only until it expires', () => {
+    jest.useFakeTimers({ now: Date.now() });
+    try {
+      const strict = createAccessTokenVerifier({
+        publicKeys: [current.publicKey],
+        issuer: 'qual-meet',
+        audience: 'qual-meet',
+        clockToleranceMs: 0,
+      });
+      const token = sign(current, { expiresIn: 2_000 });
+      expect(strict(token)).toEqual({ userId, email: 'ada@example.com' });
+      jest.advanceTimersByTime(1_000);
+      expect(strict(token)).toEqual({ userId, email: 'ada@example.com' });
+      jest.advanceTimersByTime(2_000);
+      expect(() => strict(token)).toThrow(TokenVerificationError);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses garbage', () => {
     expect(() => verify('')).toThrow(TokenVerificationError);
     expect(() => verify('a.b.c')).toThrow(TokenVerificationError);

@@ -28,7 +28,7 @@ export interface AccessTokenVerifierOptions {
 /** Verifies an access token string, resolving its claims or throwing {@link TokenVerificationError}. */
 export type AccessTokenVerifier = (token: string) => AccessTokenClaims;
 
-const claimsSchema = z.object({ sub: userIdSchema, email: z.string().min(3) });
+const claimsSchema = z.object({ sub: userIdSchema, email: z.string().min(3), exp: z.number() });
 
 /**
  * The key id of an RSA public key: its RFC 7638 JWK thumbprint. Signer and verifiers derive it
@@ -59,11 +59,13 @@ export function createAccessTokenVerifier(
         allowedAud: options.audience,
         requiredClaims: ['sub', 'iss', 'aud', 'exp', 'iat'],
         clockTolerance: options.clockToleranceMs ?? 5_000,
-        cache: 1_000,
       }),
     ]),
   );
+  const verified = new VerifiedTokenCache(options.clockToleranceMs ?? 5_000);
   return (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     let kid: unknown;
     try {
       kid = (decodeHeader(token) as { header: { kid?: unknown } }).header.kid;
@@ -80,6 +82,38 @@ export function createAccessTokenVerifier(
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new TokenVerificationError('unexpected claims');
-    return { userId: claims.data.sub, email: claims.data.email };
+    const caller = { userId: claims.data.sub, email: claims.data.email };
+    verified.set(token, caller, claims.data.exp);
+    return caller;
   };
+}
+
+/**
+ * Tokens already verified, until they expire: a client sends the same token with every request
+ * for fifteen minutes, and decoding plus an RSA check each time was a large share of the
+ * gateway's per-request cost. Bounded; the oldest entries go first.
+ */
+class VerifiedTokenCache {
+  private static readonly MAX_ENTRIES = 10_000;
+  private readonly entries = new Map<string, { caller: AccessTokenClaims; expiresAtMs: number }>();
+
+  constructor(private readonly toleranceMs: number) {}
+
+  get(token: string): AccessTokenClaims | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() > entry.expiresAtMs + this.toleranceMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.caller;
+  }
+
+  set(token: string, caller: AccessTokenClaims, expSeconds: number): void {
+    if (this.entries.size >= VerifiedTokenCache.MAX_ENTRIES) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { caller, expiresAtMs: expSeconds * 1000 });
+  }
 }
