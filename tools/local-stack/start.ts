@@ -4,7 +4,6 @@
  * once into `.env`, builds every app, starts PostgreSQL, Redis, coturn, the services (two
  * signaling nodes) and nginx, and stops all of it on Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { hostname, networkInterfaces } from 'node:os';
 import {
@@ -13,7 +12,7 @@ import {
   selfSignedCertificate,
   workspaceRoot,
 } from '@qual-meet/local-servers';
-import { startPlatform, type Platform, type PlatformPorts } from '@qual-meet/stack';
+import { buildApps, startPlatform, type Platform, type PlatformPorts } from '@qual-meet/stack';
 import { ensureLocalSecrets } from './secrets';
 
 const root = workspaceRoot();
@@ -87,22 +86,7 @@ async function main(): Promise<void> {
   const env = ensureLocalSecrets(join(root, '.env'));
 
   log('building the services and the web app…');
-  execFileSync(
-    'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'build',
-      '--projects=tag:type:app',
-      '--outputStyle=static',
-      '--skip-sync',
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  buildApps();
 
   const tls = await lanHttps();
   platform = await startPlatform({

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import type { Redis } from 'ioredis';
 import { redisPlugin } from '@qual-meet/redis';
-import { bearerAuth, createAccessTokenVerifier, createServiceApp } from '@qual-meet/server-kit';
+import { bearerAuth, createServiceApp, verifierFor } from '@qual-meet/server-kit';
 import { accessPolicy } from './access-policy';
 import type { GatewayConfig } from './config';
 import { rateLimits } from './rate-limits';
@@ -30,13 +30,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
   await app.register(redisPlugin, { redis: deps.redis });
-  await app.register(bearerAuth, {
-    verifyAccessToken: createAccessTokenVerifier({
-      publicKeys: [config.jwt.publicKeyPem],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-    }),
-  });
+  await app.register(bearerAuth, { verifyAccessToken: verifierFor(config.jwt) });
   await app.register(accessPolicy);
   await app.register(rateLimits, { redis: deps.redis, limits: config.limits });
   await app.register(upstreams, { config: config.upstreams });

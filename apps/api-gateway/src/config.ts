@@ -3,22 +3,18 @@ import {
   boolVar,
   intVar,
   listVar,
-  logLevelVar,
-  pemVar,
-  portVar,
+  listenerVars,
+  tokenVerifierConfig,
+  tokenVerifierVars,
   urlVar,
 } from '@qual-meet/server-kit';
 
 /** api-gateway configuration, from the environment only. */
 export const gatewayConfigSchema = z
   .object({
-    HOST: z.string().default('127.0.0.1'),
-    PORT: portVar.default(3000),
-    LOG_LEVEL: logLevelVar,
+    ...listenerVars(3000),
     REDIS_URL: urlVar,
-    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
-    JWT_ISSUER: z.string().min(1).default('qual-meet'),
-    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    ...tokenVerifierVars,
     AUTH_SERVICE_URL: urlVar,
     ROOM_SERVICE_URL: urlVar,
     TURN_SERVICE_URL: urlVar,
@@ -47,7 +43,7 @@ export const gatewayConfigSchema = z
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     redisUrl: env.REDIS_URL,
-    jwt: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    jwt: tokenVerifierConfig(env),
     upstreams: {
       auth: env.AUTH_SERVICE_URL,
       rooms: env.ROOM_SERVICE_URL,

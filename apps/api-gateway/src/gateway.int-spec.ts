@@ -1,69 +1,40 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '@qual-meet/local-servers';
-import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
 import {
   claimRedisDatabase,
-  createTestDatabase,
   generateTestKeyPair,
   hs256WithPublicKey,
   signTestToken,
   tamperedToken,
-  testServers,
   unsignedToken,
-  type TestDatabase,
+  type TestKeyPair,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
-import { createFailFastRedis } from '@qual-meet/redis';
-import { buildApp } from './app';
-import { gatewayConfigSchema } from './config';
+import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
 
 // The gateway runs in-process (inject); auth-service runs for real as its own process.
-const keys = generateTestKeyPair();
-let db: TestDatabase;
 let redisDb: TestRedisDatabase;
-let services: RunningServices;
-let app: Awaited<ReturnType<typeof buildApp>>;
-let deadPort: number;
+let gateway: GatewayUnderTest;
+let app: GatewayUnderTest['app'];
+let services: GatewayUnderTest['services'];
+let keys: TestKeyPair;
 
 beforeAll(async () => {
-  [db, redisDb] = await Promise.all([createTestDatabase(), claimRedisDatabase()]);
-  deadPort = await freePort();
-  const specs = serviceSpecs({
-    ports: { gateway: 0, auth: await freePort(), rooms: deadPort, turn: deadPort, signaling: [] },
-    secrets: {
-      jwtPrivateKey: keys.privateKeyPem,
-      jwtPublicKey: keys.publicKeyPem,
-      turnSecret: 'unused',
+  redisDb = await claimRedisDatabase();
+  gateway = await startGatewayUnderTest({
+    upstreams: ['auth-service'],
+    redisUrl: redisDb.url,
+    gatewayEnv: {
+      LOGIN_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '1000',
+      RATE_LIMIT_USER_PER_MINUTE: '40',
+      SIGNUPS_PER_IP_PER_HOUR: '1000',
     },
-    backends: { databaseUrl: db.url, redisUrl: redisDb.url, turn: testServers().coturn },
-    env: { LOG_LEVEL: 'warn' },
-    local: false,
-    publicOrigins: [],
   });
-  services = await runServices({
-    specs: specs.filter((s) => s.name === 'auth-service'),
-    mode: 'source',
-    logDir: mkdtempSync(join(tmpdir(), 'gateway-spec-')),
-  });
-  const gatewayEnv = specs.find((s) => s.name === 'api-gateway')!.env;
-  const config = gatewayConfigSchema.parse({
-    ...gatewayEnv,
-    LOG_LEVEL: 'silent',
-    LOGIN_FAILURES_PER_ACCOUNT: '3',
-    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '1000',
-    RATE_LIMIT_USER_PER_MINUTE: '40',
-    SIGNUPS_PER_IP_PER_HOUR: '1000',
-  });
-  app = await buildApp(config, { redis: createFailFastRedis(redisDb.url) });
+  ({ app, services, keys } = gateway);
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await services?.stop();
+  await gateway?.close();
   await redisDb?.release();
-  await db?.drop();
 });
 
 const password = 'correct horse battery';

@@ -1,71 +1,30 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '@qual-meet/local-servers';
 import { iceServersResponseSchema, roomSchema } from '@qual-meet/protocol';
-import { createFailFastRedis } from '@qual-meet/redis';
-import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
 import {
   claimRedisDatabase,
-  createTestDatabase,
-  generateTestKeyPair,
-  testServers,
   tryAllocate,
   turnEndpointOf,
-  type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
-import { buildApp } from './app';
-import { gatewayConfigSchema } from './config';
+import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
 
 // DESIGN §3's rooms and ICE rows end to end: the real gateway in front of the real auth, room and
 // TURN credential services (own processes), PostgreSQL, Redis and coturn.
-const keys = generateTestKeyPair();
-let db: TestDatabase;
 let redisDb: TestRedisDatabase;
-let services: RunningServices;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let gateway: GatewayUnderTest;
+let app: GatewayUnderTest['app'];
 
 beforeAll(async () => {
-  [db, redisDb] = await Promise.all([createTestDatabase(), claimRedisDatabase()]);
-  const { coturn } = testServers();
-  const specs = serviceSpecs({
-    ports: {
-      gateway: 0,
-      auth: await freePort(),
-      rooms: await freePort(),
-      turn: await freePort(),
-      signaling: [],
-    },
-    secrets: {
-      jwtPrivateKey: keys.privateKeyPem,
-      jwtPublicKey: keys.publicKeyPem,
-      turnSecret: coturn.secret,
-    },
-    backends: { databaseUrl: db.url, redisUrl: redisDb.url, turn: coturn },
-    env: { LOG_LEVEL: 'warn' },
-    local: false,
-    publicOrigins: [],
+  redisDb = await claimRedisDatabase();
+  gateway = await startGatewayUnderTest({
+    upstreams: ['auth-service', 'room-service', 'turn-credential-service'],
+    redisUrl: redisDb.url,
   });
-  services = await runServices({
-    specs: specs.filter((s) =>
-      ['auth-service', 'room-service', 'turn-credential-service'].includes(s.name),
-    ),
-    mode: 'source',
-    logDir: mkdtempSync(join(tmpdir(), 'platform-spec-')),
-  });
-  const config = gatewayConfigSchema.parse({
-    ...specs.find((s) => s.name === 'api-gateway')!.env,
-    LOG_LEVEL: 'silent',
-  });
-  app = await buildApp(config, { redis: createFailFastRedis(redisDb.url) });
+  app = gateway.app;
 }, 90_000);
 
 afterAll(async () => {
-  await app?.close();
-  await services?.stop();
+  await gateway?.close();
   await redisDb?.release();
-  await db?.drop();
 });
 
 let people = 0;

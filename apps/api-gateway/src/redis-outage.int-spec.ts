@@ -1,61 +1,25 @@
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '@qual-meet/local-servers';
-import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
-import {
-  createTestDatabase,
-  generateTestKeyPair,
-  startRedis,
-  testServers,
-  type TestDatabase,
-  type TestRedis,
-} from '@qual-meet/testing';
-import { createFailFastRedis } from '@qual-meet/redis';
-import { buildApp } from './app';
-import { gatewayConfigSchema } from './config';
+import { startRedis, testServers, type TestRedis } from '@qual-meet/testing';
+import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
 
 // This suite stops Redis, so the gateway gets a Redis server of its own.
-const keys = generateTestKeyPair();
-let db: TestDatabase;
 let redis: TestRedis;
-let services: RunningServices;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let gateway: GatewayUnderTest;
+let app: GatewayUnderTest['app'];
 
 beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase(), startRedis(testServers().runtime)]);
-  const specs = serviceSpecs({
-    ports: { gateway: 0, auth: await freePort(), rooms: 1, turn: 1, signaling: [] },
-    secrets: {
-      jwtPrivateKey: keys.privateKeyPem,
-      jwtPublicKey: keys.publicKeyPem,
-      turnSecret: 'unused',
-    },
-    backends: { databaseUrl: db.url, redisUrl: redis.url(), turn: testServers().coturn },
-    env: { LOG_LEVEL: 'warn' },
-    local: false,
-    publicOrigins: [],
+  redis = await startRedis(testServers().runtime);
+  gateway = await startGatewayUnderTest({
+    upstreams: ['auth-service'],
+    redisUrl: redis.url(),
+    gatewayEnv: { LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '2', SIGNUPS_PER_IP_PER_HOUR: '2' },
   });
-  services = await runServices({
-    specs: specs.filter((s) => s.name === 'auth-service'),
-    mode: 'source',
-    logDir: mkdtempSync(join(tmpdir(), 'gateway-outage-spec-')),
-  });
-  const config = gatewayConfigSchema.parse({
-    ...specs.find((s) => s.name === 'api-gateway')!.env,
-    LOG_LEVEL: 'silent',
-    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '2',
-    SIGNUPS_PER_IP_PER_HOUR: '2',
-  });
-  app = await buildApp(config, { redis: createFailFastRedis(redis.url()) });
+  app = gateway.app;
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await services?.stop();
+  await gateway?.close();
   await redis?.stop();
-  await db?.drop();
 });
 
 const password = 'correct horse battery';

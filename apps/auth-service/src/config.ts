@@ -1,17 +1,21 @@
 import { z } from 'zod';
-import { boolVar, intVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+import {
+  boolVar,
+  intVar,
+  listenerVars,
+  pemVar,
+  tokenClaimVars,
+  urlVar,
+} from '@qual-meet/server-kit';
 
 /** auth-service configuration, from the environment only. */
 export const authConfigSchema = z
   .object({
-    HOST: z.string().default('127.0.0.1'),
-    PORT: portVar.default(3001),
-    LOG_LEVEL: logLevelVar,
+    ...listenerVars(3001),
     DATABASE_URL: urlVar,
     /** RS256 signing key (PEM, or a file via JWT_PRIVATE_KEY_FILE). The public key is derived. */
     JWT_PRIVATE_KEY: pemVar('PRIVATE KEY'),
-    JWT_ISSUER: z.string().min(1).default('qual-meet'),
-    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    ...tokenClaimVars,
     ACCESS_TOKEN_TTL_SECONDS: intVar(15 * 60),
     REFRESH_TOKEN_TTL_DAYS: intVar(14),
     /** A rotated refresh token still works this long (a reload that lost the new cookie). */

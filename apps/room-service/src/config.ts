@@ -1,18 +1,19 @@
 import { z } from 'zod';
-import { intVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+import {
+  intVar,
+  listenerVars,
+  tokenVerifierConfig,
+  tokenVerifierVars,
+  urlVar,
+} from '@qual-meet/server-kit';
 
 /** room-service configuration, from the environment only. */
 export const roomConfigSchema = z
   .object({
-    HOST: z.string().default('127.0.0.1'),
-    PORT: portVar.default(3002),
-    LOG_LEVEL: logLevelVar,
+    ...listenerVars(3002),
     DATABASE_URL: urlVar,
     REDIS_URL: urlVar,
-    /** RS256 public key of the auth service (PEM, or a file via JWT_PUBLIC_KEY_FILE). */
-    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
-    JWT_ISSUER: z.string().min(1).default('qual-meet'),
-    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    ...tokenVerifierVars,
     /**
      * Lifetime of a `room:{roomId}` cache entry. Postgres stays the truth, so the TTL only bounds
      * how long an untouched meeting occupies Redis memory.
@@ -25,7 +26,7 @@ export const roomConfigSchema = z
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
-    jwt: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    jwt: tokenVerifierConfig(env),
     roomCacheTtlSeconds: env.ROOM_CACHE_TTL_SECONDS,
   }));
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Limits } from '@qual-meet/protocol';
 import { createRedis, type Redis } from '@qual-meet/redis';
-import { createAccessTokenVerifier, createServiceApp } from '@qual-meet/server-kit';
+import { createServiceApp, verifierFor } from '@qual-meet/server-kit';
 import type { SignalingConfig } from './config';
 import { ALL_ERROR_CODES } from './frames';
 import { RedisMembershipStore } from './membership/redis-membership-store';
@@ -76,11 +76,7 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
 
   const node = new SignalingNode({
     nodeId: config.nodeId,
-    verifyAccessToken: createAccessTokenVerifier({
-      publicKeys: [config.jwt.publicKeyPem],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-    }),
+    verifyAccessToken: verifierFor(config.jwt),
     rooms:
       deps.rooms ??
       createRoomDirectory({

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Limits } from '@qual-meet/protocol';
-import { intVar, listVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+import {
+  intVar,
+  listVar,
+  listenerVars,
+  tokenVerifierConfig,
+  tokenVerifierVars,
+  urlVar,
+} from '@qual-meet/server-kit';
 
 /**
  * A node id ends up inside presence values (`<nodeId>:<socketId>`) and Lua prefix matches, so it
@@ -15,15 +22,10 @@ const nodeIdVar = z
 /** signaling-service configuration, from the environment only. */
 export const signalingConfigSchema = z
   .object({
-    HOST: z.string().default('127.0.0.1'),
-    PORT: portVar.default(3101),
+    ...listenerVars(3101),
     NODE_ID: nodeIdVar,
-    LOG_LEVEL: logLevelVar,
     REDIS_URL: urlVar,
-    /** RS256 public key of auth-service (PEM, or a file via JWT_PUBLIC_KEY_FILE). */
-    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
-    JWT_ISSUER: z.string().min(1).default('qual-meet'),
-    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    ...tokenVerifierVars,
     /**
      * Browser origins (`https://meet.example.com`) allowed to open a signaling socket. An upgrade
      * whose `Origin` is anything else is refused with 403 (cross-site WebSocket hijacking); one
@@ -62,7 +64,7 @@ export const signalingConfigSchema = z
     nodeId: env.NODE_ID,
     logLevel: env.LOG_LEVEL,
     redisUrl: env.REDIS_URL,
-    jwt: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    jwt: tokenVerifierConfig(env),
     allowedOrigins: new Set(env.ALLOWED_ORIGINS.map((origin) => origin.toLowerCase())),
     roomService: { url: env.ROOM_SERVICE_URL, timeoutMs: env.ROOM_LOOKUP_TIMEOUT_MS },
     authTimeoutMs: env.AUTH_TIMEOUT_MS,

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { Limits } from '@qual-meet/protocol';
-import { intVar, listVar, logLevelVar, pemVar, portVar, urlVar } from '@qual-meet/server-kit';
+import {
+  intVar,
+  listVar,
+  listenerVars,
+  tokenVerifierConfig,
+  tokenVerifierVars,
+  urlVar,
+} from '@qual-meet/server-kit';
 
 /** A comma-separated list of ICE URLs whose scheme is one of `schemes`; at least one. */
 const iceUrlsVar = (...schemes: string[]) =>
@@ -20,14 +27,9 @@ const iceUrlsVar = (...schemes: string[]) =>
 /** turn-credential-service configuration, from the environment only. */
 export const turnConfigSchema = z
   .object({
-    HOST: z.string().default('127.0.0.1'),
-    PORT: portVar.default(3003),
-    LOG_LEVEL: logLevelVar,
+    ...listenerVars(3003),
     REDIS_URL: urlVar,
-    /** RS256 public key of the auth service (PEM, or a file via JWT_PUBLIC_KEY_FILE). */
-    JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
-    JWT_ISSUER: z.string().min(1).default('qual-meet'),
-    JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+    ...tokenVerifierVars,
     /** coturn's `static-auth-secret` (or via TURN_SECRET_FILE). */
     TURN_SECRET: z.string().min(16, 'expected at least 16 characters'),
     /** e.g. `turn:turn.example.com:3478?transport=udp,turn:…?transport=tcp,turns:…:5349`. */
@@ -47,7 +49,7 @@ export const turnConfigSchema = z
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     redisUrl: env.REDIS_URL,
-    jwt: { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    jwt: tokenVerifierConfig(env),
     turn: {
       secret: env.TURN_SECRET,
       turnUrls: env.TURN_URLS,

@@ -1,5 +1,6 @@
 export * from './certificates';
 export * from './coturn';
+export * from './namespace';
 export * from './nginx';
 export * from './postgres';
 export * from './production-configs';

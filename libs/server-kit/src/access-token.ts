@@ -2,6 +2,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { createDecoder, createVerifier } from 'fast-jwt';
 import { z } from 'zod';
 import { userIdSchema } from '@qual-meet/protocol';
+import type { TokenVerifierConfig } from './config';
 
 /** The one algorithm access tokens are signed with; verifiers accept nothing else. */
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';
@@ -116,4 +117,13 @@ class VerifiedTokenCache {
     }
     this.entries.set(token, { caller, expiresAtMs: expSeconds * 1000 });
   }
+}
+
+/** The verifier for a service's token config (one key today; a list makes rotation possible). */
+export function verifierFor(config: TokenVerifierConfig): AccessTokenVerifier {
+  return createAccessTokenVerifier({
+    publicKeys: [config.publicKeyPem],
+    issuer: config.issuer,
+    audience: config.audience,
+  });
 }

@@ -88,3 +88,38 @@ export const pemVar = (kind: 'PUBLIC KEY' | 'PRIVATE KEY') =>
 
 /** A URL such as `postgres://…` or `redis://…`. */
 export const urlVar = z.url();
+
+/** `HOST`, `PORT` and `LOG_LEVEL`: what every service reads to listen and log. */
+export const listenerVars = (defaultPort: number) => ({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: portVar.default(defaultPort),
+  LOG_LEVEL: logLevelVar,
+});
+
+/** Issuer and audience of access tokens, shared by the signer and every verifier. */
+export const tokenClaimVars = {
+  JWT_ISSUER: z.string().min(1).default('qual-meet'),
+  JWT_AUDIENCE: z.string().min(1).default('qual-meet'),
+};
+
+/** What a service needs to verify access tokens: auth-service's public key, issuer, audience. */
+export const tokenVerifierVars = {
+  /** RS256 public key of auth-service (PEM, or a file via `JWT_PUBLIC_KEY_FILE`). */
+  JWT_PUBLIC_KEY: pemVar('PUBLIC KEY'),
+  ...tokenClaimVars,
+};
+
+export interface TokenVerifierConfig {
+  publicKeyPem: string;
+  issuer: string;
+  audience: string;
+}
+
+/** The parsed form of {@link tokenVerifierVars}. */
+export function tokenVerifierConfig(env: {
+  JWT_PUBLIC_KEY: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+}): TokenVerifierConfig {
+  return { publicKeyPem: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+}

@@ -1,3 +1,4 @@
 export * from './run-services';
 export * from './services';
 export * from './platform';
+export * from './setup';

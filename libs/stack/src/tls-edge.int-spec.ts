@@ -1,4 +1,3 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { request as plainRequest } from 'node:http';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { selfSignedCertificate } from '@qual-meet/local-servers';
 import { startPlatform, type Platform } from './platform';
+import { generateStackSecrets } from './setup';
 
 // The production edge, for real: nginx terminating TLS in front of the gateway and two signaling
 // nodes, with a certificate made for this test.
@@ -28,21 +28,12 @@ beforeAll(async () => {
     join(spaRoot, 'index.html'),
     '<!doctype html><title>QUAL_MEET</title><div id="root"></div>',
   );
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
   platform = await startPlatform({
     mode: 'source',
     local: false,
     logLevel: 'warn',
     spaRoot,
-    secrets: {
-      jwtPrivateKey: privateKey,
-      jwtPublicKey: publicKey,
-      turnSecret: randomBytes(16).toString('hex'),
-    },
+    secrets: generateStackSecrets(),
     tls: { ...cert, hostnames: ['localhost'], redirectHttp: true },
   });
   origin = platform.httpsUrl!;

@@ -8,8 +8,6 @@
  * Runs itself inside a loopback-only network namespace, like the browser tests.
  * Usage: npm run bench:call-setup
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import {
   createMeeting,
@@ -18,8 +16,8 @@ import {
   signUp,
   type Person,
 } from '@qual-meet/browser-testing';
-import { workspaceRoot } from '@qual-meet/local-servers';
-import { startPlatform } from '@qual-meet/stack';
+import { runInLoopbackNamespace } from '@qual-meet/local-servers';
+import { buildApps, generateStackSecrets, startPlatform } from '@qual-meet/stack';
 import { fmt, percentile, printTable } from '../lib/stats';
 
 const ROUNDS: Record<number, number> = { 2: 10, 4: 4, 6: 2 };
@@ -27,23 +25,12 @@ const BASELINE_ROUNDS = 10;
 const IN_NAMESPACE = 'QM_BENCH_IN_NETNS';
 
 if (!process.env[IN_NAMESPACE]) {
-  const asRoot = process.getuid?.() === 0;
-  const result = spawnSync(
-    'unshare',
-    [
-      ...(asRoot ? ['-n'] : ['-r', '-n']),
-      '--',
-      'sh',
-      '-c',
-      'ip link set lo up && exec "$@"',
-      'bench',
-      process.execPath,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ],
-    { stdio: 'inherit', env: { ...process.env, [IN_NAMESPACE]: '1' } },
+  process.exit(
+    runInLoopbackNamespace(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      ...process.env,
+      [IN_NAMESPACE]: '1',
+    }),
   );
-  process.exit(result.status ?? 1);
 }
 
 interface SetupTimes {
@@ -139,36 +126,12 @@ async function baselineRound(page: Page): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  execFileSync(
-    'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'build',
-      '--projects=tag:type:app',
-      '--outputStyle=static',
-      '--skip-sync',
-    ],
-    {
-      cwd: workspaceRoot(),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  buildApps();
   const platform = await startPlatform({
     mode: 'bundle',
     local: true,
     logLevel: 'warn',
-    secrets: {
-      jwtPrivateKey: privateKey,
-      jwtPublicKey: publicKey,
-      turnSecret: randomBytes(16).toString('hex'),
-    },
+    secrets: generateStackSecrets(),
   });
   let browser: Browser | undefined;
   try {

@@ -8,10 +8,7 @@
  * Usage: npm run bench:gateway   (loopback only; each measurement runs DURATION seconds)
  */
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { workspaceRoot } from '@qual-meet/local-servers';
-import { startPlatform } from '@qual-meet/stack';
+import { buildApps, generateStackSecrets, startPlatform } from '@qual-meet/stack';
 import { Agent, get } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fmt, percentile, printTable } from '../lib/stats';
@@ -75,37 +72,13 @@ async function latencyAtRate(
 }
 
 async function main(): Promise<void> {
-  execFileSync(
-    'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'build',
-      '--projects=tag:type:app',
-      '--outputStyle=static',
-      '--skip-sync',
-    ],
-    {
-      cwd: workspaceRoot(),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  buildApps();
   const platform = await startPlatform({
     mode: 'bundle',
     local: true,
     logLevel: 'warn',
     signalingNodes: 0,
-    secrets: {
-      jwtPrivateKey: privateKey,
-      jwtPublicKey: publicKey,
-      turnSecret: randomBytes(16).toString('hex'),
-    },
+    secrets: generateStackSecrets(),
     // The limiter still runs on every request (its Redis round trip is part of the cost measured);
     // only its ceiling is raised so the benchmark is not throttled.
     envByService: { 'api-gateway': { RATE_LIMIT_USER_PER_MINUTE: '100000000' } },

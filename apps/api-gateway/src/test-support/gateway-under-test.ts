@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@qual-meet/local-servers';
+import { createFailFastRedis } from '@qual-meet/redis';
+import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
+import {
+  createTestDatabase,
+  generateTestKeyPair,
+  testServers,
+  type TestDatabase,
+  type TestKeyPair,
+} from '@qual-meet/testing';
+import { buildApp } from '../app';
+import { gatewayConfigSchema } from '../config';
+
+type Upstream = 'auth-service' | 'room-service' | 'turn-credential-service';
+
+export interface GatewayUnderTestOptions {
+  /** Services to run for real, each as its own process; the others' ports refuse connections. */
+  upstreams: Upstream[];
+  /** Redis of the gateway and the services. */
+  redisUrl: string;
+  /** Gateway settings on top of the stack's (limits, for instance). */
+  gatewayEnv?: Record<string, string>;
+}
+
+export interface GatewayUnderTest {
+  /** The gateway, in-process: tests drive it with `inject`. */
+  app: Awaited<ReturnType<typeof buildApp>>;
+  services: RunningServices;
+  keys: TestKeyPair;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway configured exactly as the stack configures it, in front of real upstream services
+ * on the harness's PostgreSQL, Redis and coturn.
+ */
+export async function startGatewayUnderTest(
+  options: GatewayUnderTestOptions,
+): Promise<GatewayUnderTest> {
+  const keys = generateTestKeyPair();
+  const db = await createTestDatabase();
+  const deadPort = await freePort();
+  const portOf = async (name: Upstream) =>
+    options.upstreams.includes(name) ? freePort() : deadPort;
+  const { coturn } = testServers();
+  const specs = serviceSpecs({
+    ports: {
+      gateway: 0,
+      auth: await portOf('auth-service'),
+      rooms: await portOf('room-service'),
+      turn: await portOf('turn-credential-service'),
+      signaling: [],
+    },
+    secrets: {
+      jwtPrivateKey: keys.privateKeyPem,
+      jwtPublicKey: keys.publicKeyPem,
+      turnSecret: coturn.secret,
+    },
+    backends: { databaseUrl: db.url, redisUrl: options.redisUrl, turn: coturn },
+    env: { LOG_LEVEL: 'warn' },
+    local: false,
+    publicOrigins: [],
+  });
+  const services = await runServices({
+    specs: specs.filter((s) => (options.upstreams as string[]).includes(s.name)),
+    mode: 'source',
+    logDir: mkdtempSync(join(tmpdir(), 'gateway-under-test-')),
+  });
+  const config = gatewayConfigSchema.parse({
+    ...specs.find((s) => s.name === 'api-gateway')!.env,
+    LOG_LEVEL: 'silent',
+    ...options.gatewayEnv,
+  });
+  const app = await buildApp(config, { redis: createFailFastRedis(options.redisUrl) });
+  return {
+    app,
+    services,
+    keys,
+    db,
+    async close() {
+      await app.close();
+      await services.stop();
+      await db.drop();
+    },
+  };
+}
