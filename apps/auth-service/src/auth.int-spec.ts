@@ -1,12 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { createAccessTokenVerifier } from '@qual-meet/server-kit';
 import {
+  badAuthorizationHeaders,
   createTestDatabase,
   generateTestKeyPair,
-  hs256WithPublicKey,
   signTestToken,
-  tamperedToken,
-  unsignedToken,
   type TestDatabase,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
@@ -319,20 +317,7 @@ describe('GET /api/auth/me and the bearer verification', () => {
       iss: 'qual-meet',
       aud: 'qual-meet',
     };
-    const stranger = generateTestKeyPair();
-    const cases: Record<string, string | undefined> = {
-      missing: undefined,
-      'not a bearer scheme': `Basic ${body.accessToken}`,
-      garbage: 'Bearer not.a.token',
-      'alg none': `Bearer ${unsignedToken(claims, keys.kid)}`,
-      'HS256 keyed with the public key': `Bearer ${hs256WithPublicKey(keys, claims)}`,
-      tampered: `Bearer ${tamperedToken(body.accessToken)}`,
-      expired: `Bearer ${signTestToken(keys, claims, { issuedAtMs: Date.now() - 3_600_000 })}`,
-      'wrong audience': `Bearer ${signTestToken(keys, { ...claims, aud: 'someone-else' })}`,
-      'wrong issuer': `Bearer ${signTestToken(keys, { ...claims, iss: 'evil' })}`,
-      'another key, same kid': `Bearer ${signTestToken(stranger, claims, { kid: keys.kid })}`,
-      'another key': `Bearer ${signTestToken(stranger, claims)}`,
-    };
+    const cases = badAuthorizationHeaders(keys, claims, body.accessToken);
     for (const [name, header] of Object.entries(cases)) {
       const response = await me(header);
       expect({ name, status: response.statusCode, code: response.json().code }).toEqual({

@@ -3,17 +3,14 @@ import { createSql } from '@qual-meet/db';
 import { roomEndedEventSchema, roomSchema, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  badAuthorizationHeaders,
   bearerFor,
   claimRedisDatabase,
   connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
-  hs256WithPublicKey,
-  signTestToken,
-  tamperedToken,
   type TestDatabase,
   type TestRedisDatabase,
-  unsignedToken,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import {
@@ -91,18 +88,7 @@ describe('bearer token on every route', () => {
     const meetingsBefore = await countMeetings();
     const claims = { sub: host.id, email: host.email, iss: 'qual-meet', aud: 'qual-meet' };
     const valid = host.authorization.slice('Bearer '.length);
-    const stranger = generateTestKeyPair();
-    const badHeaders: Record<string, string | undefined> = {
-      missing: undefined,
-      'not a bearer scheme': `Basic ${valid}`,
-      'another key': `Bearer ${signTestToken(stranger, claims)}`,
-      'another key, same kid': `Bearer ${signTestToken(stranger, claims, { kid: keys.kid })}`,
-      tampered: `Bearer ${tamperedToken(valid)}`,
-      expired: `Bearer ${signTestToken(keys, claims, { issuedAtMs: Date.now() - 3_600_000 })}`,
-      'alg none': `Bearer ${unsignedToken(claims, keys.kid)}`,
-      'HS256 keyed with the public key': `Bearer ${hs256WithPublicKey(keys, claims)}`,
-      'wrong audience': `Bearer ${signTestToken(keys, { ...claims, aud: 'elsewhere' })}`,
-    };
+    const badHeaders = badAuthorizationHeaders(keys, claims, valid);
     const routes: [Method, string][] = [
       ['POST', '/api/rooms'],
       ['GET', `/api/rooms/${room.id}`],

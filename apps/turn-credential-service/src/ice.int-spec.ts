@@ -2,15 +2,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { iceServersResponseSchema } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  badAuthorizationHeaders,
   bearerFor,
   claimRedisDatabase,
   connectFailFastRedis,
   generateTestKeyPair,
-  hs256WithPublicKey,
   signTestToken,
-  tamperedToken,
   type TestRedisDatabase,
-  unsignedToken,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import { TEST_TURN_SECRET, turnTestConfig } from './test-support/turn-fixtures';
@@ -44,14 +42,7 @@ describe('bearer token', () => {
     const userId = randomUUID();
     const claims = { sub: userId, email: 'x@example.com', iss: 'qual-meet', aud: 'qual-meet' };
     const valid = signTestToken(keys, claims);
-    const cases: Record<string, string | undefined> = {
-      missing: undefined,
-      'another key': `Bearer ${signTestToken(generateTestKeyPair(), claims)}`,
-      tampered: `Bearer ${tamperedToken(valid)}`,
-      expired: `Bearer ${signTestToken(keys, claims, { issuedAtMs: Date.now() - 3_600_000 })}`,
-      'alg none': `Bearer ${unsignedToken(claims, keys.kid)}`,
-      'HS256 keyed with the public key': `Bearer ${hs256WithPublicKey(keys, claims)}`,
-    };
+    const cases = badAuthorizationHeaders(keys, claims, valid);
     for (const url of PATHS) {
       for (const [name, authorization] of Object.entries(cases)) {
         const response = await app.inject({ url, headers: authorization ? { authorization } : {} });

@@ -49,5 +49,3 @@ export async function createServiceApp(options: ServiceAppOptions) {
   if (options.metrics) await app.register(metricsRoutes);
   return app;
 }
-
-export type ZodServiceApp = Awaited<ReturnType<typeof createServiceApp>>;

@@ -76,3 +76,44 @@ export function tamperedToken(token: string): string {
   >;
   return `${header}.${base64url({ ...claims, email: `x${String(claims.email)}` })}.${signature}`;
 }
+
+/**
+ * Every kind of bad access token, by name, each made from `claims` (a real caller's) so that only
+ * the named defect is wrong. Every verifier must refuse all of them alike.
+ */
+export function badTokens(
+  keys: TestKeyPair,
+  claims: TokenClaims,
+  validToken: string,
+): Record<string, string> {
+  const stranger = generateTestKeyPair();
+  return {
+    garbage: 'not.a.token',
+    'alg none': unsignedToken(claims, keys.kid),
+    'HS256 keyed with the public key': hs256WithPublicKey(keys, claims),
+    tampered: tamperedToken(validToken),
+    expired: signTestToken(keys, claims, { issuedAtMs: Date.now() - 3_600_000 }),
+    'wrong audience': signTestToken(keys, { ...claims, aud: 'someone-else' }),
+    'wrong issuer': signTestToken(keys, { ...claims, iss: 'evil' }),
+    'another key': signTestToken(stranger, claims),
+    'another key, same kid': signTestToken(stranger, claims, { kid: keys.kid }),
+  };
+}
+
+/** {@link badTokens} as `Authorization` headers, plus a missing header and a non-bearer scheme. */
+export function badAuthorizationHeaders(
+  keys: TestKeyPair,
+  claims: TokenClaims,
+  validToken: string,
+): Record<string, string | undefined> {
+  return {
+    missing: undefined,
+    'not a bearer scheme': `Basic ${validToken}`,
+    ...Object.fromEntries(
+      Object.entries(badTokens(keys, claims, validToken)).map(([name, token]) => [
+        name,
+        `Bearer ${token}`,
+      ]),
+    ),
+  };
+}
