@@ -6,7 +6,7 @@ import { accessPolicy } from './access-policy';
 import type { GatewayConfig } from './config';
 import { rateLimits } from './rate-limits';
 import { securityHeaders } from './security-headers';
-import { mapUpstreamErrors, upstreams } from './upstreams';
+import { upstreams } from './upstreams';
 
 export interface GatewayDeps {
   redis: Redis;
@@ -21,7 +21,6 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     name: 'api-gateway',
     logLevel: config.logLevel,
     readiness: { redis: () => deps.redis.ping() },
-    errorMappers: [mapUpstreamErrors],
     metrics: true,
     trustProxy: config.trustedProxies,
   });

@@ -28,6 +28,8 @@ export const gatewayConfigSchema = z
     TRUSTED_PROXIES: listVar.default(['127.0.0.1', '::1']),
     RATE_LIMIT_USER_PER_MINUTE: intVar(600),
     RATE_LIMIT_IP_PER_MINUTE: intVar(600),
+    /** How often each instance adds the API calls it counted to the shared counters in Redis. */
+    RATE_LIMIT_SYNC_INTERVAL_MS: intVar(100),
     LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: intVar(60),
     LOGIN_FAILURES_PER_ACCOUNT: intVar(10),
     LOGIN_FAILURE_WINDOW_MINUTES: intVar(15),
@@ -56,6 +58,7 @@ export const gatewayConfigSchema = z
     limits: {
       userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      syncIntervalMs: env.RATE_LIMIT_SYNC_INTERVAL_MS,
       loginAttemptsPerIpPerMinute: env.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
       loginFailuresPerAccount: env.LOGIN_FAILURES_PER_ACCOUNT,
       loginFailureWindowMinutes: env.LOGIN_FAILURE_WINDOW_MINUTES,

@@ -7,6 +7,7 @@ import { RedisKeys } from '@qual-meet/redis';
 import { Errors } from '@qual-meet/server-kit';
 import { isApiRoute, pathOf } from './access-policy';
 import type { RateLimitConfig } from './config';
+import { SharedWindowLimiter } from './shared-window-limiter';
 
 export interface RateLimitsOptions {
   redis: Redis;
@@ -29,8 +30,8 @@ function accountOf(request: FastifyRequest): string | undefined {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 
-function refuse(reply: FastifyReply, status: LimitStatus): never {
-  reply.header('retry-after', Math.max(1, status.ttlInSeconds ?? 1));
+function refuse(reply: FastifyReply, retryAfterSeconds: number | undefined): never {
+  reply.header('retry-after', Math.max(1, retryAfterSeconds ?? 1));
   throw new Errors.RateLimited();
 }
 
@@ -46,8 +47,9 @@ async function failClosed(check: () => Promise<LimitStatus>): Promise<LimitStatu
 /**
  * Rate limits held in Redis, so they bind across gateway instances (DESIGN §3):
  * every API call per user (or per IP when anonymous); logins per IP and failed logins per
- * account, so rotating IPs does not help; signups per IP. The general limit fails open when Redis
- * is down (availability); the login and signup limits fail closed (503).
+ * account, so rotating IPs does not help; signups per IP. While Redis is down the general limit
+ * is enforced by each instance alone (availability); the login and signup limits fail closed
+ * (503).
  */
 export const rateLimits = fp<RateLimitsOptions>(
   async (app: FastifyInstance, { redis, limits }) => {
@@ -59,13 +61,14 @@ export const rateLimits = fp<RateLimitsOptions>(
     });
     const ipExempt = () => !limits.ipLimitsEnabled;
 
-    const apiCalls = app.createRateLimit({
-      keyGenerator: (r) => (r.auth ? `api:user:${r.auth.userId}` : `api:ip:${r.ip}`),
-      max: async (r) => (r.auth ? limits.userPerMinute : limits.ipPerMinute),
-      timeWindow: MINUTE_MS,
-      skipOnError: true,
-      allowList: (r) => !r.auth && ipExempt(),
+    // The limit every API call meets: counted locally and synced to Redis in batches, so the
+    // hot path makes no Redis round trip of its own (see SharedWindowLimiter).
+    const apiCalls = new SharedWindowLimiter(redis, {
+      prefix: RedisKeys.rateLimitPrefix('gateway'),
+      windowMs: MINUTE_MS,
+      syncIntervalMs: limits.syncIntervalMs,
     });
+    app.addHook('onClose', () => apiCalls.close());
     const loginsPerIp = app.createRateLimit({
       keyGenerator: (r) => `login:ip:${r.ip}`,
       max: limits.loginAttemptsPerIpPerMinute,
@@ -87,8 +90,12 @@ export const rateLimits = fp<RateLimitsOptions>(
     // Runs after the access policy's onRequest hook, so `request.auth` is known.
     app.addHook('onRequest', async (request, reply) => {
       if (!isApiRoute(request)) return;
-      const status = await apiCalls(request);
-      if (!status.isAllowed && status.isExceeded) refuse(reply, status);
+      const { auth } = request;
+      if (!auth && ipExempt()) return;
+      const verdict = auth
+        ? await apiCalls.hit(`api:user:${auth.userId}`, limits.userPerMinute)
+        : await apiCalls.hit(`api:ip:${request.ip}`, limits.ipPerMinute);
+      if (!verdict.allowed) refuse(reply, verdict.retryAfterSeconds);
     });
 
     // Bodies are parsed by now: the per-account limit needs the email.
@@ -96,15 +103,16 @@ export const rateLimits = fp<RateLimitsOptions>(
       const route = `${request.method} ${pathOf(request)}`;
       if (route === 'POST /api/auth/login') {
         const perIp = await failClosed(() => loginsPerIp(request));
-        if (!perIp.isAllowed && perIp.isExceeded) refuse(reply, perIp);
+        if (!perIp.isAllowed && perIp.isExceeded) refuse(reply, perIp.ttlInSeconds);
         if (!accountOf(request)) return;
         const failures = await failClosed(() =>
           loginFailuresPerAccount(request, { increment: false }),
         );
-        if (!failures.isAllowed && (failures.remaining ?? 1) <= 0) refuse(reply, failures);
+        if (!failures.isAllowed && (failures.remaining ?? 1) <= 0)
+          refuse(reply, failures.ttlInSeconds);
       } else if (route === 'POST /api/auth/signup') {
         const perIp = await failClosed(() => signupsPerIp(request));
-        if (!perIp.isAllowed && perIp.isExceeded) refuse(reply, perIp);
+        if (!perIp.isAllowed && perIp.isExceeded) refuse(reply, perIp.ttlInSeconds);
       }
     });
 

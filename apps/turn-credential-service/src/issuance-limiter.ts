@@ -1,6 +1,4 @@
-import type { Redis } from 'ioredis';
-import { RedisKeys } from '@qual-meet/redis';
-import { defineCountIssuanceCommand } from './issuance-limit-script';
+import { addToWindow, RedisKeys, retryAfterSeconds, type Redis } from '@qual-meet/redis';
 
 /** The fixed window of `ICE_RATE_LIMIT_PER_MINUTE`. */
 export const ISSUANCE_WINDOW_MS = 60_000;
@@ -13,17 +11,15 @@ export interface IssuanceVerdict {
   retryAfterSeconds: number;
 }
 
-/** `Retry-After` for a window with `msLeft` milliseconds left: rounded up, never 0. */
-export const retryAfterSeconds = (msLeft: number): number => Math.max(1, Math.ceil(msLeft / 1000));
-
-/** Per-user fixed-window counter of TURN credential issuance, shared by every replica. */
+/**
+ * Per-user fixed-window counter of TURN credential issuance, shared by every replica. Exact:
+ * one Redis round trip per issuance, which is rare (a few per call).
+ */
 export class IssuanceLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly limitPerWindow: number,
-  ) {
-    defineCountIssuanceCommand(redis);
-  }
+  ) {}
 
   get limit(): number {
     return this.limitPerWindow;
@@ -31,8 +27,10 @@ export class IssuanceLimiter {
 
   /** Counts a request of `userId`; rejects when Redis fails. */
   async take(userId: string): Promise<IssuanceVerdict> {
-    const [count, msLeft] = await this.redis.countIssuance(
+    const { count, msLeft } = await addToWindow(
+      this.redis,
       RedisKeys.iceIssuance(userId),
+      1,
       ISSUANCE_WINDOW_MS,
     );
     return {

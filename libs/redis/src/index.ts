@@ -1,3 +1,4 @@
 export * from './client';
 export * from './keys';
 export * from './plugin';
+export * from './window-counter';

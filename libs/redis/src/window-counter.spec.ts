@@ -1,4 +1,4 @@
-import { retryAfterSeconds } from './issuance-limiter';
+import { retryAfterSeconds } from './window-counter';
 
 describe('retryAfterSeconds', () => {
   it.each([

@@ -1,0 +1,124 @@
+import type { Redis } from 'ioredis';
+import { once } from 'node:events';
+import {
+  claimRedisDatabase,
+  connectFailFastRedis,
+  startRedis,
+  testServers,
+  type TestRedis,
+  type TestRedisDatabase,
+} from '@qual-meet/testing';
+import { SharedWindowLimiter } from './shared-window-limiter';
+
+const WINDOW_MS = 60_000;
+const PREFIX = 'rate_limit:test:';
+// Long enough that no timer sync happens during a test: every sync below is an explicit flush.
+const SYNC_INTERVAL_MS = 60_000;
+
+const limiterOn = (redis: Redis) =>
+  new SharedWindowLimiter(redis, {
+    prefix: PREFIX,
+    windowMs: WINDOW_MS,
+    syncIntervalMs: SYNC_INTERVAL_MS,
+  });
+
+async function allowedOf(limiter: SharedWindowLimiter, key: string, max: number, hits: number) {
+  const verdicts = [];
+  for (let i = 0; i < hits; i++) verdicts.push((await limiter.hit(key, max)).allowed);
+  return verdicts;
+}
+
+describe('on a shared Redis', () => {
+  let db: TestRedisDatabase;
+  let redisA: Redis;
+  let redisB: Redis;
+  let a: SharedWindowLimiter;
+  let b: SharedWindowLimiter;
+
+  beforeAll(async () => {
+    db = await claimRedisDatabase();
+    redisA = await connectFailFastRedis(db.url);
+    redisB = await connectFailFastRedis(db.url);
+  });
+
+  beforeEach(() => {
+    a = limiterOn(redisA);
+    b = limiterOn(redisB);
+  });
+
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  afterAll(async () => {
+    redisA.disconnect();
+    redisB.disconnect();
+    await db.release();
+  });
+
+  it('admits exactly max hits per window on one instance, then says when to retry', async () => {
+    expect(await allowedOf(a, 'one', 5, 6)).toEqual([true, true, true, true, true, false]);
+    const refused = await a.hit('one', 5);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(WINDOW_MS / 1000);
+    expect(await allowedOf(a, 'another', 5, 1)).toEqual([true]);
+  });
+
+  it('counts every hit in Redis, under a key that expires with the window', async () => {
+    await allowedOf(a, 'counted', 100, 7);
+    await a.flush();
+    expect(await redisA.get(`${PREFIX}counted`)).toBe('7');
+    const ttl = await redisA.pttl(`${PREFIX}counted`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(WINDOW_MS);
+  });
+
+  it("starts each instance's window from every instance's count", async () => {
+    expect(await allowedOf(a, 'shared', 5, 3)).toEqual([true, true, true]);
+    await a.flush();
+    expect(await allowedOf(b, 'shared', 5, 3)).toEqual([true, true, false]);
+  });
+
+  it("learns the other instances' hits when it next syncs its own", async () => {
+    expect(await allowedOf(a, 'synced', 5, 1)).toEqual([true]);
+    expect(await allowedOf(b, 'synced', 5, 4)).toEqual([true, true, true, true]);
+    await b.flush();
+    // The documented slack: until its next sync, `a` decides on what it knew (1 of 5 used).
+    expect(await allowedOf(a, 'synced', 5, 1)).toEqual([true]);
+    await a.flush();
+    expect(await allowedOf(a, 'synced', 5, 1)).toEqual([false]);
+    expect(await redisA.get(`${PREFIX}synced`)).toBe('6');
+  });
+});
+
+describe('while Redis is down', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  let limiter: SharedWindowLimiter;
+
+  beforeAll(async () => {
+    redis = await startRedis(testServers().runtime);
+    client = await connectFailFastRedis(redis.url());
+    limiter = limiterOn(client);
+  });
+
+  afterAll(async () => {
+    await limiter.close();
+    client.disconnect();
+    await redis.stop();
+  });
+
+  it('still limits on its own count, and hands that count to Redis when it is back', async () => {
+    await redis.halt();
+    try {
+      expect(await allowedOf(limiter, 'offline', 3, 4)).toEqual([true, true, true, false]);
+    } finally {
+      await redis.resume();
+    }
+    if (client.status !== 'ready') await once(client, 'ready');
+    await limiter.flush();
+    expect(await client.get(`${PREFIX}offline`)).toBe('4');
+  });
+});
