@@ -17,12 +17,12 @@ import { Redis } from 'ioredis';
 import { startLocalRedis } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
 import { generateTestKeyPair, signTestToken } from '@qual-meet/testing';
+import { latencyInFreshProcess } from './latency-run';
 import { startServer, type BenchServer, type SystemName } from './servers';
 import { fmt } from './stats';
 import {
   closeAll,
   idleMemory,
-  latencyAtLoad,
   meshSetup,
   populate,
   saturation,
@@ -155,20 +155,19 @@ try {
   }
 
   // 3. Latency at one offered load for every run: a third of the slowest saturation seen, so
-  //    that no run is near its limit and the figures are relay time rather than queueing.
+  //    that no run is near its limit and the figures are relay time rather than queueing. Each
+  //    run's clients live in a fresh process (see latency-run.ts).
   const slowest = Math.min(...Object.values(results).map((r) => r.msgsPerSecond ?? Infinity));
   const rate = Math.max(100, Math.round(slowest / 3 / 100) * 100);
   for (const nodes of [1, 2] as const) {
     for (const system of SYSTEMS) {
       const started = await startNodes(system, nodes);
-      const population = await populate(
+      const latency = await latencyInFreshProcess({
         system,
-        started,
-        makeUsers(clientCount),
-        await seedRooms(plan.rooms),
-        plan.roomSizes,
-      );
-      const latency = await latencyAtLoad(population, {
+        urls: started.map((node) => node.url),
+        users: makeUsers(clientCount),
+        roomIds: await seedRooms(plan.rooms),
+        roomSizes: plan.roomSizes,
         ratePerSecond: rate,
         warmupMs: plan.warmupMs,
         durationMs: plan.latencyMs,
@@ -179,7 +178,6 @@ try {
       log(
         `  ${LABEL[system]} ×${nodes}: at ${rate} msgs/s p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms${nodes === 2 ? `, cross-node p99 ${fmt(latency.crossP99)} ms` : ''}${latency.lost ? `, ${latency.lost} lost` : ''}`,
       );
-      await closeAll(population);
       await stopNodes(started);
     }
   }

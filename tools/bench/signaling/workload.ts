@@ -116,7 +116,7 @@ async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promis
  */
 export async function populate(
   system: SystemName,
-  servers: BenchServer[],
+  servers: Pick<BenchServer, 'url'>[],
   users: BenchUser[],
   roomIds: string[],
   roomSizes: number[],
