@@ -1,7 +1,7 @@
 /** Percentile of already-collected samples (nearest-rank). */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
+  const sorted = Float64Array.from(samples).sort();
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
@@ -27,8 +27,9 @@ export async function runConcurrently(
   return { durationsMs, elapsedMs: performance.now() - startedAt };
 }
 
+/** A number for a table: fixed decimals, `–` when not a number. */
 export const fmt = (value: number, digits = 1) =>
-  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+  Number.isFinite(value) ? value.toFixed(digits) : '–';
 
 /** Prints rows as an aligned text table. */
 export function printTable(header: string[], rows: (string | number)[][]): void {

@@ -19,7 +19,7 @@ import { RedisKeys } from '@qual-meet/redis';
 import { generateTestKeyPair, signTestToken } from '@qual-meet/testing';
 import { latencyInFreshProcess } from './latency-run';
 import { startServer, type BenchServer, type SystemName } from './servers';
-import { fmt } from './stats';
+import { fmt as fmtDigits } from '../lib/stats';
 import {
   closeAll,
   idleMemory,
@@ -44,6 +44,8 @@ const plan = {
 };
 const SYSTEMS: SystemName[] = ['signaling', 'socketio'];
 const LABEL: Record<SystemName, string> = { signaling: 'signaling-service', socketio: 'socket.io' };
+/** Two decimals unless told otherwise, as every figure of this report. */
+const fmt = (value: number, digits = 2) => fmtDigits(value, digits);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const keys = generateTestKeyPair();

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { SignalingClient, SocketIoClient, type SignalKind, type WireClient } from './clients';
 import type { BenchServer, SystemName } from './servers';
-import { percentile } from './stats';
+import { percentile } from '../lib/stats';
 
 /** A user of the bench: id and token. */
 export interface BenchUser {
@@ -321,8 +321,15 @@ export async function latencyAtLoad(
 
 /**
  * Memory of idle connections: `count` authenticated sockets that do nothing, on a fresh server;
- * the growth of its resident memory divided by the sockets.
+ * the growth of its resident memory divided by the sockets. Read once the server has settled:
+ * right after the connections, resident memory still holds the garbage of the handshakes (up to
+ * a young generation's worth, a few KiB per socket at 5k) until V8's memory reducer collects it,
+ * some seconds later, at a moment that differs from run to run; the median of a few readings
+ * after that is the steady figure.
  */
+const IDLE_SETTLE_MS = 10_000;
+const IDLE_READINGS = 5;
+
 export async function idleMemory(
   system: SystemName,
   server: BenchServer,
@@ -338,8 +345,13 @@ export async function idleMemory(
   const before = await server.rss();
   const idle = Array.from({ length: count }, (_, i) => make(i));
   await inBatches(idle, 250, (client) => client.connect());
-  await delay(2_000);
-  const after = await server.rss();
+  await delay(IDLE_SETTLE_MS);
+  const readings: number[] = [];
+  for (let i = 0; i < IDLE_READINGS; i += 1) {
+    readings.push(await server.rss());
+    await delay(1_000);
+  }
+  const after = percentile(readings, 50);
   await inBatches(idle, 500, (client) => client.close());
   return { bytesPerSocket: (after - before) / count, sockets: count };
 }
