@@ -1,13 +1,48 @@
 import { randomUUID } from 'node:crypto';
 import { ROOM_SERVICE_SENDER } from '@qual-meet/protocol';
-import { encodeMemberEvent, encodeRelay, parseBusEvent, relayTargetOf } from './bus-events';
+import {
+  encodeMemberEvent,
+  encodeRelay,
+  parseBusEvent,
+  readRelayHead,
+  relayFrameOf,
+} from './bus-events';
 
 describe('bus events', () => {
   const alice = randomUUID();
   const bob = randomUUID();
 
-  it('round-trips relays and membership events', () => {
-    const frame = JSON.stringify({ type: 'offer', senderUserId: alice, sdp: 'v=0' });
+  // An SDP with what JSON must escape, and text beyond Latin-1.
+  const frame = JSON.stringify({
+    type: 'offer',
+    senderUserId: alice,
+    sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns="Zoë\'s call" 📞\r\n',
+  });
+
+  it('encodes a relay as a bus envelope with the frame as JSON in data', () => {
+    const raw = encodeRelay('offer', alice, bob, frame, 1732512345678.25);
+    expect(JSON.parse(raw)).toEqual({
+      type: 'offer',
+      from: alice,
+      to: bob,
+      data: { sentAt: 1732512345678.25, frame: JSON.parse(frame) },
+    });
+  });
+
+  it('reads a relay’s head and frame without parsing it, byte-exact', () => {
+    const raw = Buffer.from(encodeRelay('ice_candidate', alice, bob, frame, 12.5));
+    const head = readRelayHead(raw);
+    expect(head).toMatchObject({ type: 'ice_candidate', from: alice, to: bob, sentAt: 12.5 });
+    expect(relayFrameOf(raw, head!)).toBe(frame);
+  });
+
+  it.each([1, 2, 3, 40])('refuses the frame of a relay cut %p bytes short', (missing) => {
+    const raw = Buffer.from(encodeRelay('offer', alice, bob, frame, 1));
+    const truncated = raw.subarray(0, raw.length - missing);
+    expect(relayFrameOf(truncated, readRelayHead(truncated)!)).toBeUndefined();
+  });
+
+  it('round-trips relays and membership events through the full parser', () => {
     const raw = encodeRelay('offer', alice, bob, frame, 12.5);
     expect(parseBusEvent(raw)).toEqual({
       kind: 'relay',
@@ -17,7 +52,6 @@ describe('bus events', () => {
       frame,
       sentAt: 12.5,
     });
-    expect(relayTargetOf(raw)).toBe(bob);
     const joined = { userId: alice, displayName: 'alice', connection: 'n1:s1' };
     expect(parseBusEvent(encodeMemberEvent('user_joined', joined))).toEqual({
       kind: 'member_joined',
@@ -31,12 +65,18 @@ describe('bus events', () => {
     expect(parseBusEvent(raw)).toEqual({ kind: 'room_ended', roomId });
   });
 
-  it('reads the target only of relays laid out as this node writes them', () => {
-    expect(
-      relayTargetOf(encodeMemberEvent('user_left', { userId: alice, connection: 'n:s' })),
-    ).toBe(undefined);
-    const reordered = JSON.stringify({ to: bob, type: 'offer', from: alice, data: {} });
-    expect(relayTargetOf(reordered)).toBeUndefined();
+  it('reads the head only of relays laid out as this node writes them', () => {
+    const left = encodeMemberEvent('user_left', { userId: alice, connection: 'n:s' });
+    expect(readRelayHead(Buffer.from(left))).toBeUndefined();
+    const reordered = JSON.stringify({
+      to: bob,
+      type: 'offer',
+      from: alice,
+      data: { sentAt: 1, frame: JSON.parse(frame) },
+    });
+    expect(readRelayHead(Buffer.from(reordered))).toBeUndefined();
+    // …which the full parser still understands.
+    expect(parseBusEvent(reordered)).toMatchObject({ kind: 'relay', to: bob, frame });
   });
 
   it.each([
@@ -51,6 +91,10 @@ describe('bus events', () => {
       JSON.stringify({ type: 'room_ended', from: alice, data: { roomId: randomUUID() } }),
     ],
     ['an unknown type', JSON.stringify({ type: 'kick', from: alice, data: {} })],
+    [
+      'a relay whose frame is a string',
+      JSON.stringify({ type: 'offer', from: alice, to: bob, data: { sentAt: 1, frame: '{}' } }),
+    ],
   ])('ignores %s', (_case, raw) => {
     expect(parseBusEvent(raw)).toBeUndefined();
   });

@@ -20,12 +20,13 @@ const memberJoinedData = z.object({
 const memberLeftData = z.object({ userId: userIdSchema, connection: z.string().min(3) });
 /**
  * A relay carries the frame exactly as the target will receive it, rendered once by the node
- * that took it in (from a frame it validated), so the node holding the target sends it as is.
- * `sentAt` is when the first node took the frame in, for the relay latency metric.
+ * that took it in (from a frame it validated), as JSON inside `data`, so the node holding the
+ * target sends those bytes as they are. `sentAt` is when the first node took the frame in, for the
+ * relay latency metric.
  */
 const relayData = z.object({
-  frame: z.string().max(Limits.signalingFrameBytes * 2),
   sentAt: z.number(),
+  frame: z.record(z.string(), z.unknown()),
 });
 
 export type RelayType = 'offer' | 'answer' | 'ice_candidate';
@@ -69,14 +70,15 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
     case 'ice_candidate': {
       const data = relayData.safeParse(envelope.data);
       if (!data.success || !envelope.to) return undefined;
-      const { frame, sentAt } = data.data;
+      const frame = JSON.stringify(data.data.frame);
+      if (frame.length > Limits.signalingFrameBytes * 2) return undefined;
       return {
         kind: 'relay',
         type: envelope.type,
         from: envelope.from,
         to: envelope.to,
         frame,
-        sentAt,
+        sentAt: data.data.sentAt,
       };
     }
     case 'room_ended': {
@@ -90,7 +92,12 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
 
 /**
  * A relay envelope for one peer: published once, delivered only by the node that holds `to`.
- * Its keys come in a fixed order, so that {@link relayTargetOf} can read `to` without parsing.
+ * Written by hand rather than by `JSON.stringify`, for two reasons: `frame` (already JSON, from a
+ * validated client frame) goes in as JSON rather than as a string, so a 4 KB SDP is neither
+ * escaped again here nor parsed again on the other side; and the keys come in a fixed order with
+ * the frame last, so a receiving node reads the head alone ({@link readRelayHead}) and takes the
+ * frame as a slice. `type` is one of three words and `from`/`to` are validated user ids, so
+ * nothing here needs escaping.
  */
 export function encodeRelay(
   type: RelayType,
@@ -99,21 +106,59 @@ export function encodeRelay(
   frame: string,
   sentAtMs: number,
 ): string {
-  const envelope: BusEnvelope = { type, from, to, data: { sentAt: sentAtMs, frame } };
-  return JSON.stringify(envelope);
+  return `{"type":"${type}","from":"${from}","to":"${to}","data":{"sentAt":${sentAtMs},"frame":${frame}}}`;
 }
 
+/** The head of a relay as {@link encodeRelay} lays it out, up to where the frame starts. */
 const RELAY_HEAD =
-  /^\{"type":"(?:offer|answer|ice_candidate)","from":"[0-9a-fA-F-]{36}","to":"([0-9a-fA-F-]{36})"/;
+  /^\{"type":"(offer|answer|ice_candidate)","from":"([0-9a-fA-F-]{36})","to":"([0-9a-fA-F-]{36})","data":\{"sentAt":(\d+(?:\.\d+)?),"frame":\{/;
+/** Longer than any head {@link RELAY_HEAD} matches. */
+const RELAY_HEAD_BYTES = 200;
+const CLOSE_BRACE = 0x7d;
+
+/** What a node needs of a relay to route it, read without parsing the frame. */
+export interface RelayHead {
+  type: RelayType;
+  from: string;
+  to: string;
+  sentAt: number;
+  /** Offset of the frame's first byte in the message. */
+  frameStart: number;
+}
 
 /**
- * The target of a relay envelope as {@link encodeRelay} lays it out, read from the first bytes:
+ * The head of a relay envelope laid out by {@link encodeRelay}, from the message's first bytes:
  * every node subscribed to a room receives every relay of that room, and most are for someone
- * elsewhere, so they are skipped without parsing a 4 KB SDP. `undefined` when the message is not
- * laid out that way (then it is parsed in full).
+ * elsewhere, so they are skipped without decoding a 4 KB SDP. `undefined` when the message is not
+ * laid out that way (then it is parsed in full by {@link parseBusEvent}).
  */
-export function relayTargetOf(raw: string): string | undefined {
-  return RELAY_HEAD.exec(raw)?.[1];
+export function readRelayHead(raw: Buffer): RelayHead | undefined {
+  const match = RELAY_HEAD.exec(raw.toString('latin1', 0, RELAY_HEAD_BYTES));
+  if (!match) return undefined;
+  return {
+    type: match[1] as RelayType,
+    from: match[2]!,
+    to: match[3]!,
+    sentAt: Number(match[4]),
+    // The frame starts at the `{` that ends the match.
+    frameStart: match[0].length - 1,
+  };
+}
+
+/**
+ * The frame of a relay whose head was read: the bytes between the head and the envelope's closing
+ * `}}` (the frame, an object, ends with a `}` of its own; a message cut short fails that check).
+ * Not parsed again: the node that published it built it from a frame it had validated, and only
+ * signaling nodes and room-service can publish on the room channels.
+ */
+export function relayFrameOf(raw: Buffer, head: RelayHead): string | undefined {
+  const end = raw.length - 2;
+  const closed =
+    end > head.frameStart &&
+    raw[end - 1] === CLOSE_BRACE &&
+    raw[end] === CLOSE_BRACE &&
+    raw[end + 1] === CLOSE_BRACE;
+  return closed ? raw.toString('utf8', head.frameStart, end) : undefined;
 }
 
 /** The envelope of a membership change, as the Lua scripts publish it (in-memory store uses it). */

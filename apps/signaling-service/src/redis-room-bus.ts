@@ -14,8 +14,9 @@ export class RedisRoomBus implements RoomBus {
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
   ) {
-    subscriber.on('message', (channel: string, message: string) => {
-      const roomId = roomIdOfChannel(channel);
+    // Buffers, not strings: ioredis then skips decoding every message as UTF-8.
+    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      const roomId = roomIdOfChannel(channel.toString());
       if (roomId) this.listener(roomId, message);
     });
   }

@@ -1,5 +1,8 @@
-/** Receives every message of the rooms a node is subscribed to. */
-export type RoomBusListener = (roomId: string, message: string) => void;
+/**
+ * Receives every message of the rooms a node is subscribed to, as bytes: most are relays for
+ * someone elsewhere, which the node skips after reading a few bytes.
+ */
+export type RoomBusListener = (roomId: string, message: Buffer) => void;
 
 /**
  * Room-scoped pub/sub between signaling nodes (`room_events:{roomId}`). Messages published on one
@@ -31,7 +34,7 @@ export class InMemoryBusHub {
   /** @internal */
   deliver(roomId: string, message: string): void {
     for (const bus of this.subscribers.get(roomId) ?? []) {
-      queueMicrotask(() => bus.receive(roomId, message));
+      queueMicrotask(() => bus.receive(roomId, Buffer.from(message)));
     }
   }
 
@@ -79,7 +82,7 @@ export class InMemoryRoomBus implements RoomBus {
   }
 
   /** @internal */
-  receive(roomId: string, message: string): void {
+  receive(roomId: string, message: Buffer): void {
     if (this.rooms.has(roomId)) this.listener(roomId, message);
   }
 }

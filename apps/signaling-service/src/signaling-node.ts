@@ -7,7 +7,14 @@ import {
   type TargetedClientMessage,
 } from '@qual-meet/protocol';
 import type { AccessTokenVerifier } from '@qual-meet/server-kit';
-import { encodeRelay, parseBusEvent, relayTargetOf, type MemberEvent } from './bus-events';
+import {
+  encodeRelay,
+  parseBusEvent,
+  readRelayHead,
+  relayFrameOf,
+  type MemberEvent,
+  type RelayType,
+} from './bus-events';
 import { parseConnection } from './connection-id';
 import { errorFrame, parseClientFrame } from './frames';
 import type { MembershipStore } from './membership/membership-store';
@@ -79,7 +86,6 @@ export class SignalingNode {
   private readonly pendingLeaves: { roomId: string; userId: string; connection: string }[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly options: Required<SignalingNodeOptions>;
-  private readonly sentFrames = new Map<string, { inc(): void }>();
   private corked: Session[] = [];
   private registered = false;
   private ticking = false;
@@ -193,7 +199,7 @@ export class SignalingNode {
     const { metrics } = this.options;
     const decision = session.limiter.take();
     if (decision !== 'accept') {
-      metrics.framesIn.inc({ type: 'dropped' });
+      metrics.perFrame.framesIn('dropped').inc();
       if (decision === 'warn') this.sendError(session, 'rate_limited');
       if (decision === 'close') {
         session.finished = true;
@@ -205,7 +211,7 @@ export class SignalingNode {
     const frame = parseClientFrame(text);
     const type =
       frame.ok && COUNTED_FRAME_TYPES.has(frame.message.type) ? frame.message.type : 'invalid';
-    metrics.framesIn.inc({ type });
+    metrics.perFrame.framesIn(type).inc();
     if (!session.claims) {
       if (frame.ok && frame.message.type === 'auth')
         this.authenticate(session, frame.message.token);
@@ -572,7 +578,7 @@ export class SignalingNode {
     }
     const envelope = encodeRelay(message.type, session.userId, message.targetUserId, data, sentAt);
     this.options.bus.publish(room.id, envelope).then(
-      () => this.options.metrics.busMessages.inc({ direction: 'out' }),
+      () => this.options.metrics.perFrame.busOut.inc(),
       () => this.options.metrics.relayDropped.inc({ reason: 'bus_unavailable' }),
     );
   }
@@ -587,7 +593,7 @@ export class SignalingNode {
   ): void {
     if (target.joined) {
       if (this.sendRaw(target, type, data)) {
-        this.options.metrics.relayLatency.observe({ path }, (now() - sentAt) / 1000);
+        this.options.metrics.perFrame.relayLatency(path).observe((now() - sentAt) / 1000);
       }
     } else if (target.heldBack) {
       target.heldBack.push({ kind: 'frame', type, data, sentAt, path });
@@ -596,24 +602,29 @@ export class SignalingNode {
 
   // ── Bus ───────────────────────────────────────────────────────────────────────────────────
 
-  private onBusMessage(roomId: string, message: string): void {
-    this.options.metrics.busMessages.inc({ direction: 'in' });
+  private onBusMessage(roomId: string, message: Buffer): void {
+    this.options.metrics.perFrame.busIn.inc();
     const room = this.rooms.get(roomId);
     if (!room) return;
-    const target = relayTargetOf(message);
-    if (target !== undefined && !this.holds(room, target)) return;
-    const event = parseBusEvent(message);
+    const head = readRelayHead(message);
+    if (head) {
+      if (!this.holds(room, head.to)) return;
+      const frame = relayFrameOf(message, head);
+      if (frame === undefined) {
+        this.options.log.warn({ roomId }, 'ignored a truncated relay');
+        return;
+      }
+      this.deliverRelay(room, head.type, head.to, frame, head.sentAt);
+      return;
+    }
+    const event = parseBusEvent(message.toString());
     if (!event) {
       this.options.log.warn({ roomId }, 'ignored a malformed bus message');
       return;
     }
     switch (event.kind) {
       case 'relay':
-        for (const session of room.sessions) {
-          if (session.userId === event.to) {
-            this.deliver(session, event.type, event.frame, event.sentAt, 'bus');
-          }
-        }
+        this.deliverRelay(room, event.type, event.to, event.frame, event.sentAt);
         return;
       case 'member_joined':
       case 'member_left':
@@ -622,6 +633,19 @@ export class SignalingNode {
       case 'room_ended':
         this.endRoom(room);
         return;
+    }
+  }
+
+  /** Hands a frame relayed through the bus to the target's sessions in the room on this node. */
+  private deliverRelay(
+    room: LocalRoom,
+    type: RelayType,
+    to: string,
+    frame: string,
+    sentAt: number,
+  ): void {
+    for (const session of room.sessions) {
+      if (session.userId === to) this.deliver(session, type, frame, sentAt, 'bus');
     }
   }
 
@@ -794,12 +818,7 @@ export class SignalingNode {
     }
     if (session.stream && !session.corked) this.cork(session);
     session.socket.send(data);
-    let counter = this.sentFrames.get(type);
-    if (!counter) {
-      counter = this.options.metrics.framesOut.labels(type);
-      this.sentFrames.set(type, counter);
-    }
-    counter.inc();
+    this.options.metrics.perFrame.framesOut(type).inc();
     return true;
   }
 }
