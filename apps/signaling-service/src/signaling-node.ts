@@ -199,7 +199,7 @@ export class SignalingNode {
     const { metrics } = this.options;
     const decision = session.limiter.take();
     if (decision !== 'accept') {
-      metrics.perFrame.framesIn('dropped').inc();
+      metrics.framesIn.add('dropped');
       if (decision === 'warn') this.sendError(session, 'rate_limited');
       if (decision === 'close') {
         session.finished = true;
@@ -211,7 +211,7 @@ export class SignalingNode {
     const frame = parseClientFrame(text);
     const type =
       frame.ok && COUNTED_FRAME_TYPES.has(frame.message.type) ? frame.message.type : 'invalid';
-    metrics.perFrame.framesIn(type).inc();
+    metrics.framesIn.add(type);
     if (!session.claims) {
       if (frame.ok && frame.message.type === 'auth')
         this.authenticate(session, frame.message.token);
@@ -578,7 +578,7 @@ export class SignalingNode {
     }
     const envelope = encodeRelay(message.type, session.userId, message.targetUserId, data, sentAt);
     this.options.bus.publish(room.id, envelope).then(
-      () => this.options.metrics.perFrame.busOut.inc(),
+      () => this.options.metrics.busMessages.add('out'),
       () => this.options.metrics.relayDropped.inc({ reason: 'bus_unavailable' }),
     );
   }
@@ -593,7 +593,7 @@ export class SignalingNode {
   ): void {
     if (target.joined) {
       if (this.sendRaw(target, type, data)) {
-        this.options.metrics.perFrame.relayLatency(path).observe((now() - sentAt) / 1000);
+        this.options.metrics.relayLatency.observe({ path }, (now() - sentAt) / 1000);
       }
     } else if (target.heldBack) {
       target.heldBack.push({ kind: 'frame', type, data, sentAt, path });
@@ -603,7 +603,7 @@ export class SignalingNode {
   // ── Bus ───────────────────────────────────────────────────────────────────────────────────
 
   private onBusMessage(roomId: string, message: Buffer): void {
-    this.options.metrics.perFrame.busIn.inc();
+    this.options.metrics.busMessages.add('in');
     const room = this.rooms.get(roomId);
     if (!room) return;
     const head = readRelayHead(message);
@@ -818,7 +818,7 @@ export class SignalingNode {
     }
     if (session.stream && !session.corked) this.cork(session);
     session.socket.send(data);
-    this.options.metrics.perFrame.framesOut(type).inc();
+    this.options.metrics.framesOut.add(type);
     return true;
   }
 }
