@@ -39,8 +39,9 @@ function connectRedis(url: string, name: string): Redis {
     lazyConnect: true,
     enableOfflineQueue: false,
     connectionName: name,
-    // Commands issued in one event-loop turn (a burst of relays) leave in one write.
-    enableAutoPipelining: true,
+    // No auto-pipelining: RedisRoomBus batches the relays itself, one write per event-loop turn,
+    // which costs less per message; other commands are rare.
+    enableAutoPipelining: false,
   });
 }
 
