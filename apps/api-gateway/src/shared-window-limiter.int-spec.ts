@@ -15,11 +15,12 @@ const PREFIX = 'rate_limit:test:';
 // Long enough that no timer sync happens during a test: every sync below is an explicit flush.
 const SYNC_INTERVAL_MS = 60_000;
 
-const limiterOn = (redis: Redis) =>
+const limiterOn = (redis: Redis, maxLocalKeys?: number) =>
   new SharedWindowLimiter(redis, {
     prefix: PREFIX,
     windowMs: WINDOW_MS,
     syncIntervalMs: SYNC_INTERVAL_MS,
+    maxLocalKeys,
   });
 
 async function allowedOf(limiter: SharedWindowLimiter, key: string, max: number, hits: number) {
@@ -90,6 +91,37 @@ describe('on a shared Redis', () => {
     await a.flush();
     expect(await allowedOf(a, 'synced', 5, 1)).toEqual([false]);
     expect(await redisA.get(`${PREFIX}synced`)).toBe('6');
+  });
+});
+
+describe('with more callers than it keeps locally', () => {
+  let db: TestRedisDatabase;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    db = await claimRedisDatabase();
+    redis = await connectFailFastRedis(db.url);
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await db.release();
+  });
+
+  it('counts the callers beyond its local capacity straight in Redis, as exactly', async () => {
+    const limiter = limiterOn(redis, 2);
+    try {
+      expect(await allowedOf(limiter, 'local-a', 2, 3)).toEqual([true, true, false]);
+      expect(await allowedOf(limiter, 'local-b', 2, 1)).toEqual([true]);
+      expect(await allowedOf(limiter, 'overflow', 2, 3)).toEqual([true, true, false]);
+      // Local keys reach Redis at the next sync (only their first hit is there yet)…
+      expect(await redis.get(`${PREFIX}local-a`)).toBe('1');
+      // …the overflow key was counted there hit by hit.
+      expect(await redis.get(`${PREFIX}overflow`)).toBe('3');
+    } finally {
+      await limiter.close();
+    }
+    expect(await redis.get(`${PREFIX}local-a`)).toBe('3');
   });
 });
 

@@ -9,6 +9,11 @@ export interface SharedWindowLimiterOptions {
    * instance's view of the other instances' hits may be.
    */
   syncIntervalMs: number;
+  /**
+   * Most keys counted locally at once (default 100 000). Beyond it — say, a flood from many
+   * addresses — new keys are counted straight in Redis, so memory stays bounded.
+   */
+  maxLocalKeys?: number;
 }
 
 export interface LimitVerdict {
@@ -50,11 +55,13 @@ export class SharedWindowLimiter {
   private readonly windows = new Map<string, KeyWindow>();
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
+  private readonly maxLocalKeys: number;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: SharedWindowLimiterOptions,
   ) {
+    this.maxLocalKeys = options.maxLocalKeys ?? 100_000;
     this.sweepTimer = setInterval(() => this.sweep(), options.windowMs).unref();
   }
 
@@ -62,6 +69,10 @@ export class SharedWindowLimiter {
   async hit(key: string, max: number): Promise<LimitVerdict> {
     const now = Date.now();
     let window = this.windows.get(key);
+    if (!window && this.windows.size >= this.maxLocalKeys) {
+      this.sweep();
+      if (this.windows.size >= this.maxLocalKeys) return this.hitInRedis(key, max);
+    }
     if (!window || now >= window.endsAt) {
       window = {
         ours: 0,
@@ -85,6 +96,21 @@ export class SharedWindowLimiter {
       allowed: othersHits + ordinal <= max,
       retryAfterSeconds: retryAfterSeconds(window.endsAt - Date.now()),
     };
+  }
+
+  /** One hit counted in Redis alone (no local window); allowed when Redis cannot answer. */
+  private async hitInRedis(key: string, max: number): Promise<LimitVerdict> {
+    try {
+      const { count, msLeft } = await addToWindow(
+        this.redis,
+        this.options.prefix + key,
+        1,
+        this.options.windowMs,
+      );
+      return { allowed: count <= max, retryAfterSeconds: retryAfterSeconds(msLeft) };
+    } catch {
+      return { allowed: true, retryAfterSeconds: 1 };
+    }
   }
 
   /** Sends every hit counted here and not yet in Redis, and waits for Redis to take them. */
