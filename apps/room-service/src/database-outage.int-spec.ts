@@ -9,8 +9,12 @@ import {
   startDedicatedPostgres,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
-import { buildApp } from './app';
-import { createUser, roomTestConfig, type TestUser } from './test-support/room-fixtures';
+import {
+  createUser,
+  type TestUser,
+  startRoomService,
+  type RoomServiceApp,
+} from './test-support/room-fixtures';
 
 // This suite stops its own PostgreSQL server, so it runs against a dedicated one.
 const keys = generateTestKeyPair();
@@ -18,17 +22,14 @@ let postgres: DedicatedPostgres;
 let redisDb: TestRedisDatabase;
 let redis: Redis;
 let sql: Sql;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: RoomServiceApp;
 let host: TestUser;
 
 beforeAll(async () => {
   [postgres, redisDb] = await Promise.all([startDedicatedPostgres(), claimRedisDatabase()]);
   sql = createSql(postgres.url, { connectTimeoutSeconds: 1 });
   redis = await connectFailFastRedis(redisDb.url);
-  app = await buildApp(roomTestConfig({ databaseUrl: postgres.url, redisUrl: redisDb.url }, keys), {
-    sql,
-    redis: await connectFailFastRedis(redisDb.url),
-  });
+  app = await startRoomService({ databaseUrl: postgres.url, redisUrl: redisDb.url }, keys, sql);
   host = await createUser(sql, keys);
 });
 

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { createSql } from '@qual-meet/db';
 import type { Room } from '@qual-meet/protocol';
-import { RedisKeys, type Redis } from '@qual-meet/redis';
+import { RedisKeys } from '@qual-meet/redis';
 import {
   connectFailFastRedis,
   createTestDatabase,
@@ -11,30 +10,24 @@ import {
   type TestRedis,
   testServers,
 } from '@qual-meet/testing';
-import { buildApp } from './app';
 import {
   ChannelRecorder,
   createUser,
-  roomTestConfig,
   type TestUser,
+  startRoomService,
+  type RoomServiceApp,
 } from './test-support/room-fixtures';
 
 // This suite stops its own Redis server, so it runs against a dedicated one.
 const keys = generateTestKeyPair();
 let server: TestRedis;
 let db: TestDatabase;
-/** The app's client: the suite watches it reconnect. */
-let appRedis: Redis;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: RoomServiceApp;
 let host: TestUser;
 
 beforeAll(async () => {
   [server, db] = await Promise.all([startRedis(testServers().runtime), createTestDatabase()]);
-  appRedis = await connectFailFastRedis(server.url());
-  app = await buildApp(roomTestConfig({ databaseUrl: db.url, redisUrl: server.url() }, keys), {
-    sql: createSql(db.url),
-    redis: appRedis,
-  });
+  app = await startRoomService({ databaseUrl: db.url, redisUrl: server.url() }, keys);
   host = await createUser(db.sql, keys);
 });
 
@@ -92,7 +85,7 @@ it('keeps reads and creation working while Redis is down, refuses to end, then r
     checks: { postgres: 'up', redis: 'down' },
   });
 
-  const reconnected = once(appRedis, 'ready');
+  const reconnected = once(app.redis, 'ready');
   await server.resume();
   await reconnected;
   expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
-import { createSql } from '@qual-meet/db';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
@@ -13,15 +12,15 @@ import {
   type TestRedis,
   testServers,
 } from '@qual-meet/testing';
-import { buildApp } from './app';
 import { CACHE_ROOM_LUA } from './cache-room-script';
 import { END_ROOM_LUA } from './end-room-script';
 import { RoomCache } from './room-cache';
 import {
   createUser,
   eventually,
-  roomTestConfig,
   type TestUser,
+  startRoomService,
+  type RoomServiceApp,
 } from './test-support/room-fixtures';
 
 // This suite pauses its Redis server's writes, so it runs against a dedicated one.
@@ -98,14 +97,15 @@ describe('RoomCache scripts', () => {
 });
 
 describe('two replicas racing an end against a cache refill', () => {
-  let primary: Awaited<ReturnType<typeof buildApp>>;
-  let replica: Awaited<ReturnType<typeof buildApp>>;
+  let primary: RoomServiceApp;
+  let replica: RoomServiceApp;
 
   beforeAll(async () => {
-    const config = roomTestConfig({ databaseUrl: db.url, redisUrl: server.url() }, keys);
-    const replicaOf = async () =>
-      buildApp(config, { sql: createSql(db.url), redis: await connectFailFastRedis(server.url()) });
-    [primary, replica] = await Promise.all([replicaOf(), replicaOf()]);
+    const urls = { databaseUrl: db.url, redisUrl: server.url() };
+    [primary, replica] = await Promise.all([
+      startRoomService(urls, keys),
+      startRoomService(urls, keys),
+    ]);
     // Load both scripts now: a first EVALSHA answered NOSCRIPT would reorder the commands below.
     await control.script('LOAD', CACHE_ROOM_LUA);
     await control.script('LOAD', END_ROOM_LUA);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createSql } from '@qual-meet/db';
 import { roomEndedEventSchema, roomSchema, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
@@ -12,12 +11,12 @@ import {
   type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
-import { buildApp } from './app';
 import {
   ChannelRecorder,
   createUser,
-  roomTestConfig,
   type TestUser,
+  startRoomService,
+  type RoomServiceApp,
 } from './test-support/room-fixtures';
 
 const keys = generateTestKeyPair();
@@ -25,7 +24,7 @@ let db: TestDatabase;
 let redisDb: TestRedisDatabase;
 /** The suite's own client, for arranging and asserting the cache. */
 let redis: Redis;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: RoomServiceApp;
 let host: TestUser;
 let guest: TestUser;
 
@@ -33,10 +32,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   redisDb = await claimRedisDatabase();
   redis = await connectFailFastRedis(redisDb.url);
-  app = await buildApp(roomTestConfig({ databaseUrl: db.url, redisUrl: redisDb.url }, keys), {
-    sql: createSql(db.url),
-    redis: await connectFailFastRedis(redisDb.url),
-  });
+  app = await startRoomService({ databaseUrl: db.url, redisUrl: redisDb.url }, keys);
   host = await createUser(db.sql, keys);
   guest = await createUser(db.sql, keys);
 });

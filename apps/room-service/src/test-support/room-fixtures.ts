@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Sql } from '@qual-meet/db';
-import { bearerFor, type TestKeyPair } from '@qual-meet/testing';
+import { createSql, type Sql } from '@qual-meet/db';
+import { bearerFor, connectFailFastRedis, type TestKeyPair } from '@qual-meet/testing';
+import { buildApp } from '../app';
 import { roomConfigSchema } from '../config';
 
 /** The service's config for a suite, as `main.ts` would parse it from the environment. */
@@ -11,6 +12,23 @@ export function roomTestConfig(urls: { databaseUrl: string; redisUrl: string }, 
     REDIS_URL: urls.redisUrl,
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     LOG_LEVEL: 'silent',
+  });
+}
+
+export type RoomServiceApp = Awaited<ReturnType<typeof buildApp>>;
+
+/**
+ * room-service in-process, configured and wired as `main.ts` does, on the given database and
+ * Redis (`sql` for a suite that needs its own client settings). `app.redis` is its client.
+ */
+export async function startRoomService(
+  urls: { databaseUrl: string; redisUrl: string },
+  keys: TestKeyPair,
+  sql: Sql = createSql(urls.databaseUrl),
+): Promise<RoomServiceApp> {
+  return buildApp(roomTestConfig(urls, keys), {
+    sql,
+    redis: await connectFailFastRedis(urls.redisUrl),
   });
 }
 
