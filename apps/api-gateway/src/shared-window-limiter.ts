@@ -56,6 +56,7 @@ export class SharedWindowLimiter {
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly maxLocalKeys: number;
+  private closed = false;
 
   constructor(
     private readonly redis: Redis,
@@ -122,6 +123,7 @@ export class SharedWindowLimiter {
 
   /** Flushes (best effort: Redis may be away) and stops the timers. */
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.syncTimer);
     clearInterval(this.sweepTimer);
     await this.flush();
@@ -165,6 +167,7 @@ export class SharedWindowLimiter {
   }
 
   private scheduleSync(): void {
+    if (this.closed) return;
     this.syncTimer ??= setTimeout(() => {
       this.syncTimer = undefined;
       for (const [key, window] of this.windows) {
