@@ -133,6 +133,18 @@ async function prepareDatabase(
 }
 
 /**
+ * The platform's folder: the given one, created if it does not exist yet (a fresh clone has no
+ * `.runtime/`), or a new temp folder. PostgreSQL runs as its own system user and must be able to
+ * reach its folder inside, hence 0755.
+ */
+export function prepareRuntimeDir(dir?: string): string {
+  const runtimeDir = dir ?? mkdtempSync(join(tmpdir(), 'qm-platform-'));
+  mkdirSync(runtimeDir, { recursive: true });
+  chmodSync(runtimeDir, 0o755);
+  return runtimeDir;
+}
+
+/**
  * The whole platform as local processes: PostgreSQL, Redis, coturn, every service (signaling on
  * several nodes) and nginx in front, at one origin. `npm start` runs it with fixed ports and a
  * persistent `.runtime/`; the browser tests run it on free ports in a temp folder. Services must
@@ -140,9 +152,7 @@ async function prepareDatabase(
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
-  const runtimeDir = options.runtimeDir ?? mkdtempSync(join(tmpdir(), 'qm-platform-'));
-  // PostgreSQL runs as its own system user and must be able to reach its folder inside.
-  chmodSync(runtimeDir, 0o755);
+  const runtimeDir = prepareRuntimeDir(options.runtimeDir);
   const logDir = join(runtimeDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const ports = await resolvePorts(options.ports ?? {}, options.signalingNodes ?? 2);
