@@ -1,15 +1,19 @@
 /**
  * Gateway overhead: `GET /api/rooms/:id` (a cached room) straight at room-service versus through
- * api-gateway (token check, Redis rate limit, proxy), same platform, same run. Prints, for both,
+ * api-gateway (token check, rate limit, forwarding), same platform, same run. Prints, for both,
  * req/s and p50/p99 at saturation (autocannon, 50 connections) and p50/p99 at an equal offered
  * load well below saturation (where added latency is the gateway's work, not queueing), and the
- * ratios. Targets: proxied ≥ 0.5× direct throughput and ≤ 1 ms added p50.
+ * ratios. Targets: proxied ≥ 0.5× direct throughput and ≤ 1 ms added p50. For scale it also
+ * measures the floor of any gateway here: a bare node:http → undici forwarder that checks nothing
+ * (`bare-forwarder.ts`), i.e. the cost of the second loopback hop alone.
  *
  * Usage: npm run bench:gateway   (loopback only; each measurement runs DURATION seconds)
  */
 import autocannon from 'autocannon';
+import { freePort, startProcess, waitUntilReady, workspaceRoot } from '@qual-meet/local-servers';
 import { buildApps, generateStackSecrets, startPlatform } from '@qual-meet/stack';
 import { Agent, get } from 'node:http';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fmt, percentile, printTable } from '../lib/stats';
 
@@ -100,6 +104,32 @@ async function main(): Promise<void> {
     const { id } = (await created.json()) as { id: string };
     const path = `/api/rooms/${id}`;
 
+    const barePort = await freePort();
+    const bare = startProcess({
+      name: 'bare-forwarder',
+      command: process.execPath,
+      args: ['--import', 'tsx', join(workspaceRoot(), 'tools/bench/gateway/bare-forwarder.ts')],
+      env: {
+        PATH: process.env.PATH ?? '',
+        TSX_TSCONFIG_PATH: join(workspaceRoot(), 'tools/tsconfig.json'),
+        PORT: String(barePort),
+        TARGET: `http://127.0.0.1:${platform.ports.rooms}`,
+      },
+      logFile: join(platform.runtimeDir, 'logs', 'bare-forwarder.log'),
+      cwd: workspaceRoot(),
+    });
+    let floor: Measurement;
+    try {
+      await waitUntilReady(
+        bare,
+        async () => (await fetch(`http://127.0.0.1:${barePort}/healthz`)).ok,
+      );
+      await measure(`http://127.0.0.1:${barePort}${path}`, authorization); // warm-up
+      floor = await measure(`http://127.0.0.1:${barePort}${path}`, authorization);
+    } finally {
+      await bare.stop();
+    }
+
     await measure(`http://127.0.0.1:${platform.ports.rooms}${path}`, authorization); // warm-up
     const direct = await measure(`http://127.0.0.1:${platform.ports.rooms}${path}`, authorization);
     const proxied = await measure(`${gateway}${path}`, authorization);
@@ -130,6 +160,13 @@ async function main(): Promise<void> {
           fmt(proxied.p99),
           proxied.errors,
         ],
+        [
+          'floor: bare forwarder, no checks',
+          fmt(floor.rps, 0),
+          fmt(floor.p50),
+          fmt(floor.p99),
+          floor.errors,
+        ],
       ],
     );
     process.stdout.write(`\nGET /api/rooms/:id at ${rate} req/s offered (2000 requests each)\n\n`);
@@ -152,7 +189,8 @@ async function main(): Promise<void> {
     const addedP50 = percentile(proxiedAtRate, 50) - percentile(directAtRate, 50);
     process.stdout.write(
       `\nthroughput ratio ${fmt(ratio, 2)} (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'missed'}), ` +
-        `added p50 at equal load ${fmt(addedP50, 2)} ms (target ≤ 1 ms: ${addedP50 <= 1 ? 'met' : 'missed'})\n`,
+        `added p50 at equal load ${fmt(addedP50, 2)} ms (target ≤ 1 ms: ${addedP50 <= 1 ? 'met' : 'missed'}); ` +
+        `the bare forwarder reaches ${fmt(floor.rps / direct.rps, 2)} of direct, the gateway ${fmt(proxied.rps / floor.rps, 2)} of the bare forwarder\n`,
     );
   } finally {
     await platform.stop();
