@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { once } from 'node:events';
 import {
+  closeRedis,
   claimRedisDatabase,
   connectFailFastRedis,
   startRedis,
@@ -53,8 +54,7 @@ describe('on a shared Redis', () => {
   });
 
   afterAll(async () => {
-    redisA.disconnect();
-    redisB.disconnect();
+    await Promise.all([closeRedis(redisA), closeRedis(redisB)]);
     await db.release();
   });
 
@@ -104,7 +104,7 @@ describe('with more callers than it keeps locally', () => {
   });
 
   afterAll(async () => {
-    redis.disconnect();
+    await closeRedis(redis);
     await db.release();
   });
 
@@ -138,7 +138,7 @@ describe('while Redis is down', () => {
 
   afterAll(async () => {
     await limiter.close();
-    client.disconnect();
+    await closeRedis(client);
     await redis.stop();
   });
 

@@ -2,6 +2,7 @@ import { createSql, type Sql } from '@qual-meet/db';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  closeRedis,
   claimRedisDatabase,
   connectFailFastRedis,
   type DedicatedPostgres,
@@ -35,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  redis.disconnect();
+  await closeRedis(redis);
   await redisDb.release();
   await postgres.server.stop();
 });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
+  closeRedis,
   connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
@@ -109,6 +110,6 @@ it('keeps reads and creation working while Redis is down, refuses to end, then r
       await recorder.close();
     }
   } finally {
-    probe.disconnect();
+    await closeRedis(probe);
   }
 });

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
+  closeRedis,
   connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
@@ -38,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  control.disconnect();
+  await closeRedis(control);
   await server.stop();
   await db.drop();
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { roomEndedEventSchema, roomSchema, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  closeRedis,
   badAuthorizationHeaders,
   bearerFor,
   claimRedisDatabase,
@@ -39,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  redis.disconnect();
+  await closeRedis(redis);
   await redisDb.release();
   await db.drop();
 });

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { freePort, workspaceRoot } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
 import {
+  closeRedis,
   claimRedisDatabase,
   generateTestKeyPair,
   type TestRedisDatabase,
@@ -73,7 +74,7 @@ afterAll(async () => {
   doomed?.kill('SIGKILL');
   await Promise.all(clients.map((client) => client.close()));
   await survivor?.close();
-  redis?.disconnect();
+  if (redis) await closeRedis(redis);
   await db?.release();
 });
 

@@ -1,6 +1,12 @@
 import { Redis } from 'ioredis';
 import { RedisKeys } from '@qual-meet/redis';
-import { generateTestKeyPair, startRedis, testServers, type TestRedis } from '@qual-meet/testing';
+import {
+  closeRedis,
+  generateTestKeyPair,
+  startRedis,
+  testServers,
+  type TestRedis,
+} from '@qual-meet/testing';
 import { TRY_AGAIN_LATER } from './signaling-node';
 import { eventually, seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
 import { TestClient } from './test-support/test-client';
@@ -32,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
   await Promise.all(nodes.map((node) => node.close()));
-  redis?.disconnect();
+  if (redis) await closeRedis(redis);
   await server?.stop();
 });
 

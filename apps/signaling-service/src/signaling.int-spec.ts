@@ -15,6 +15,7 @@ import { freePort } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
 import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
 import {
+  closeRedis,
   badTokens,
   claimRedisDatabase,
   createTestDatabase,
@@ -96,7 +97,7 @@ afterAll(async () => {
   await Promise.all([nodeA?.close(), nodeB?.close()]);
   await roomService?.stop();
   await postgres?.drop();
-  redis?.disconnect();
+  if (redis) await closeRedis(redis);
   await db?.release();
 });
 

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { iceServersResponseSchema } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  closeRedis,
   badAuthorizationHeaders,
   bearerFor,
   claimRedisDatabase,
@@ -29,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  redis.disconnect();
+  await closeRedis(redis);
   await redisDb.release();
 });
 
