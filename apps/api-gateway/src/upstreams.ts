@@ -111,7 +111,8 @@ function forwarderTo(
 /**
  * Routes of DESIGN §3 to their services, paths unchanged. A small forwarder on undici rather than
  * `@fastify/http-proxy`: the responses are small JSON bodies, so buffering them costs less than
- * piping streams, and the gateway's throughput doubled (docs/DECISIONS.md).
+ * piping streams through `@fastify/reply-from` (about a quarter of the gateway's CPU per request;
+ * docs/DECISIONS.md).
  */
 export const upstreams = fp<{ config: GatewayConfig['upstreams'] }>(
   async (app: FastifyInstance, { config }) => {

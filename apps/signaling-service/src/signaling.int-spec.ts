@@ -4,13 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import {
-  CloseCode,
-  Limits,
-  ROOM_SERVICE_SENDER,
-  serverMessageSchema,
-  type RoomEndedEvent,
-} from '@qual-meet/protocol';
+import { CloseCode, Limits, serverMessageSchema, type Room } from '@qual-meet/protocol';
 import { freePort } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
 import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
@@ -113,6 +107,23 @@ async function signIn(node: TestNode, user: TestUser = testUser(keys)) {
   const client = await TestClient.authenticated(node.url, user.token);
   clients.push(client);
   return { client, user };
+}
+
+/** Gives `user` an account row, as signing up at auth-service would (meetings reference it). */
+async function registerAccount(user: TestUser): Promise<void> {
+  await postgres.sql`INSERT INTO users (id, email, password_hash) VALUES (${user.userId}, ${user.email.toLowerCase()}, 'unused')`;
+}
+
+/** A meeting `host` created through room-service's API (so it is also in the cache). */
+async function meetingHostedBy(host: TestUser): Promise<Room> {
+  await registerAccount(host);
+  const response = await fetch(`${roomServiceUrl}/api/rooms`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as Room;
 }
 
 /** Signs in and joins; resolves once `room_joined` arrived. */
@@ -383,7 +394,7 @@ describe('rooms', () => {
 
   it('asks room-service, with the user’s own token, when the room is not cached', async () => {
     const user = testUser(keys);
-    await postgres.sql`INSERT INTO users (id, email, password_hash) VALUES (${user.userId}, ${user.email.toLowerCase()}, 'unused')`;
+    await registerAccount(user);
     const [row] = await postgres.sql<{ id: string }[]>`
       INSERT INTO meetings (host_id, max_participants) VALUES (${user.userId}, 3) RETURNING id`;
     const roomId = row!.id;
@@ -506,17 +517,17 @@ describe('rooms', () => {
     expect(await redis.hlen(RedisKeys.roomMembers(room.id))).toBe(2);
   });
 
-  it('removes everyone with room_ended when room-service ends the meeting', async () => {
-    const room = await seedRoom(redis);
-    const a = await joined(nodeA, room.id);
+  it('removes everyone with room_ended when the host ends the meeting at room-service', async () => {
+    const host = testUser(keys);
+    const room = await meetingHostedBy(host);
+    const a = await joined(nodeA, room.id, host);
     const b = await joined(nodeB, room.id);
     await a.client.take('user_joined');
-    const event: RoomEndedEvent = {
-      type: 'room_ended',
-      from: ROOM_SERVICE_SENDER,
-      data: { roomId: room.id },
-    };
-    await redis.publish(RedisKeys.roomEvents(room.id), JSON.stringify(event));
+    const ended = await fetch(`${roomServiceUrl}/api/rooms/${room.id}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.token}` },
+    });
+    expect(ended.status).toBe(200);
 
     expect(await a.client.next()).toEqual({ type: 'room_ended', roomId: room.id });
     expect(await b.client.next()).toEqual({ type: 'room_ended', roomId: room.id });

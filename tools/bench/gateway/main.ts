@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     logLevel: 'warn',
     signalingNodes: 0,
     secrets: generateStackSecrets(),
-    // The limiter still runs on every request (its Redis round trip is part of the cost measured);
+    // The limiter still counts every request (its cost is part of what is measured);
     // only its ceiling is raised so the benchmark is not throttled.
     envByService: { 'api-gateway': { RATE_LIMIT_USER_PER_MINUTE: '100000000' } },
   });
