@@ -1,26 +1,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** The only routes reachable without an access token (DESIGN §3). Everything else needs one. */
-const PUBLIC_ROUTES = new Set([
-  'POST /api/auth/signup',
-  'POST /api/auth/login',
-  'POST /api/auth/refresh',
-  'POST /api/auth/logout',
-  'GET /api/auth/.well-known/jwks.json',
-  'HEAD /api/auth/.well-known/jwks.json',
-]);
+/** What the gateway knows of a route besides its service (set by `upstreams`, DESIGN §3). */
+export interface GatewayRoute {
+  /** Reachable without an access token: signup, login, refresh, logout, JWKS. */
+  public?: boolean;
+  /** The stricter limit this route meets on top of the per-caller one. */
+  limit?: 'login' | 'signup';
+}
 
-/** The path of a request without its query string. */
-export const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0] ?? '';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    gateway?: GatewayRoute;
+  }
+}
+
+/**
+ * The route a request matched, as its service will match it. Decisions are taken on the route,
+ * never on the raw URL: the router decodes the path (`/api/auth/%6Cogin` is the login route) the
+ * same way in the gateway and in the service.
+ */
+export const gatewayRouteOf = (request: FastifyRequest): GatewayRoute | undefined =>
+  request.routeOptions.config.gateway;
 
 /** A request for the proxied API (not `/healthz`, `/readyz`, `/metrics` or an unknown path). */
-export const isApiRoute = (request: FastifyRequest) =>
-  request.routeOptions.url?.startsWith('/api/') ?? false;
-
-export function isPublicRoute(request: FastifyRequest): boolean {
-  return PUBLIC_ROUTES.has(`${request.method} ${pathOf(request)}`);
-}
+export const isApiRoute = (request: FastifyRequest) => gatewayRouteOf(request) !== undefined;
 
 /**
  * Verifies the bearer token of every proxied request except the public routes, answering 401
@@ -29,7 +33,8 @@ export function isPublicRoute(request: FastifyRequest): boolean {
 export const accessPolicy = fp(
   async (app: FastifyInstance) => {
     app.addHook('onRequest', async (request) => {
-      if (!isApiRoute(request) || request.method === 'OPTIONS' || isPublicRoute(request)) return;
+      const route = gatewayRouteOf(request);
+      if (!route || route.public) return;
       await app.authenticate(request);
     });
   },

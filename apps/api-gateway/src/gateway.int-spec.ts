@@ -164,6 +164,12 @@ describe('token verification at the gateway', () => {
     }
   });
 
+  it('forwards no preflight: OPTIONS reaches no service while CORS is off', async () => {
+    const response = await app.inject({ method: 'OPTIONS', url: '/api/auth/me' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('answers unknown /api paths with a 404 JSON error', async () => {
     const response = await app.inject({ url: '/api/nothing-here' });
     expect(response.statusCode).toBe(404);
@@ -200,6 +206,30 @@ describe('security headers', () => {
 });
 
 describe('rate limits', () => {
+  it('applies the login limits however the path is spelled (the router decodes it)', async () => {
+    const { email } = await signup();
+    for (const [url, ip] of [
+      ['/api/auth/%6Cogin', '10.5.0.1'],
+      ['/api/auth/logi%6E', '10.5.0.2'],
+      ['/api/auth/login?x=1', '10.5.0.3'],
+    ] as const) {
+      const attempt = await app.inject({
+        method: 'POST',
+        url,
+        payload: { email, password: 'wrong password' },
+        remoteAddress: ip,
+      });
+      expect(attempt.statusCode).toBe(401);
+    }
+    const blocked = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password },
+      remoteAddress: '10.5.0.4',
+    });
+    expect(blocked.statusCode).toBe(429);
+  });
+
   it('limits failed logins per account whatever the IP, with Retry-After', async () => {
     const { email } = await signup();
     const attempt = (ip: string, pw = 'wrong password') =>

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { RedisKeys } from '@qual-meet/redis';
 import { Errors } from '@qual-meet/server-kit';
-import { isApiRoute, pathOf } from './access-policy';
+import { gatewayRouteOf, isApiRoute } from './access-policy';
 import type { RateLimitConfig } from './config';
 import { SharedWindowLimiter } from './shared-window-limiter';
 
@@ -100,8 +100,8 @@ export const rateLimits = fp<RateLimitsOptions>(
 
     // Bodies are parsed by now: the per-account limit needs the email.
     app.addHook('preHandler', async (request, reply) => {
-      const route = `${request.method} ${pathOf(request)}`;
-      if (route === 'POST /api/auth/login') {
+      const limit = gatewayRouteOf(request)?.limit;
+      if (limit === 'login') {
         const perIp = await failClosed(() => loginsPerIp(request));
         if (!perIp.isAllowed && perIp.isExceeded) refuse(reply, perIp.ttlInSeconds);
         if (!accountOf(request)) return;
@@ -110,18 +110,14 @@ export const rateLimits = fp<RateLimitsOptions>(
         );
         if (!failures.isAllowed && (failures.remaining ?? 1) <= 0)
           refuse(reply, failures.ttlInSeconds);
-      } else if (route === 'POST /api/auth/signup') {
+      } else if (limit === 'signup') {
         const perIp = await failClosed(() => signupsPerIp(request));
         if (!perIp.isAllowed && perIp.isExceeded) refuse(reply, perIp.ttlInSeconds);
       }
     });
 
     app.addHook('onResponse', async (request, reply) => {
-      if (
-        reply.statusCode !== 401 ||
-        `${request.method} ${pathOf(request)}` !== 'POST /api/auth/login'
-      )
-        return;
+      if (reply.statusCode !== 401 || gatewayRouteOf(request)?.limit !== 'login') return;
       if (!accountOf(request)) return;
       await loginFailuresPerAccount(request).catch((error: unknown) =>
         request.log.warn({ err: error }, 'could not count a failed login'),

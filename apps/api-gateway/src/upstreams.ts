@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { Errors, REQUEST_ID_HEADER } from '@qual-meet/server-kit';
+import type { GatewayRoute } from './access-policy';
 import type { GatewayConfig } from './config';
 
 /**
@@ -29,7 +30,11 @@ const CONNECTION_HEADERS = new Set([
   'content-length',
 ]);
 
-const METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+/**
+ * No OPTIONS: a preflight is answered by `@fastify/cors` when CORS is on, and is a 404 otherwise;
+ * nothing unauthenticated reaches a service that way.
+ */
+const METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'];
 
 /** Responses of our services are small JSON documents; anything bigger is a fault. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -116,19 +121,39 @@ function forwarderTo(
  */
 export const upstreams = fp<{ config: GatewayConfig['upstreams'] }>(
   async (app: FastifyInstance, { config }) => {
-    const routes = [
-      { prefix: '/api/auth', upstream: config.auth },
-      { prefix: '/api/rooms', upstream: config.rooms },
-      { prefix: '/api/ice-servers', upstream: config.turn },
-      { prefix: '/api/ice', upstream: config.turn },
+    const services = { auth: config.auth, rooms: config.rooms, turn: config.turn };
+    // Each prefix serves `prefix` and `prefix/*`; the named routes (public or with a limit of
+    // their own) take precedence over the prefix's wildcard.
+    const prefixes: [string, keyof typeof services][] = [
+      ['/api/auth', 'auth'],
+      ['/api/rooms', 'rooms'],
+      ['/api/ice-servers', 'turn'],
+      ['/api/ice', 'turn'],
+    ];
+    const named: { method: HTTPMethods[]; url: string; gateway: GatewayRoute }[] = [
+      { method: ['POST'], url: '/api/auth/signup', gateway: { public: true, limit: 'signup' } },
+      { method: ['POST'], url: '/api/auth/login', gateway: { public: true, limit: 'login' } },
+      { method: ['POST'], url: '/api/auth/refresh', gateway: { public: true } },
+      { method: ['POST'], url: '/api/auth/logout', gateway: { public: true } },
+      {
+        method: ['GET', 'HEAD'],
+        url: '/api/auth/.well-known/jwks.json',
+        gateway: { public: true },
+      },
     ];
     const pools = new Map<string, ReturnType<typeof forwarderTo>>();
-    for (const { prefix, upstream } of routes) {
-      const origin = new URL(upstream).origin;
+    const forwardTo = (service: keyof typeof services) => {
+      const origin = new URL(services[service]).origin;
       if (!pools.has(origin)) pools.set(origin, forwarderTo(origin, config));
-      const { forward } = pools.get(origin)!;
-      app.route({ method: METHODS, url: prefix, handler: forward });
-      app.route({ method: METHODS, url: `${prefix}/*`, handler: forward });
+      return pools.get(origin)!.forward;
+    };
+    for (const { method, url, gateway } of named) {
+      app.route({ method, url, config: { gateway }, handler: forwardTo('auth') });
+    }
+    for (const [prefix, service] of prefixes) {
+      for (const url of [prefix, `${prefix}/*`]) {
+        app.route({ method: METHODS, url, config: { gateway: {} }, handler: forwardTo(service) });
+      }
     }
     app.addHook('onClose', async () => {
       await Promise.all([...pools.values()].map(({ pool }) => pool.close()));
