@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { freePort, workspaceRoot } from '@qual-meet/local-servers';
+import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
   closeRedis,
@@ -13,7 +14,7 @@ import { seedRoom, startNode, testUser, type TestNode } from './test-support/fix
 import { TestClient } from './test-support/test-client';
 
 // A node that dies without a word (SIGKILL): its members must be announced as left by the
-// surviving nodes and stop taking seats. The node timeout is shortened from 15 s to 1.5 s so the
+// surviving nodes and stop taking seats. And one that is told to stop (SIGTERM): it says so. The node timeout is shortened from 15 s to 1.5 s so the
 // suite is quick; the mechanism (liveness key lapses → a peer node sweeps) is the same.
 const NODE_TIMEOUT_MS = 1_500;
 const keys = generateTestKeyPair();
@@ -115,4 +116,27 @@ it('announces the members of a SIGKILLed node as left within the timeout and fre
   const back = await joined(survivor.url, room.id, victim.user);
   expect(back.frame.existingPeers).toEqual([stayer.user.userId]);
   expect(await stayer.client.take('user_joined')).toMatchObject({ userId: victim.user.userId });
+});
+
+it('on SIGTERM closes its sockets with 1001, announces its members as left and cleans up', async () => {
+  const started = await startNodeProcess('node-stopping');
+  doomed = started.child;
+  const room = await seedRoom(redis);
+  const stayer = await joined(survivor.url, room.id);
+  const leaver = await joined(started.url, room.id);
+  await stayer.client.take('user_joined');
+
+  const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
+  started.child.kill('SIGTERM');
+  expect((await leaver.client.closed).code).toBe(CloseCode.GOING_AWAY);
+  expect(await exited).toBe(0);
+
+  // Told at once by the node itself, not after the liveness timeout by a sweeper.
+  expect(await stayer.client.take('user_left', () => true, NODE_TIMEOUT_MS / 2)).toEqual({
+    type: 'user_left',
+    userId: leaver.user.userId,
+  });
+  expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([stayer.user.userId]);
+  expect(await redis.exists(RedisKeys.presence(room.id, leaver.user.userId))).toBe(0);
+  expect(await redis.exists(RedisKeys.nodeRooms('node-stopping'))).toBe(0);
 });
