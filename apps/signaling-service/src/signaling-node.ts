@@ -608,13 +608,17 @@ export class SignalingNode {
     if (!room) return;
     const head = readRelayHead(message);
     if (head) {
-      if (!this.holds(room, head.to)) return;
-      const frame = relayFrameOf(message, head);
-      if (frame === undefined) {
-        this.options.log.warn({ roomId }, 'ignored a truncated relay');
-        return;
+      // Most relays on a room's channel are for someone elsewhere: skipped without decoding.
+      let frame: string | undefined;
+      for (const session of room.sessions) {
+        if (session.userId !== head.to) continue;
+        frame ??= relayFrameOf(message, head);
+        if (frame === undefined) {
+          this.options.log.warn({ roomId }, 'ignored a truncated relay');
+          return;
+        }
+        this.deliver(session, head.type, frame, head.sentAt, 'bus');
       }
-      this.deliverRelay(room, head.type, head.to, frame, head.sentAt);
       return;
     }
     const event = parseBusEvent(message.toString());
@@ -647,12 +651,6 @@ export class SignalingNode {
     for (const session of room.sessions) {
       if (session.userId === to) this.deliver(session, type, frame, sentAt, 'bus');
     }
-  }
-
-  /** Whether a user has a session in the room on this node. */
-  private holds(room: LocalRoom, userId: string): boolean {
-    for (const session of room.sessions) if (session.userId === userId) return true;
-    return false;
   }
 
   private onMemberEvent(room: LocalRoom, event: MemberEvent): void {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { createSql, migrate, readMigrations, type Migration, type Sql } from '@qual-meet/db';
 import { workspaceRoot } from '@qual-meet/local-servers';
+import { closeRedis } from './clients';
 import { startPostgres, type TestPostgres } from './servers';
 import { testServers } from './environment';
 
@@ -52,26 +53,21 @@ export interface TestRedisDatabase {
 /** A logical Redis database of its own for one suite (db 0 keeps the harness's counter). */
 export async function claimRedisDatabase(): Promise<TestRedisDatabase> {
   const servers = testServers();
-  const counter = new Redis(servers.redisUrl, { lazyConnect: true });
-  let db: number;
-  try {
-    const next = await counter.incr('qm_harness:next_db');
-    db = 1 + ((next - 1) % (servers.redisDatabases - 1));
-  } finally {
-    counter.disconnect();
-  }
+  const next = await usingRedis(servers.redisUrl, (redis) => redis.incr('qm_harness:next_db'));
+  const db = 1 + ((next - 1) % (servers.redisDatabases - 1));
   const url = servers.redisUrl.replace(/\/\d*$/, `/${db}`);
-  const flush = new Redis(url, { lazyConnect: true });
-  await flush.flushdb();
-  flush.disconnect();
-  return {
-    url,
-    async release() {
-      const client = new Redis(url, { lazyConnect: true });
-      await client.flushdb();
-      client.disconnect();
-    },
-  };
+  await usingRedis(url, (redis) => redis.flushdb());
+  return { url, release: async () => void (await usingRedis(url, (redis) => redis.flushdb())) };
+}
+
+/** Runs `work` on a short-lived client, closed (and gone) afterwards. */
+async function usingRedis<T>(url: string, work: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    return await work(redis);
+  } finally {
+    await closeRedis(redis);
+  }
 }
 
 /** Migrations of the workspace, read once per process. */
