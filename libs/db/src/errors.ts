@@ -31,8 +31,3 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Error mapper for `createServiceApp`: database outages become 503 `DATABASE_UNAVAILABLE`. */
 export const mapDatabaseErrors: ErrorMapper = (error): FastifyError | undefined =>
   isDatabaseUnavailable(error) ? new Errors.DatabaseUnavailable() : undefined;
-
-/** True for a unique-constraint violation (SQLSTATE 23505). */
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '23505';
-}

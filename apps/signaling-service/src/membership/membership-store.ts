@@ -61,12 +61,9 @@ export interface MembershipStore {
   sweepNode(nodeId: string, force: boolean): Promise<number>;
 }
 
-/** The value of a member in `room_members:{roomId}`: `<nodeId>:<socketId>:<displayName>`. */
-export function memberValue(connection: string, displayName: string): string {
-  return `${connection}:${displayName}`;
-}
-
-/** Decodes a `room_members` entry. */
+/**
+ * Decodes a `room_members` entry, `<nodeId>:<socketId>:<displayName>` as the Lua scripts write it.
+ */
 export function memberOf(userId: string, value: string): Member {
   const first = value.indexOf(':');
   const second = value.indexOf(':', first + 1);
