@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
+import { bearerFor, claimRedisDatabase, type TestRedisDatabase } from '@qual-meet/testing';
+import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
+
+// What real services cannot be made to show on demand, with stand-ins behind the real gateway:
+// room-service accepts connections and reads requests but never answers; the TURN service
+// records the headers each request arrived with.
+const ALLOWED_ORIGIN = 'https://app.example.com';
+let hung: Server;
+const hungSockets = new Set<Socket>();
+const recorder = createHttpServer((request, response) => {
+  received.push(request.headers);
+  response.writeHead(200, { 'content-type': 'application/json' }).end('{"iceServers":[]}');
+});
+const received: IncomingHttpHeaders[] = [];
+let redisDb: TestRedisDatabase;
+let gateway: GatewayUnderTest;
+
+async function listening(server: Server | typeof recorder): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as { port: number }).port;
+}
+
+beforeAll(async () => {
+  hung = createServer((socket) => {
+    hungSockets.add(socket);
+    socket.resume();
+  });
+  const [hungPort, recorderPort] = await Promise.all([listening(hung), listening(recorder)]);
+  redisDb = await claimRedisDatabase();
+  gateway = await startGatewayUnderTest({
+    upstreams: [],
+    redisUrl: redisDb.url,
+    gatewayEnv: {
+      ROOM_SERVICE_URL: `http://127.0.0.1:${hungPort}`,
+      TURN_SERVICE_URL: `http://127.0.0.1:${recorderPort}`,
+      UPSTREAM_TIMEOUT_MS: '300',
+      CORS_ORIGINS: ALLOWED_ORIGIN,
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  await redisDb?.release();
+  for (const socket of hungSockets) socket.destroy();
+  hung?.close();
+  recorder.closeAllConnections();
+  recorder.close();
+});
+
+const authorization = () => bearerFor(gateway.keys, randomUUID());
+
+it('answers 504 UPSTREAM_TIMEOUT when a service does not answer in time', async () => {
+  const response = await gateway.app.inject({
+    url: `/api/rooms/${randomUUID()}`,
+    headers: { authorization: authorization() },
+  });
+  expect(response.statusCode).toBe(504);
+  expect(response.json()).toMatchObject({ statusCode: 504, code: 'UPSTREAM_TIMEOUT' });
+  expect(hungSockets.size).toBe(1);
+});
+
+it('never forwards a client-sent identity, and forwards its request id', async () => {
+  received.length = 0;
+  const response = await gateway.app.inject({
+    url: '/api/ice-servers',
+    headers: {
+      authorization: authorization(),
+      'x-user-id': 'admin',
+      'x-authenticated-userid': 'admin',
+      'x-remote-user': 'admin',
+      'remote-user': 'admin',
+      'x-request-id': 'req-from-edge-1',
+      'x-harmless': 'kept',
+    },
+  });
+  expect(response.statusCode).toBe(200);
+  expect(received).toHaveLength(1);
+  const headers = received[0]!;
+  for (const name of ['x-user-id', 'x-authenticated-userid', 'x-remote-user', 'remote-user'])
+    expect(headers[name]).toBeUndefined();
+  expect(headers['x-request-id']).toBe('req-from-edge-1');
+  expect(headers['x-harmless']).toBe('kept');
+  expect(headers.authorization).toMatch(/^Bearer /);
+});
+
+it('allows cross-origin calls from the configured origin only', async () => {
+  const preflight = (origin: string) =>
+    gateway.app.inject({
+      method: 'OPTIONS',
+      url: '/api/ice-servers',
+      headers: {
+        origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+  const allowed = await preflight(ALLOWED_ORIGIN);
+  expect(allowed.statusCode).toBe(204);
+  expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+  expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+  const foreign = await preflight('https://evil.example');
+  expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+
+  const refused = await gateway.app.inject({
+    url: '/api/ice-servers',
+    headers: { origin: ALLOWED_ORIGIN },
+  });
+  expect(refused.statusCode).toBe(401);
+  expect(refused.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+  expect(refused.headers['x-content-type-options']).toBe('nosniff');
+});
