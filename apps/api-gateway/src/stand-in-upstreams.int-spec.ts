@@ -40,6 +40,7 @@ beforeAll(async () => {
       TURN_SERVICE_URL: `http://127.0.0.1:${recorderPort}`,
       UPSTREAM_TIMEOUT_MS: '300',
       CORS_ORIGINS: ALLOWED_ORIGIN,
+      RATE_LIMIT_IP_PER_MINUTE: '3',
     },
   });
 }, 60_000);
@@ -114,4 +115,20 @@ it('allows cross-origin calls from the configured origin only', async () => {
   expect(refused.statusCode).toBe(401);
   expect(refused.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
   expect(refused.headers['x-content-type-options']).toBe('nosniff');
+});
+
+it('limits anonymous calls per client address, as nginx reports it in X-Forwarded-For', async () => {
+  // Through nginx (a trusted proxy on loopback) every request comes from 127.0.0.1; the client is
+  // the address nginx appends.
+  const jwks = (client: string) =>
+    gateway.app.inject({
+      url: '/api/auth/.well-known/jwks.json',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': client },
+    });
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await jwks('203.0.113.7')).statusCode);
+  // auth-service is not running here: admitted calls get 503, the fourth is refused first.
+  expect(statuses).toEqual([503, 503, 503, 429]);
+  expect((await jwks('203.0.113.8')).statusCode).toBe(503);
 });
