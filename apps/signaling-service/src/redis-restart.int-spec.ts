@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
   closeRedis,
@@ -7,7 +8,6 @@ import {
   testServers,
   type TestRedis,
 } from '@qual-meet/testing';
-import { TRY_AGAIN_LATER } from './signaling-node';
 import { eventually, seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
 import { TestClient } from './test-support/test-client';
 
@@ -74,7 +74,7 @@ it('resumes relaying after Redis restarts mid-call, without restarting nodes or 
   const newcomer = await TestClient.authenticated(node2.url, testUser(keys).token);
   clients.push(newcomer);
   newcomer.send({ type: 'join_room', roomId: room.id });
-  expect((await newcomer.closed).code).toBe(TRY_AGAIN_LATER);
+  expect((await newcomer.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);
 
   await server.resume();
   // Cross-node relay comes back once both nodes have reconnected and resubscribed. There is no

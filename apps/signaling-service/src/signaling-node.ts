@@ -30,12 +30,6 @@ import {
   type SignalingSocket,
 } from './session';
 
-/**
- * Standard WebSocket close code "Try Again Later": the node cannot serve a join right now (Redis
- * or room-service unreachable). Clients reconnect with backoff, as after 1001.
- */
-export const TRY_AGAIN_LATER = 1013;
-
 /** Frames a busy session may queue (a join in flight); more are refused as `rate_limited`. */
 const MAX_BACKLOG = 256;
 
@@ -505,7 +499,7 @@ export class SignalingNode {
     );
     if (session.finished) return;
     session.finished = true;
-    session.socket.close(TRY_AGAIN_LATER, 'try again later');
+    session.socket.close(CloseCode.TRY_AGAIN_LATER, 'try again later');
   }
 
   private heartbeat(session: Session): void {

@@ -18,7 +18,6 @@ import {
   type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
-import { TRY_AGAIN_LATER } from './signaling-node';
 import {
   eventually,
   seedRoom,
@@ -429,7 +428,7 @@ describe('rooms', () => {
     try {
       const client = await TestClient.authenticated(node.url, testUser(keys).token);
       client.send({ type: 'join_room', roomId: randomUUID() });
-      expect((await client.closed).code).toBe(TRY_AGAIN_LATER);
+      expect((await client.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);
     } finally {
       await node.close();
     }

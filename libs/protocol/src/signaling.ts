@@ -7,6 +7,8 @@ export const CloseCode = {
   GOING_AWAY: 1001,
   /** Frame larger than the limit. */
   MESSAGE_TOO_BIG: 1009,
+  /** A join could not be decided (Redis or room-service unreachable): reconnect with backoff. */
+  TRY_AGAIN_LATER: 1013,
   /** Missing, invalid or expired token, or no `auth` frame in time. */
   UNAUTHORIZED: 4401,
   /** Sustained flooding after `rate_limited` warnings. */
