@@ -13,7 +13,7 @@ export function generateStackSecrets(): StackSecrets {
   return {
     jwtPrivateKey: privateKey,
     jwtPublicKey: publicKey,
-    turnSecret: randomBytes(24).toString('hex'),
+    turnSecret: randomBytes(32).toString('hex'),
   };
 }
 
