@@ -32,7 +32,7 @@ describe('bus events', () => {
   it('reads a relay’s head and frame without parsing it, byte-exact', () => {
     const raw = Buffer.from(encodeRelay('ice_candidate', alice, bob, frame, 12.5));
     const head = readRelayHead(raw);
-    expect(head).toMatchObject({ type: 'ice_candidate', from: alice, to: bob, sentAt: 12.5 });
+    expect(head).toMatchObject({ type: 'ice_candidate', to: bob, sentAt: 12.5 });
     expect(relayFrameOf(raw, head!)).toBe(frame);
   });
 
@@ -69,14 +69,30 @@ describe('bus events', () => {
     const left = encodeMemberEvent('user_left', { userId: alice, connection: 'n:s' });
     expect(readRelayHead(Buffer.from(left))).toBeUndefined();
     const reordered = JSON.stringify({
-      to: bob,
       type: 'offer',
       from: alice,
+      to: bob,
       data: { sentAt: 1, frame: JSON.parse(frame) },
     });
     expect(readRelayHead(Buffer.from(reordered))).toBeUndefined();
     // …which the full parser still understands.
     expect(parseBusEvent(reordered)).toMatchObject({ kind: 'relay', to: bob, frame });
+  });
+
+  it.each([
+    ['an unknown type', (raw: string) => raw.replace('"type":"offer"', '"type":"other"')],
+    ['a type cut short', (raw: string) => raw.replace('"type":"offer"', '"type":"off"')],
+    ['a sender of another length', (raw: string) => raw.replace(alice, `${alice}0`)],
+    ['no time', (raw: string) => raw.replace('"sentAt":12.5', '"sentAt":')],
+    [
+      'a time that is not a number',
+      (raw: string) => raw.replace('"sentAt":12.5', '"sentAt":1.2.5'),
+    ],
+    ['a frame that is not an object', (raw: string) => raw.replace('"frame":{', '"frame":[{')],
+    ['only the head', (raw: string) => raw.slice(0, raw.indexOf('"sentAt"'))],
+  ])('reads no head from a relay with %s', (_case, spoil) => {
+    const raw = spoil(encodeRelay('offer', alice, bob, frame, 12.5));
+    expect(readRelayHead(Buffer.from(raw))).toBeUndefined();
   });
 
   it.each([

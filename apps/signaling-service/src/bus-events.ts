@@ -94,10 +94,10 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
  * A relay envelope for one peer: published once, delivered only by the node that holds `to`.
  * Written by hand rather than by `JSON.stringify`, for two reasons: `frame` (already JSON, from a
  * validated client frame) goes in as JSON rather than as a string, so a 4 KB SDP is neither
- * escaped again here nor parsed again on the other side; and the keys come in a fixed order with
- * the frame last, so a receiving node reads the head alone ({@link readRelayHead}) and takes the
- * frame as a slice. `type` is one of three words and `from`/`to` are validated user ids, so
- * nothing here needs escaping.
+ * escaped again here nor parsed again on the other side; and the keys come in a fixed order, the
+ * target first and the frame last, so a receiving node reads the head at fixed offsets
+ * ({@link readRelayHead}) and takes the frame as a slice. `type` is one of three words and
+ * `from`/`to` are validated user ids, so nothing here needs escaping.
  */
 export function encodeRelay(
   type: RelayType,
@@ -106,42 +106,73 @@ export function encodeRelay(
   frame: string,
   sentAtMs: number,
 ): string {
-  return `{"type":"${type}","from":"${from}","to":"${to}","data":{"sentAt":${sentAtMs},"frame":${frame}}}`;
+  return `{"to":"${to}","type":"${type}","from":"${from}","data":{"sentAt":${sentAtMs},"frame":${frame}}}`;
 }
 
-/** The head of a relay as {@link encodeRelay} lays it out, up to where the frame starts. */
-const RELAY_HEAD =
-  /^\{"type":"(offer|answer|ice_candidate)","from":"([0-9a-fA-F-]{36})","to":"([0-9a-fA-F-]{36})","data":\{"sentAt":(\d+(?:\.\d+)?),"frame":\{/;
-/** Longer than any head {@link RELAY_HEAD} matches. */
-const RELAY_HEAD_BYTES = 200;
+// The layout encodeRelay writes, in bytes: `{"to":"` then the 36-character target, then
+// `","type":"` and the type, `","from":"` and the 36-character sender, then the data up to the frame.
+const UUID_LENGTH = 36;
+const TO_AT = 7;
+const TYPE_AT = TO_AT + UUID_LENGTH + 10;
+const latin1 = (text: string) => Buffer.from(text, 'latin1');
+const HEAD_START = latin1('{"to":"');
+const AFTER_TO = latin1('","type":"');
+/** Each type with what follows it up to the sender, by the type's first byte. */
+const TYPE_TAILS = new Map<number, { type: RelayType; tail: Buffer }>(
+  (['offer', 'answer', 'ice_candidate'] as const).map((type) => [
+    type.charCodeAt(0),
+    { type, tail: latin1(`${type}","from":"`) },
+  ]),
+);
+const BEFORE_SENT_AT = latin1('","data":{"sentAt":');
+const BEFORE_FRAME = latin1(',"frame":{');
 const CLOSE_BRACE = 0x7d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOT = 0x2e;
 
 /** What a node needs of a relay to route it, read without parsing the frame. */
 export interface RelayHead {
   type: RelayType;
-  from: string;
   to: string;
   sentAt: number;
   /** Offset of the frame's first byte in the message. */
   frameStart: number;
 }
 
+function hasAt(raw: Buffer, offset: number, expected: Buffer): boolean {
+  if (offset + expected.length > raw.length) return false;
+  for (let i = 0; i < expected.length; i += 1) {
+    if (raw[offset + i] !== expected[i]) return false;
+  }
+  return true;
+}
+
 /**
- * The head of a relay envelope laid out by {@link encodeRelay}, from the message's first bytes:
- * every node subscribed to a room receives every relay of that room, and most are for someone
- * elsewhere, so they are skipped without decoding a 4 KB SDP. `undefined` when the message is not
- * laid out that way (then it is parsed in full by {@link parseBusEvent}).
+ * The head of a relay envelope laid out by {@link encodeRelay}, read at fixed offsets: every node
+ * subscribed to a room receives every relay of that room, and most are for someone elsewhere, so
+ * they are skipped after comparing a few bytes, without decoding a 4 KB SDP. `undefined` when the
+ * message is not laid out that way (then it is parsed in full by {@link parseBusEvent}).
  */
 export function readRelayHead(raw: Buffer): RelayHead | undefined {
-  const match = RELAY_HEAD.exec(raw.toString('latin1', 0, RELAY_HEAD_BYTES));
-  if (!match) return undefined;
+  if (!hasAt(raw, 0, HEAD_START) || !hasAt(raw, TO_AT + UUID_LENGTH, AFTER_TO)) return undefined;
+  const typed = TYPE_TAILS.get(raw[TYPE_AT] ?? 0);
+  if (!typed || !hasAt(raw, TYPE_AT, typed.tail)) return undefined;
+  const sentAtStart = TYPE_AT + typed.tail.length + UUID_LENGTH + BEFORE_SENT_AT.length;
+  if (!hasAt(raw, sentAtStart - BEFORE_SENT_AT.length, BEFORE_SENT_AT)) return undefined;
+  let sentAtEnd = sentAtStart;
+  for (let byte = raw[sentAtEnd]; byte !== undefined; byte = raw[++sentAtEnd]) {
+    if ((byte < DIGIT_0 || byte > DIGIT_9) && byte !== DOT) break;
+  }
+  const sentAt = Number(raw.toString('latin1', sentAtStart, sentAtEnd));
+  if (sentAtEnd === sentAtStart || !Number.isFinite(sentAt)) return undefined;
+  if (!hasAt(raw, sentAtEnd, BEFORE_FRAME)) return undefined;
   return {
-    type: match[1] as RelayType,
-    from: match[2]!,
-    to: match[3]!,
-    sentAt: Number(match[4]),
-    // The frame starts at the `{` that ends the match.
-    frameStart: match[0].length - 1,
+    type: typed.type,
+    to: raw.toString('latin1', TO_AT, TO_AT + UUID_LENGTH),
+    sentAt,
+    // The frame starts at the `{` that ends BEFORE_FRAME.
+    frameStart: sentAtEnd + BEFORE_FRAME.length - 1,
   };
 }
 

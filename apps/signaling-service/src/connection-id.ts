@@ -19,3 +19,10 @@ export function parseConnection(connection: string): { nodeId: string; socketId:
   const colon = connection.indexOf(':');
   return { nodeId: connection.slice(0, colon), socketId: connection.slice(colon + 1) };
 }
+
+const COLON = 0x3a;
+
+/** Whether a connection id names a socket of `nodeId`, read without splitting it. */
+export function isOnNode(connection: string, nodeId: string): boolean {
+  return connection.charCodeAt(nodeId.length) === COLON && connection.startsWith(nodeId);
+}

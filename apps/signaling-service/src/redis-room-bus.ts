@@ -22,9 +22,9 @@ export class RedisRoomBus implements RoomBus {
     });
   }
 
-  async publish(roomId: string, message: string): Promise<void> {
+  publish(roomId: string, message: string): Promise<unknown> {
     this.holdWritesForThisTurn();
-    await this.publisher.publish(RedisKeys.roomEvents(roomId), message);
+    return this.publisher.publish(RedisKeys.roomEvents(roomId), message);
   }
 
   /**

@@ -10,8 +10,8 @@ export type RoomBusListener = (roomId: string, message: Buffer) => void;
  * runs the same on Redis and on the in-memory hub of the unit tests.
  */
 export interface RoomBus {
-  /** Sends one message to every node subscribed to the room. */
-  publish(roomId: string, message: string): Promise<void>;
+  /** Sends one message to every node subscribed to the room; rejects when the bus is away. */
+  publish(roomId: string, message: string): Promise<unknown>;
   /** Resolves once messages of the room published from now on will be received. */
   subscribe(roomId: string): Promise<void>;
   unsubscribe(roomId: string): Promise<void>;

@@ -5,7 +5,7 @@ import { generateTestKeyPair } from '@qual-meet/testing';
 import { encodeMemberEvent } from './bus-events';
 import { InMemoryMembershipStore } from './membership/in-memory-membership-store';
 import type { JoinOutcome, JoinRequest } from './membership/membership-store';
-import { createSignalingMetrics } from './metrics';
+import { createSignalingMetrics, RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
 import { InMemoryBusHub } from './room-bus';
 import { SignalingNode, type SignalingNodeOptions } from './signaling-node';
 import { FakeSocket } from './test-support/fake-socket';
@@ -136,6 +136,30 @@ describe('SignalingNode', () => {
         expect((await target.socket.take('ice_candidate')).candidate.candidate).toBe(`c${i}`);
       }
     }
+  });
+
+  it('times one relayed frame in RELAY_LATENCY_SAMPLING per path, the first of each included', async () => {
+    const [oneMetrics, twoMetrics] = [createSignalingMetrics('one'), createSignalingMetrics('two')];
+    const one = await startNode({ metrics: oneMetrics });
+    const two = await startNode({ metrics: twoMetrics });
+    const { id } = room();
+    const a = await joined(one, id);
+    const local = await joined(one, id);
+    const remote = await joined(two, id);
+    const relayed = RELAY_LATENCY_SAMPLING + 1;
+    for (const target of [local, remote]) {
+      for (let i = 0; i < relayed; i += 1) {
+        a.socket.deliver({ type: 'offer', targetUserId: target.user.userId, sdp: `v=${i}` });
+      }
+      for (let i = 0; i < relayed; i += 1) await target.socket.take('offer');
+    }
+    // A frame is timed by the node that delivers it: `one` the local ones, `two` the others.
+    const timed = async (metrics: SignalingMetrics) =>
+      (await metrics.relayLatency.get()).values
+        .filter((value) => value.metricName === 'signaling_relay_latency_seconds_count')
+        .map((value) => [value.labels.path, value.value]);
+    expect(await timed(oneMetrics)).toEqual([['local', 2]]);
+    expect(await timed(twoMetrics)).toEqual([['bus', 2]]);
   });
 
   it('answers not_in_room, peer_not_found and room_full', async () => {

@@ -15,10 +15,10 @@ import {
   type MemberEvent,
   type RelayType,
 } from './bus-events';
-import { parseConnection } from './connection-id';
+import { isOnNode } from './connection-id';
 import { errorFrame, parseClientFrame } from './frames';
 import type { MembershipStore } from './membership/membership-store';
-import { COUNTED_FRAME_TYPES, type SignalingMetrics } from './metrics';
+import { COUNTED_FRAME_TYPES, RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
 import type { RateLimitOptions } from './rate-limiter';
 import { RoomLookupError, type RoomDirectory } from './room-directory';
 import type { RoomBus } from './room-bus';
@@ -75,12 +75,14 @@ const now = () => performance.timeOrigin + performance.now();
  * and "newcomer" (it gets `user_joined`) are never both or neither for a pair.
  */
 export class SignalingNode {
+  /** Open sessions, by connection id (what views and the store name a member's socket by). */
   private readonly sessions = new Map<string, Session>();
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly pendingLeaves: { roomId: string; userId: string; connection: string }[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly options: Required<SignalingNodeOptions>;
   private corked: Session[] = [];
+  private readonly relaysDelivered = { local: 0, bus: 0 };
   private registered = false;
   private ticking = false;
   private stopping = false;
@@ -130,7 +132,7 @@ export class SignalingNode {
    */
   accept(socket: SignalingSocket, stream?: CorkableStream): Session {
     const session = new Session(socket, this.options.nodeId, this.options.rateLimit, stream);
-    this.sessions.set(session.id, session);
+    this.sessions.set(session.connection, session);
     this.options.metrics.connections.inc();
     this.options.metrics.connectionsOpened.inc();
     session.authTimer = setTimeout(
@@ -311,7 +313,7 @@ export class SignalingNode {
     session.finished = true;
     clearTimeout(session.authTimer);
     clearTimeout(session.joinTimer);
-    this.sessions.delete(session.id);
+    this.sessions.delete(session.connection);
     this.options.metrics.connections.dec();
     session.backlog = [CLOSED];
     this.drain(session);
@@ -560,9 +562,8 @@ export class SignalingNode {
         ? { type: message.type, senderUserId: session.userId, candidate: message.candidate }
         : { type: message.type, senderUserId: session.userId, sdp: message.sdp };
     const data = JSON.stringify(frame);
-    const { nodeId, socketId } = parseConnection(peer.connection);
-    if (nodeId === this.options.nodeId) {
-      const target = this.sessions.get(socketId);
+    if (isOnNode(peer.connection, this.options.nodeId)) {
+      const target = this.sessions.get(peer.connection);
       if (!target || target.room !== room) {
         this.options.metrics.relayDropped.inc({ reason: 'target_gone' });
         return;
@@ -586,7 +587,8 @@ export class SignalingNode {
     path: 'local' | 'bus',
   ): void {
     if (target.joined) {
-      if (this.sendRaw(target, type, data)) {
+      const sent = this.sendRaw(target, type, data);
+      if (sent && this.relaysDelivered[path]++ % RELAY_LATENCY_SAMPLING === 0) {
         this.options.metrics.relayLatency.observe({ path }, (now() - sentAt) / 1000);
       }
     } else if (target.heldBack) {
