@@ -1,6 +1,8 @@
 /**
  * Signaling benchmark: signaling-service against a minimal Socket.IO 4 + redis-adapter relay, on
- * this machine, in one run, with one node and with two nodes sharing a Redis.
+ * this machine, in one run, with one node and with two nodes sharing a Redis. Beside them, for
+ * reference, the floor: a bare relay (bare-relay.ts) that checks nothing and does only the sockets
+ * and the one PUBLISH per cross-node frame that any relay on Redis Pub/Sub does.
  *
  * Workload: rooms of 4–6 set up a full mesh (per pair an offer and an answer of ~4 KB and ~20
  * candidates), then a steady trickle (90 % candidates, 10 % 4 KB SDPs). Reported: delivered
@@ -17,18 +19,10 @@ import { Redis } from 'ioredis';
 import { startLocalRedis } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
 import { generateTestKeyPair, signTestToken } from '@qual-meet/testing';
-import { latencyInFreshProcess } from './latency-run';
+import { inFreshProcess } from './load-run';
 import { startServer, type BenchServer, type SystemName } from './servers';
 import { fmt as fmtDigits, percentile } from '../lib/stats';
-import {
-  closeAll,
-  idleMemory,
-  meshSetup,
-  populate,
-  saturation,
-  SDP_BYTES,
-  type BenchUser,
-} from './workload';
+import { idleMemory, SDP_BYTES, type BenchUser } from './workload';
 
 const quick = process.argv.includes('--quick');
 const plan = {
@@ -43,8 +37,15 @@ const plan = {
   latencyRounds: quick ? 1 : 3,
   idleSockets: quick ? 500 : 5_000,
 };
+/** Compared: ours against the baseline. */
 const SYSTEMS: SystemName[] = ['signaling', 'socketio'];
-const LABEL: Record<SystemName, string> = { signaling: 'signaling-service', socketio: 'socket.io' };
+/** Measured for throughput and latency: those two, and the floor (bare-relay.ts). */
+const LOADED: SystemName[] = [...SYSTEMS, 'floor'];
+const LABEL: Record<SystemName, string> = {
+  signaling: 'signaling-service',
+  socketio: 'socket.io',
+  floor: 'floor (bare relay)',
+};
 /** Two decimals unless told otherwise, as every figure of this report. */
 const fmt = (value: number, digits = 2) => fmtDigits(value, digits);
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -114,6 +115,8 @@ const put = (key: Key, name: string, value: number) => {
   results[key] ??= {};
   results[key][name] = value;
 };
+const get = (system: SystemName, nodes: 1 | 2, name: string) =>
+  results[`${system}/${nodes}`]?.[name] ?? Number.NaN;
 
 try {
   log(
@@ -132,45 +135,48 @@ try {
     await stopNodes([node!]);
   }
 
-  // 2. Mesh setup and saturation, one node then two.
+  // 2. Mesh setup and saturation, one node then two, each with a fresh load generator.
   for (const nodes of [1, 2] as const) {
-    for (const system of SYSTEMS) {
+    for (const system of LOADED) {
       const started = await startNodes(system, nodes);
-      const population = await populate(
+      const {
+        setup,
+        saturation: sat,
+        errors,
+      } = await inFreshProcess({
+        phase: 'saturation',
         system,
-        started,
-        makeUsers(clientCount),
-        await seedRooms(plan.rooms),
-        plan.roomSizes,
-      );
-      const setup = await meshSetup(population, plan.candidatesPerPair);
-      const sat = await saturation(population, started, plan);
+        urls: started.map((node) => node.url),
+        pids: started.map((node) => node.pid),
+        users: makeUsers(clientCount),
+        roomIds: await seedRooms(plan.rooms),
+        ...plan,
+      });
       put(`${system}/${nodes}`, 'meshSetupMs', setup.ms);
       put(`${system}/${nodes}`, 'msgsPerSecond', sat.msgsPerSecond);
       put(`${system}/${nodes}`, 'cpuMicrosPerMsg', sat.cpuMicrosPerMsg);
-      const errors = [...new Set(population.clients.flatMap((c) => [...c.errors.keys()]))];
       log(
         `  ${LABEL[system]} ×${nodes}: mesh of ${setup.frames} frames in ${fmt(setup.ms, 0)} ms${setup.complete ? '' : ' (INCOMPLETE)'}, saturation ${fmt(sat.msgsPerSecond, 0)} msgs/s at ${fmt(sat.cpuMicrosPerMsg, 1)} µs server CPU each${errors.length ? `, errors: ${errors.join(',')}` : ''}`,
       );
-      await closeAll(population);
       await stopNodes(started);
     }
   }
 
-  // 3. Latency at one offered load for every run: a third of the slowest saturation seen, so
-  //    that no run is near its limit and the figures are relay time rather than queueing. Each
-  //    run's clients live in a fresh process (see latency-run.ts). A single stall of any process
+  // 3. Latency at one offered load for every run: a third of the slower single-node saturation of
+  //    the two systems compared, so that no run is near its limit and the figures are relay time
+  //    rather than queueing. Each run's clients live in a fresh process (see load-run.ts). A single stall of any process
   //    on this shared machine (a GC, a preempted core) delays hundreds of frames at once and so
   //    decides a run's p99 alone; the runs are therefore repeated in interleaved rounds and each
   //    figure is the median over the rounds.
-  const slowest = Math.min(...Object.values(results).map((r) => r.msgsPerSecond ?? Infinity));
+  const slowest = Math.min(...SYSTEMS.map((system) => get(system, 1, 'msgsPerSecond')));
   const rate = Math.max(100, Math.round(slowest / 3 / 100) * 100);
   const rounds: Record<string, { p50: number[]; p99: number[]; crossP99: number[] }> = {};
   for (let round = 1; round <= plan.latencyRounds; round += 1) {
     for (const nodes of [1, 2] as const) {
-      for (const system of SYSTEMS) {
+      for (const system of LOADED) {
         const started = await startNodes(system, nodes);
-        const latency = await latencyInFreshProcess({
+        const latency = await inFreshProcess({
+          phase: 'latency',
           system,
           urls: started.map((node) => node.url),
           users: makeUsers(clientCount),
@@ -197,66 +203,66 @@ try {
     put(key, 'crossP99', percentile(samples.crossP99, 50));
   }
 
-  // 4. The report.
-  const get = (system: SystemName, nodes: 1 | 2, name: string) =>
-    results[`${system}/${nodes}`]?.[name] ?? Number.NaN;
-  const rows: [string, number, number, string, (ours: number, base: number) => string][] = [];
-  const ratio = (target: string, good: (r: number) => boolean) => (ours: number, base: number) => {
+  // 4. The report: ours against the baseline, with the floor beside them for reference.
+  type Row = [name: string, digits: number, pick: (system: SystemName) => number, verdict: string];
+  const ratio = (ours: number, base: number, target: string, good: (r: number) => boolean) => {
     const r = ours / base;
     return `${fmt(r)}× (target ${target}: ${good(r) ? 'met' : 'NOT met'})`;
   };
+  const rows: Row[] = [];
   for (const nodes of [1, 2] as const) {
-    rows.push([
-      `throughput at saturation, ${nodes} node${nodes > 1 ? 's' : ''} (msgs/s)`,
-      get('signaling', nodes, 'msgsPerSecond'),
-      get('socketio', nodes, 'msgsPerSecond'),
-      '0',
-      ratio('≥ 2', (r) => r >= 2),
-    ]);
-    rows.push([
-      `server CPU per delivered frame, ${nodes} node${nodes > 1 ? 's' : ''} (µs)`,
-      get('signaling', nodes, 'cpuMicrosPerMsg'),
-      get('socketio', nodes, 'cpuMicrosPerMsg'),
-      '1',
-      (o, b) => `${fmt(b / o)}× less`,
-    ]);
-    rows.push([
-      `p50 latency at ${rate} msgs/s, ${nodes} node${nodes > 1 ? 's' : ''} (ms, median of rounds)`,
-      get('signaling', nodes, 'p50'),
-      get('socketio', nodes, 'p50'),
-      '2',
-      (o, b) => `${fmt(o / b)}×`,
-    ]);
-    rows.push([
-      `p99 latency at ${rate} msgs/s, ${nodes} node${nodes > 1 ? 's' : ''} (ms, median of rounds)`,
-      get('signaling', nodes, 'p99'),
-      get('socketio', nodes, 'p99'),
-      '2',
-      ratio('≤ 0.5', (r) => r <= 0.5),
-    ]);
+    const n = `${nodes} node${nodes > 1 ? 's' : ''}`;
+    const figure = (name: string) => (system: SystemName) => get(system, nodes, name);
+    const ours = (name: string) => get('signaling', nodes, name);
+    const base = (name: string) => get('socketio', nodes, name);
+    rows.push(
+      [
+        `throughput at saturation, ${n} (msgs/s)`,
+        0,
+        figure('msgsPerSecond'),
+        ratio(ours('msgsPerSecond'), base('msgsPerSecond'), '≥ 2', (r) => r >= 2),
+      ],
+      [
+        `server CPU per delivered frame, ${n} (µs)`,
+        1,
+        figure('cpuMicrosPerMsg'),
+        `${fmt(base('cpuMicrosPerMsg') / ours('cpuMicrosPerMsg'))}× less`,
+      ],
+      [
+        `p50 latency at ${rate} msgs/s, ${n} (ms, median of rounds)`,
+        2,
+        figure('p50'),
+        `${fmt(ours('p50') / base('p50'))}×`,
+      ],
+      [
+        `p99 latency at ${rate} msgs/s, ${n} (ms, median of rounds)`,
+        2,
+        figure('p99'),
+        ratio(ours('p99'), base('p99'), '≤ 0.5', (r) => r <= 0.5),
+      ],
+    );
   }
+  const memory = (system: SystemName) => get(system, 1, 'bytesPerIdleSocket') / 1024;
   rows.push([
     `memory per idle socket at ${plan.idleSockets} (KiB)`,
-    get('signaling', 1, 'bytesPerIdleSocket') / 1024,
-    get('socketio', 1, 'bytesPerIdleSocket') / 1024,
-    '1',
-    ratio('≤ 0.5', (r) => r <= 0.5),
+    1,
+    memory,
+    ratio(memory('signaling'), memory('socketio'), '≤ 0.5', (r) => r <= 0.5),
   ]);
   const added = (system: SystemName) => get(system, 2, 'crossP99') - get(system, 1, 'p99');
   rows.push([
     'cross-node p99 added over 1 node (ms)',
-    added('signaling'),
-    added('socketio'),
-    '2',
-    (o) => `target ≤ 1 ms: ${o <= 1 ? 'met' : 'NOT met'}`,
+    2,
+    added,
+    `target ≤ 1 ms: ${added('signaling') <= 1 ? 'met' : 'NOT met'}`,
   ]);
 
   log('');
-  log(`| measure | ${LABEL.signaling} | ${LABEL.socketio} | ratio |`);
-  log('|---|---:|---:|---|');
-  for (const [name, ours, base, digits, compare] of rows) {
+  log(`| measure | ${LOADED.map((system) => LABEL[system]).join(' | ')} | ours vs baseline |`);
+  log(`|---|${LOADED.map(() => '---:').join('|')}|---|`);
+  for (const [name, digits, pick, verdict] of rows) {
     log(
-      `| ${name} | ${fmt(ours, Number(digits))} | ${fmt(base, Number(digits))} | ${compare(ours, base)} |`,
+      `| ${name} | ${LOADED.map((system) => fmt(pick(system), digits)).join(' | ')} | ${verdict} |`,
     );
   }
 } finally {

@@ -15,7 +15,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export type SystemName = 'signaling' | 'socketio';
+/** Ours, the Socket.IO baseline, and the bare relay that shows the machine's floor. */
+export type SystemName = 'signaling' | 'socketio' | 'floor';
 
 export interface ServerSettings {
   redisUrl: string;
@@ -25,6 +26,7 @@ export interface ServerSettings {
 const ENTRY: Record<SystemName, string> = {
   signaling: 'apps/signaling-service/src/main.ts',
   socketio: 'tools/bench/signaling/socketio-relay.ts',
+  floor: 'tools/bench/signaling/bare-relay.ts',
 };
 
 /**
@@ -57,11 +59,15 @@ export async function startServer(
       SEND_BUFFER_LIMIT_BYTES: String(64 * 1024 * 1024),
     });
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[system]], {
-    cwd: workspaceRoot(),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profiling(system, index), '--import', 'tsx', ENTRY[system]],
+    {
+      cwd: workspaceRoot(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await listening(child, system === 'signaling' ? 'Server listening' : 'listening on');
   const path = system === 'signaling' ? '/ws' : '';
   return {
@@ -71,6 +77,15 @@ export async function startServer(
     cpuSeconds: () => cpuSecondsOf(child.pid ?? 0),
     stop: () => stop(child),
   };
+}
+
+/**
+ * `BENCH_CPU_PROFILE=<dir>` writes a V8 CPU profile of every server process into
+ * `<dir>/<system>-<index>/` when it stops, to see where a figure comes from.
+ */
+function profiling(system: SystemName, index: number): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${system}-${index}`] : [];
 }
 
 function listening(child: ChildProcess, line: string): Promise<void> {
@@ -104,7 +119,8 @@ async function rssOf(pid: number): Promise<number> {
 /** Clock ticks per second of /proc/<pid>/stat times: 100 on Linux (USER_HZ). */
 const USER_HZ = 100;
 
-async function cpuSecondsOf(pid: number): Promise<number> {
+/** CPU time a process has used so far (user + system), in seconds. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces) — utime and stime are 14th and 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -100,7 +100,7 @@ export class Tracker {
 
 function clientFor(system: SystemName, url: string, user: BenchUser): WireClient {
   const spec = { url, userId: user.userId, token: user.token };
-  return system === 'signaling' ? new SignalingClient(spec) : new SocketIoClient(spec);
+  return system === 'socketio' ? new SocketIoClient(spec) : new SignalingClient(spec);
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
@@ -234,7 +234,7 @@ function randomPeer(population: Population, client: WireClient): WireClient {
  */
 export async function saturation(
   population: Population,
-  servers: BenchServer[],
+  servers: Pick<BenchServer, 'cpuSeconds'>[],
   options: { window: number; warmupMs: number; measureMs: number; windows: number },
 ) {
   const { tracker } = population;
