@@ -7,6 +7,7 @@ import {
   closeRedis,
   connectFailFastRedis,
   createTestDatabase,
+  eventually,
   generateTestKeyPair,
   startRedis,
   type TestDatabase,
@@ -18,7 +19,6 @@ import { END_ROOM_LUA } from './end-room-script';
 import { RoomCache } from './room-cache';
 import {
   createUser,
-  eventually,
   type TestUser,
   startRoomService,
   type RoomServiceApp,
@@ -136,9 +136,9 @@ describe('two replicas racing an end against a cache refill', () => {
     let reading: Promise<LightMyRequestResponse> | undefined;
     try {
       ending = primary.inject({ method: 'POST', url: `/api/rooms/${room.id}/end`, headers });
-      await eventually('the end waits on Redis', async () => (await blockedClients()) === 1);
+      await eventually('the end waits on Redis', blockedClients, (blocked) => blocked === 1);
       reading = replica.inject({ method: 'GET', url: `/api/rooms/${room.id}`, headers });
-      await eventually('the refill waits on Redis', async () => (await blockedClients()) === 2);
+      await eventually('the refill waits on Redis', blockedClients, (blocked) => blocked === 2);
     } finally {
       await control.call('CLIENT', 'UNPAUSE');
     }

@@ -3,12 +3,13 @@ import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
   closeRedis,
+  eventually,
   generateTestKeyPair,
   startRedis,
   testServers,
   type TestRedis,
 } from '@qual-meet/testing';
-import { eventually, seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
+import { seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
 import { TestClient } from './test-support/test-client';
 
 // Redis restarted under a live call (a Redis of this suite's own, halted and resumed on the same
@@ -107,6 +108,7 @@ it('resumes relaying after Redis restarts mid-call, without restarting nodes or 
 
   // Each node re-asserted its members' seats in the empty Redis.
   const members = await eventually(
+    'the three seats are re-asserted',
     () => redis.hkeys(RedisKeys.roomMembers(room.id)),
     (keys) => keys.length === 3,
   );

@@ -13,13 +13,13 @@ import {
   badTokens,
   claimRedisDatabase,
   createTestDatabase,
+  eventually,
   generateTestKeyPair,
   signTestToken,
   type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
 import {
-  eventually,
   seedRoom,
   startNode,
   testUser,
@@ -488,6 +488,7 @@ describe('rooms', () => {
     await c.client.kill();
     expect(await a.client.take('user_left')).toEqual({ type: 'user_left', userId: c.user.userId });
     await eventually(
+      'one member is left',
       () => redis.hkeys(RedisKeys.roomMembers(room.id)),
       (members) => members.length === 1,
     );
@@ -533,6 +534,7 @@ describe('rooms', () => {
     a.client.send({ type: 'offer', targetUserId: b.user.userId, sdp: 'v=0' });
     expect(await a.client.next()).toMatchObject({ code: 'not_in_room' });
     await eventually(
+      'the room has no member',
       () => redis.hlen(RedisKeys.roomMembers(room.id)),
       (count) => count === 0,
     );
@@ -546,6 +548,7 @@ describe('rooms', () => {
     await redis.expire(key, 3);
     a.client.send({ type: 'heartbeat' });
     const ttl = await eventually(
+      'the presence TTL is refreshed',
       () => redis.ttl(key),
       (t) => t > 3,
     );
@@ -563,9 +566,9 @@ describe('rooms', () => {
     expect(await subscribers()).toBe(2);
     b.client.send({ type: 'leave_room' });
     await a.client.take('user_left');
-    await eventually(subscribers, (n) => n === 1);
+    await eventually('a node subscribes to the room', subscribers, (n) => n === 1);
     await a.client.close();
-    await eventually(subscribers, (n) => n === 0);
+    await eventually('no node subscribes to the room', subscribers, (n) => n === 0);
   });
 });
 

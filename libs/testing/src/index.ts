@@ -1,5 +1,6 @@
 export * from './clients';
 export * from './environment';
+export * from './eventually';
 export * from './fixtures';
 export * from './runtime';
 export * from './servers';

@@ -83,19 +83,3 @@ export class ChannelRecorder {
     await this.subscriber.quit();
   }
 }
-
-/**
- * Polls `probe` until it holds, for state of an external server that announces nothing (a Redis
- * client blocked by a pause, say); fails after `timeoutMs` naming what it waited for.
- */
-export async function eventually(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -60,23 +60,3 @@ export async function startNode(env: Record<string, string>): Promise<TestNode> 
     close: () => app.close(),
   };
 }
-
-/**
- * Polls `probe` until it holds, for state that has no event to await (a key in Redis). Bounded:
- * fails after `timeoutMs`.
- */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
