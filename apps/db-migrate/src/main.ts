@@ -3,12 +3,12 @@
  * migrate` locally, a one-shot container before the services in compose.
  */
 import { z } from 'zod';
-import { createSql, migrate, readMigrations } from '@qual-meet/db';
+import { createSql, migrate, MIGRATIONS_DIR, readMigrations } from '@qual-meet/db';
 import { ConfigError, loadConfig, urlVar } from '@qual-meet/server-kit';
 
 const configSchema = z.object({
   DATABASE_URL: urlVar,
-  MIGRATIONS_DIR: z.string().default('libs/db/migrations'),
+  MIGRATIONS_DIR: z.string().default(MIGRATIONS_DIR),
 });
 
 try {

@@ -7,6 +7,9 @@ export interface Migration {
   sql: string;
 }
 
+/** Where the schema's migrations live, relative to the workspace root (and to `/app` in images). */
+export const MIGRATIONS_DIR = 'libs/db/migrations';
+
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
 /** Serialises concurrent migrators (two services starting at once, say). */
 const MIGRATION_LOCK_ID = 7_301_977;

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSql, migrate, readMigrations } from '@qual-meet/db';
+import { createSql, migrate, MIGRATIONS_DIR, readMigrations } from '@qual-meet/db';
 import {
   freePort,
   startLocalCoturn,
@@ -117,10 +117,7 @@ async function prepareDatabase(
   const url = postgres.url(DATABASE);
   const sql = createSql(url, { max: 1 });
   try {
-    const applied = await migrate(
-      sql,
-      await readMigrations(join(workspaceRoot(), 'libs/db/migrations')),
-    );
+    const applied = await migrate(sql, await readMigrations(join(workspaceRoot(), MIGRATIONS_DIR)));
     log(
       applied.length
         ? `migrations applied: ${applied.join(', ')}`

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
-import { createSql, migrate, readMigrations, type Migration, type Sql } from '@qual-meet/db';
+import {
+  createSql,
+  migrate,
+  MIGRATIONS_DIR,
+  readMigrations,
+  type Migration,
+  type Sql,
+} from '@qual-meet/db';
 import { workspaceRoot } from '@qual-meet/local-servers';
 import { closeRedis } from './clients';
 import { startPostgres, type TestPostgres } from './servers';
@@ -73,7 +80,7 @@ async function usingRedis<T>(url: string, work: (redis: Redis) => Promise<T>): P
 /** Migrations of the workspace, read once per process. */
 let migrations: Promise<Migration[]> | undefined;
 export function workspaceMigrations(): Promise<Migration[]> {
-  migrations ??= readMigrations(join(workspaceRoot(), 'libs/db/migrations'));
+  migrations ??= readMigrations(join(workspaceRoot(), MIGRATIONS_DIR));
   return migrations;
 }
 

@@ -12,7 +12,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createSql, migrate, readMigrations } from '@qual-meet/db';
+import { createSql, migrate, MIGRATIONS_DIR, readMigrations } from '@qual-meet/db';
 import {
   freePort,
   startLocalPostgres,
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const sql = createSql(postgres.url(), { max: 1 });
-  await migrate(sql, await readMigrations(join(root, 'libs/db/migrations')));
+  await migrate(sql, await readMigrations(join(root, MIGRATIONS_DIR)));
   await sql.end();
   const service = startProcess({
     name: 'auth-service',
