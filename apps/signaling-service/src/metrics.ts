@@ -68,17 +68,6 @@ function talliedCounter(
  */
 export const RELAY_LATENCY_SAMPLING = 8;
 
-/** Frame types counted by name; anything else is counted as `invalid`, keeping labels bounded. */
-export const COUNTED_FRAME_TYPES: ReadonlySet<string> = new Set([
-  'auth',
-  'join_room',
-  'leave_room',
-  'offer',
-  'answer',
-  'ice_candidate',
-  'heartbeat',
-]);
-
 export function createSignalingMetrics(nodeId: string): SignalingMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ node: nodeId });

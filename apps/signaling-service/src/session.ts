@@ -65,14 +65,11 @@ export class Session {
   finished = false;
   /** The socket has closed. */
   closed = false;
-  cleanedUp = false;
   /** An asynchronous operation (join, leave) is running; frames wait in `backlog`. */
   busy = false;
   backlog: (ClientMessage | typeof CLOSED)[] | undefined;
 
   room: LocalRoom | undefined;
-  /** In the room (has had `room_joined`), as opposed to still joining. */
-  joined = false;
   /** Joining: the store's answer, the members at the instant the seat was taken. */
   snapshot: Member[] | undefined;
   /** Joining: this connection's own `user_joined` came by on the bus. */
@@ -92,6 +89,11 @@ export class Session {
   ) {
     this.connection = connectionOf(nodeId, this.id);
     this.limiter = new RateLimiter(rateLimit);
+  }
+
+  /** In the room (has had `room_joined`, so it has a view), as opposed to still joining. */
+  get joined(): boolean {
+    return this.view !== undefined;
   }
 
   get userId(): string {

@@ -18,7 +18,7 @@ import {
 import { isOnNode } from './connection-id';
 import { errorFrame, parseClientFrame } from './frames';
 import type { MembershipStore } from './membership/membership-store';
-import { COUNTED_FRAME_TYPES, RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
+import { RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
 import type { RateLimitOptions } from './rate-limiter';
 import { RoomLookupError, type RoomDirectory } from './room-directory';
 import type { RoomBus } from './room-bus';
@@ -26,6 +26,7 @@ import {
   CLOSED,
   Session,
   type CorkableStream,
+  type KnownPeer,
   type LocalRoom,
   type SignalingSocket,
 } from './session';
@@ -205,9 +206,8 @@ export class SignalingNode {
       return;
     }
     const frame = parseClientFrame(text);
-    const type =
-      frame.ok && COUNTED_FRAME_TYPES.has(frame.message.type) ? frame.message.type : 'invalid';
-    metrics.framesIn.add(type);
+    // Labels stay bounded: a valid frame's type is one of the protocol's few.
+    metrics.framesIn.add(frame.ok ? frame.message.type : 'invalid');
     if (!session.claims) {
       if (frame.ok && frame.message.type === 'auth')
         this.authenticate(session, frame.message.token);
@@ -321,8 +321,6 @@ export class SignalingNode {
   }
 
   private async cleanUp(session: Session): Promise<void> {
-    if (session.cleanedUp) return;
-    session.cleanedUp = true;
     if (session.room) await this.leave(session, 'if-removed');
   }
 
@@ -398,16 +396,13 @@ export class SignalingNode {
     if (!session.announced && !force) return false;
     clearTimeout(session.joinTimer);
     session.joinTimer = undefined;
-    session.view = new Map();
+    const view = new Map<string, KnownPeer>();
     for (const member of session.snapshot) {
       if (member.userId === session.userId) continue;
-      session.view.set(member.userId, {
-        connection: member.connection,
-        displayName: member.displayName,
-      });
+      view.set(member.userId, { connection: member.connection, displayName: member.displayName });
     }
     session.snapshot = undefined;
-    session.joined = true;
+    session.view = view;
     session.lastHeartbeatAt = Date.now();
     this.sendRoomJoined(session);
     const heldBack = session.heldBack ?? [];
@@ -443,7 +438,7 @@ export class SignalingNode {
     }
     room.sessions.add(session);
     session.room = room;
-    session.joined = false;
+    session.view = undefined;
     session.announced = false;
     session.snapshot = undefined;
     session.heldBack = [];
@@ -456,7 +451,6 @@ export class SignalingNode {
     if (!room) return;
     room.sessions.delete(session);
     session.room = undefined;
-    session.joined = false;
     session.view = undefined;
     session.snapshot = undefined;
     session.heldBack = undefined;
@@ -509,7 +503,7 @@ export class SignalingNode {
     if (!room || !session.joined) return;
     session.lastHeartbeatAt = Date.now();
     this.options.membership
-      .refresh(room.id, session.userId, session.connection, this.options.presenceTtlSeconds)
+      .refresh(room.id, session.userId, session.connection)
       .then((held) => {
         if (!held && session.room === room && session.joined) this.reassert(session);
       })
@@ -572,11 +566,13 @@ export class SignalingNode {
       return;
     }
     const envelope = encodeRelay(message.type, session.userId, message.targetUserId, data, sentAt);
-    this.options.bus.publish(room.id, envelope).then(
-      () => this.options.metrics.busMessages.add('out'),
-      () => this.options.metrics.relayDropped.inc({ reason: 'bus_unavailable' }),
-    );
+    this.options.bus.publish(room.id, envelope).then(this.published, this.notPublished);
   }
+
+  // Bound once, not per relay.
+  private readonly published = (): void => this.options.metrics.busMessages.add('out');
+  private readonly notPublished = (): void =>
+    this.options.metrics.relayDropped.inc({ reason: 'bus_unavailable' });
 
   /** Hands a relayed frame to a local session, or holds it back until its `room_joined`. */
   private deliver(

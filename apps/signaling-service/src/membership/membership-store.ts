@@ -48,8 +48,11 @@ export interface MembershipStore {
     connection: string,
     announce: LeaveAnnouncement,
   ): Promise<boolean>;
-  /** Extends the member's presence; resolves false when the store no longer has the member. */
-  refresh(roomId: string, userId: string, connection: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Extends the member's presence by the store's presence TTL; resolves false when the store no
+   * longer has the member.
+   */
+  refresh(roomId: string, userId: string, connection: string): Promise<boolean>;
   /** Records this node as alive for `ttlMs`; resolves whether it was still recorded as alive. */
   markAlive(nodeId: string, ttlMs: number): Promise<boolean>;
   /** Registered nodes, other than `selfId`, whose liveness has lapsed. */

@@ -98,15 +98,10 @@ export class RedisMembershipStore implements MembershipStore {
     return removed === 1;
   }
 
-  async refresh(
-    roomId: string,
-    userId: string,
-    connection: string,
-    ttlSeconds: number,
-  ): Promise<boolean> {
+  async refresh(roomId: string, userId: string, connection: string): Promise<boolean> {
     const refreshed = await this.refreshScript(
       [RedisKeys.roomMembers(roomId), RedisKeys.presence(roomId, userId)],
-      [userId, connection, ttlSeconds],
+      [userId, connection, this.presenceTtlSeconds],
     );
     return refreshed === 1;
   }

@@ -24,7 +24,8 @@ local channel, user_id, connection = ARGV[2], ARGV[3], ARGV[4]
 local max, ttl, room_id, mode = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 
 local entries = redis.call('HGETALL', members_key)
-local others = 0
+-- The reply: 'joined', then the members (the others still present, then the joiner).
+local result = { 'joined' }
 local previous = false
 for i = 1, #entries, 2 do
   local uid, value = entries[i], entries[i + 1]
@@ -34,9 +35,11 @@ for i = 1, #entries, 2 do
     redis.call('HDEL', members_key, uid)
     announce_left(channel, uid, connection_of(value))
   else
-    others = others + 1
+    result[#result + 1] = uid
+    result[#result + 1] = value
   end
 end
+local others = (#result - 1) / 2
 
 if previous and connection_of(previous) ~= connection and mode == 'reassert' then
   return { 'taken' }
@@ -45,14 +48,15 @@ if not previous and others >= max then
   return { 'full' }
 end
 
-redis.call('HSET', members_key, user_id, connection .. ':' .. ARGV[5])
+local value = connection .. ':' .. ARGV[5]
+redis.call('HSET', members_key, user_id, value)
 redis.call('SET', presence_key, connection, 'EX', ttl)
 redis.call('SADD', node_rooms_key, room_id)
 redis.call('PUBLISH', channel, cjson.encode({
   type = 'user_joined', from = user_id,
   data = { userId = user_id, displayName = ARGV[5], connection = connection },
 }))
-local result = redis.call('HGETALL', members_key)
-table.insert(result, 1, 'joined')
+result[#result + 1] = user_id
+result[#result + 1] = value
 return result
 `;
