@@ -13,6 +13,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     gateway?: GatewayRoute;
   }
+  interface FastifyRequest {
+    /** Why the token of a guarded route was refused; answered after the rate limits. */
+    authFailure: Error | null;
+  }
 }
 
 /**
@@ -27,15 +31,27 @@ export const gatewayRouteOf = (request: FastifyRequest): GatewayRoute | undefine
 export const isApiRoute = (request: FastifyRequest) => gatewayRouteOf(request) !== undefined;
 
 /**
- * Verifies the bearer token of every proxied request except the public routes, answering 401
- * before any service sees it. Paths no route serves fall through to the 404 handler untouched.
+ * Verifies the bearer token of every proxied request except the public routes, and answers 401
+ * before any service sees a request that fails. The verdict is taken on arrival but delivered
+ * once the rate limits have run (before the body is read): a caller without a valid token is
+ * counted against its address like any anonymous caller, so forged tokens cannot be tried (each
+ * an RSA verification) without limit. Paths no route serves fall through to the 404 handler.
  */
 export const accessPolicy = fp(
   async (app: FastifyInstance) => {
+    app.decorateRequest('authFailure', null);
     app.addHook('onRequest', async (request) => {
       const route = gatewayRouteOf(request);
       if (!route || route.public) return;
-      await app.authenticate(request);
+      try {
+        await app.authenticate(request);
+      } catch (error) {
+        request.authFailure = error as Error;
+      }
+    });
+    // The rate limits' onRequest hook runs between the two.
+    app.addHook('preParsing', async (request) => {
+      if (request.authFailure) throw request.authFailure;
     });
   },
   { name: 'access-policy', dependencies: ['bearer-auth'] },

@@ -87,7 +87,8 @@ export const rateLimits = fp<RateLimitsOptions>(
       allowList: ipExempt,
     });
 
-    // Runs after the access policy's onRequest hook, so `request.auth` is known.
+    // Runs after the access policy's onRequest hook, so `request.auth` is known; a caller whose
+    // token was refused counts as anonymous (its 401 comes after this).
     app.addHook('onRequest', async (request, reply) => {
       if (!isApiRoute(request)) return;
       const { auth } = request;

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { bearerFor, claimRedisDatabase, type TestRedisDatabase } from '@qual-meet/testing';
+import {
+  badTokens,
+  bearerFor,
+  claimRedisDatabase,
+  signTestToken,
+  type TestRedisDatabase,
+} from '@qual-meet/testing';
 import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
 
 // What real services cannot be made to show on demand, with stand-ins behind the real gateway:
@@ -131,4 +137,23 @@ it('limits anonymous calls per client address, as nginx reports it in X-Forwarde
   // auth-service is not running here: admitted calls get 503, the fourth is refused first.
   expect(statuses).toEqual([503, 503, 503, 429]);
   expect((await jwks('203.0.113.8')).statusCode).toBe(503);
+});
+
+it('counts callers with a refused token against their address: 429 once over, not another verify', async () => {
+  const call = (authorization: string) =>
+    gateway.app.inject({
+      url: '/api/ice-servers',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.9', authorization },
+    });
+  // Signed by another key under our key id: refused only by the RSA verification itself.
+  const sub = randomUUID();
+  const claims = { sub, email: `${sub}@example.com`, iss: 'qual-meet', aud: 'qual-meet' };
+  const valid = signTestToken(gateway.keys, claims);
+  const forged = `Bearer ${badTokens(gateway.keys, claims, valid)['another key, same kid']}`;
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await call(forged)).statusCode);
+  expect(statuses).toEqual([401, 401, 401, 429]);
+  // A valid token from the same address is counted per user, not per address.
+  expect((await call(authorization())).statusCode).toBe(200);
 });
