@@ -1,7 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { freePort, workspaceRoot } from '@qual-meet/local-servers';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  isTcpOpen,
+  startProcess,
+  waitUntilReady,
+  workspaceRoot,
+} from '@qual-meet/local-servers';
 
 /** A server process of the bench. */
 export interface BenchServer {
@@ -31,7 +37,8 @@ const ENTRY: Record<SystemName, string> = {
 
 /**
  * Starts one node of a system as its own process, both through the same TypeScript loader and
- * node flags so that neither gets an edge; resolves once it listens.
+ * node flags so that none gets an edge; resolves once it accepts connections. Its output goes to
+ * a log file in a temporary directory.
  */
 export async function startServer(
   system: SystemName,
@@ -59,23 +66,23 @@ export async function startServer(
       SEND_BUFFER_LIMIT_BYTES: String(64 * 1024 * 1024),
     });
   }
-  const child = spawn(
-    process.execPath,
-    [...profiling(system, index), '--import', 'tsx', ENTRY[system]],
-    {
-      cwd: workspaceRoot(),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  await listening(child, system === 'signaling' ? 'Server listening' : 'listening on');
+  const server = startProcess({
+    name: `${system}-${index}`,
+    command: process.execPath,
+    args: [...profiling(system, index), '--import', 'tsx', ENTRY[system]],
+    cwd: workspaceRoot(),
+    env,
+    logFile: join(await logDir(), `${system}-${index}.log`),
+  });
+  await waitUntilReady(server, () => isTcpOpen(port), 30_000);
+  const pid = server.child.pid ?? 0;
   const path = system === 'signaling' ? '/ws' : '';
   return {
     url: `ws://127.0.0.1:${port}${path}`,
-    pid: child.pid ?? 0,
-    rss: () => rssOf(child.pid ?? 0),
-    cpuSeconds: () => cpuSecondsOf(child.pid ?? 0),
-    stop: () => stop(child),
+    pid,
+    rss: () => rssOf(pid),
+    cpuSeconds: () => cpuSecondsOf(pid),
+    stop: () => server.stop(),
   };
 }
 
@@ -88,27 +95,9 @@ function profiling(system: SystemName, index: number): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${system}-${index}`] : [];
 }
 
-function listening(child: ChildProcess, line: string): Promise<void> {
-  const stderr: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start: ${stderr.join('')}`)),
-      30_000,
-    );
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}): ${stderr.join('')}`));
-    });
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (text) => {
-      if (text.includes(line)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
+let logs: Promise<string> | undefined;
+/** One directory of server logs per bench run. */
+const logDir = () => (logs ??= mkdtemp(join(tmpdir(), 'bench-signaling-')));
 
 async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -125,16 +114,4 @@ export async function cpuSecondsOf(pid: number): Promise<number> {
   // Fields after the command name (which may hold spaces) — utime and stime are 14th and 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
