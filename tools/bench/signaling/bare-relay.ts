@@ -11,6 +11,7 @@
  * Environment: PORT, REDIS_URL.
  */
 import { Redis } from 'ioredis';
+import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -21,14 +22,17 @@ if (!PORT || !REDIS_URL) {
 }
 
 interface Client {
+  socket: WebSocket;
+  /** The TCP stream under the socket, corked to gather frames (as signaling-service does). */
+  stream: Duplex;
   userId?: string;
   roomId?: string;
 }
 
 const publisher = new Redis(REDIS_URL);
 const subscriber = publisher.duplicate();
-/** Local sockets by user id, and how many local members each room has. */
-const sockets = new Map<string, WebSocket>();
+/** Local clients by user id, and how many local members each room has. */
+const clients = new Map<string, Client>();
 const roomMembers = new Map<string, number>();
 const channelOf = (roomId: string) => `room_events:${roomId}`;
 
@@ -46,26 +50,25 @@ function publish(channel: string, message: string): void {
   }
   void publisher.publish(channel, message);
 }
-let corked: WebSocket[] = [];
+let corked: Duplex[] = [];
 const uncorkAll = () => {
-  for (const socket of corked) (socket as unknown as { _socket: Duplex })._socket.uncork();
+  for (const stream of corked) stream.uncork();
   corked = [];
 };
-function send(socket: WebSocket, text: string): void {
-  const stream = (socket as unknown as { _socket: Duplex })._socket;
-  if (stream.writableCorked === 0) {
-    stream.cork();
-    corked.push(socket);
+function send(client: Client, text: string): void {
+  if (client.stream.writableCorked === 0) {
+    client.stream.cork();
+    corked.push(client.stream);
     if (corked.length === 1) process.nextTick(uncorkAll);
   }
-  socket.send(text);
+  client.socket.send(text);
 }
 
 // A bus message is the target's user id, a newline, and the frame as the target receives it.
 subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
   const newline = message.indexOf(0x0a);
-  const socket = sockets.get(message.toString('latin1', 0, newline));
-  if (socket) send(socket, message.toString('utf8', newline + 1));
+  const client = clients.get(message.toString('latin1', 0, newline));
+  if (client) send(client, message.toString('utf8', newline + 1));
 });
 
 const userIdOf = (token: string): string => {
@@ -75,19 +78,20 @@ const userIdOf = (token: string): string => {
   return payload.sub ?? '';
 };
 
-const server = new WebSocketServer({
-  port: Number(PORT),
-  host: '127.0.0.1',
-  perMessageDeflate: false,
+const http = createServer();
+const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+http.on('upgrade', (request, stream: Duplex, head) => {
+  server.handleUpgrade(request, stream, head, (socket) => accept({ socket, stream }));
 });
-server.on('connection', (socket) => {
-  const client: Client = {};
+
+function accept(client: Client): void {
+  const { socket } = client;
   socket.on('message', (data) => {
     const frame = JSON.parse(data.toString()) as Record<string, unknown>;
     switch (frame.type) {
       case 'auth':
         client.userId = userIdOf(String(frame.token));
-        sockets.set(client.userId, socket);
+        clients.set(client.userId, client);
         socket.send(JSON.stringify({ type: 'authenticated', userId: client.userId }));
         return;
       case 'join_room': {
@@ -110,7 +114,7 @@ server.on('connection', (socket) => {
         frame.targetUserId = undefined;
         frame.senderUserId = client.userId;
         const out = JSON.stringify(frame);
-        const local = sockets.get(to);
+        const local = clients.get(to);
         if (local) send(local, out);
         else if (client.roomId) publish(channelOf(client.roomId), `${to}\n${out}`);
         return;
@@ -118,7 +122,7 @@ server.on('connection', (socket) => {
     }
   });
   socket.on('close', () => {
-    if (client.userId && sockets.get(client.userId) === socket) sockets.delete(client.userId);
+    if (client.userId && clients.get(client.userId) === client) clients.delete(client.userId);
     if (!client.roomId) return;
     const members = (roomMembers.get(client.roomId) ?? 1) - 1;
     if (members > 0) roomMembers.set(client.roomId, members);
@@ -127,11 +131,12 @@ server.on('connection', (socket) => {
       void subscriber.unsubscribe(channelOf(client.roomId));
     }
   });
-});
-server.on('listening', () => process.stdout.write(`listening on ${PORT}\n`));
+}
+
+http.listen(Number(PORT), '127.0.0.1');
 
 process.once('SIGTERM', () => {
-  server.close();
+  http.close();
   publisher.disconnect();
   subscriber.disconnect();
   process.exit(0);

@@ -1,3 +1,4 @@
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import WebSocket from 'ws';
 
 export type SignalKind = 'offer' | 'answer' | 'ice_candidate';
@@ -28,14 +29,39 @@ export interface ClientSpec {
   url: string;
   userId: string;
   token: string;
+  /**
+   * Gather the frames this client sends in one event-loop turn into one write (saturation runs):
+   * see {@link holdUntilTurnEnds}. Latency runs write each frame at once, as a browser would.
+   */
+  batchWrites?: boolean;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The load generator's sockets whose output is held until the end of this event-loop turn. At
+ * saturation its clients share the two cores with the servers, so they write the way the servers
+ * do: the frames one client sends in one turn leave in one write rather than one system call
+ * each (one write per frame was half the load generator's CPU, taken from the servers).
+ */
+let corked: Socket[] = [];
+function uncorkAll(): void {
+  const sockets = corked;
+  corked = [];
+  for (const socket of sockets) socket.uncork();
+}
+function holdUntilTurnEnds(socket: Socket): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  corked.push(socket);
+  if (corked.length === 1) setImmediate(uncorkAll);
+}
 
 abstract class BaseClient implements WireClient {
   onSignal: SignalListener = () => undefined;
   readonly errors = new Map<string, number>();
   protected socket: WebSocket | undefined;
+  private stream: Socket | undefined;
   private joinWaiter: (() => void) | undefined;
   private readyWaiter: (() => void) | undefined;
 
@@ -57,6 +83,9 @@ abstract class BaseClient implements WireClient {
       const timer = setTimeout(() => reject(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
       const socket = new WebSocket(this.socketUrl(), {
         perMessageDeflate: false,
+        // The TCP socket is ours to cork (see holdUntilTurnEnds).
+        createConnection: ((options: NetConnectOpts) =>
+          (this.stream = connect(options))) as typeof connect,
         // An all-zero mask lets ws skip masking on this side. The load generator shares the
         // machine with the servers, so its own work is kept small; servers still unmask.
         generateMask: (mask) => mask.fill(0),
@@ -115,7 +144,9 @@ abstract class BaseClient implements WireClient {
   }
 
   protected send(text: string): void {
-    this.socket?.send(text);
+    if (!this.socket || !this.stream) return;
+    if (this.spec.batchWrites) holdUntilTurnEnds(this.stream);
+    this.socket.send(text);
   }
 }
 

@@ -101,6 +101,7 @@ async function run(): Promise<void> {
     input.users,
     input.roomIds,
     input.roomSizes,
+    input.phase === 'saturation',
   );
   const result = await measure(input, population);
   await closeAll(population);

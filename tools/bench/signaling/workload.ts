@@ -38,7 +38,6 @@ export const SDP_BYTES = sdpBody(1).length;
 
 interface InFlight {
   sentAt: number;
-  from: WireClient;
   cross: boolean;
   /** Sent while recording: its latency counts. */
   recorded: boolean;
@@ -55,14 +54,14 @@ export class Tracker {
   latencies: number[] = [];
   crossLatencies: number[] = [];
   recording = false;
-  /** Called on each delivery with the sender, to keep a closed loop going. */
-  onDelivered: ((from: WireClient) => void) | undefined;
+  /** Called on each delivery with the receiver, to keep a closed loop going. */
+  onDelivered: ((to: WireClient) => void) | undefined;
   /** Called when a client receives an offer (mesh setup answers it). */
   onOffer: ((to: WireClient, from: string) => void) | undefined;
 
   send(from: WireClient, to: WireClient, kind: SignalKind, cross: boolean): void {
     const id = this.nextId++;
-    this.inFlight.set(id, { sentAt: now(), from, cross, recorded: this.recording });
+    this.inFlight.set(id, { sentAt: now(), cross, recorded: this.recording });
     from.signal(kind, to.userId, kind === 'ice_candidate' ? candidateBody(id) : sdpBody(id));
   }
 
@@ -78,7 +77,7 @@ export class Tracker {
       if (flight.cross) this.crossLatencies.push(latency);
     }
     if (kind === 'offer') this.onOffer?.(to, senderUserId);
-    this.onDelivered?.(flight.from);
+    this.onDelivered?.(to);
   }
 
   get pending(): number {
@@ -98,10 +97,19 @@ export class Tracker {
   }
 }
 
-function clientFor(system: SystemName, url: string, user: BenchUser): WireClient {
-  const spec = { url, userId: user.userId, token: user.token };
+function clientFor(
+  system: SystemName,
+  url: string,
+  user: BenchUser,
+  batchWrites = false,
+): WireClient {
+  const spec = { url, userId: user.userId, token: user.token, batchWrites };
   return system === 'socketio' ? new SocketIoClient(spec) : new SignalingClient(spec);
 }
+
+const HEARTBEAT_INTERVAL_MS = 10_000;
+/** The heartbeat interval is cut into this many slots, each client heartbeating in its own. */
+const HEARTBEAT_SLOTS = 100;
 
 /** Runs `work` over `items` with at most `limit` at a time. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
@@ -112,7 +120,8 @@ async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promis
 
 /**
  * Connects the users, puts them in rooms of 4–6 (members of a room alternate between the nodes)
- * and joins them in order, one room member at a time, as people arrive in a meeting.
+ * and joins them in order, one room member at a time, as people arrive in a meeting. With
+ * `batchWrites` (saturation) each client gathers its frames of one event-loop turn into one write.
  */
 export async function populate(
   system: SystemName,
@@ -120,6 +129,7 @@ export async function populate(
   users: BenchUser[],
   roomIds: string[],
   roomSizes: number[],
+  batchWrites = false,
 ): Promise<Population> {
   const tracker = new Tracker();
   const rooms: WireClient[][] = [];
@@ -129,7 +139,7 @@ export async function populate(
     const size = roomSizes[r % roomSizes.length]!;
     const members = users.slice(next, next + size).map((user, i) => {
       const node = i % servers.length;
-      const client = clientFor(system, servers[node]!.url, user);
+      const client = clientFor(system, servers[node]!.url, user, batchWrites);
       nodeOf.set(client, node);
       client.onSignal = (kind, sender, body) => tracker.received(client, kind, sender, body);
       return client;
@@ -154,10 +164,13 @@ export async function populate(
         members.filter((m) => m !== member),
       );
   }
-  // Clients heartbeat every 10 s as the protocol asks (DESIGN §4.6).
+  // Clients heartbeat every 10 s as the protocol asks (DESIGN §4.6), each at its own moment as
+  // people who joined at different times do — not all of them in the same millisecond.
+  let slot = 0;
   const heartbeats = setInterval(() => {
-    for (const client of clients) client.heartbeat();
-  }, 10_000);
+    for (let i = slot; i < clients.length; i += HEARTBEAT_SLOTS) clients[i]!.heartbeat();
+    slot = (slot + 1) % HEARTBEAT_SLOTS;
+  }, HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLOTS);
   return {
     clients,
     rooms,
@@ -229,8 +242,10 @@ function randomPeer(population: Population, client: WireClient): WireClient {
 }
 
 /**
- * Saturation: a closed loop in which each client keeps `window` frames in flight to random
- * peers of its room; delivered frames per second over the measuring period.
+ * Saturation: a closed loop that keeps `window` frames per client in flight — each client starts
+ * `window` to random peers of its room, and every delivered frame makes its receiver send one to
+ * a random peer of its own (as negotiation goes: an offer is answered by the peer that got it);
+ * delivered frames per second over the measuring period.
  */
 export async function saturation(
   population: Population,
@@ -240,10 +255,10 @@ export async function saturation(
   const { tracker } = population;
   let seq = 0;
   let running = true;
-  tracker.onDelivered = (from) => {
+  tracker.onDelivered = (receiver) => {
     if (!running) return;
-    const to = randomPeer(population, from);
-    tracker.send(from, to, steadyKind(seq++), crossNode(population, from, to));
+    const to = randomPeer(population, receiver);
+    tracker.send(receiver, to, steadyKind(seq++), crossNode(population, receiver, to));
   };
   for (const client of population.clients) {
     for (let i = 0; i < options.window; i += 1) {
