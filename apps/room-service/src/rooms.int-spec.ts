@@ -349,6 +349,14 @@ describe('POST /api/rooms/:id/end', () => {
     expect(await events()).toEqual([]);
   });
 
+  it('answers 403 NOT_HOST to anyone else for an ended room too, telling them nothing of it', async () => {
+    expect((await call('POST', `/api/rooms/${room.id}/end`, host)).statusCode).toBe(200);
+    const response = await call('POST', `/api/rooms/${room.id}/end`, guest);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('NOT_HOST');
+    expect(await events()).toHaveLength(1);
+  });
+
   it('answers 404 for an unknown room and 400 naming `id` for a malformed one', async () => {
     const unknown = await call('POST', `/api/rooms/${randomUUID()}/end`, host);
     expect(unknown.statusCode).toBe(404);
