@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Limits } from '@qual-meet/protocol';
-import { createRedis, type Redis } from '@qual-meet/redis';
+import { createRedis, redisPlugin, type Redis } from '@qual-meet/redis';
 import { createServiceApp, verifierFor } from '@qual-meet/server-kit';
 import type { SignalingConfig } from './config';
 import { ALL_ERROR_CODES } from './frames';
@@ -32,11 +32,11 @@ declare module 'fastify' {
 
 /**
  * Connections to Redis that fail fast while it is away (a join is answered "try again later"
- * at once instead of hanging) and reconnect by themselves.
+ * at once instead of hanging) and reconnect by themselves, from the start: a node starts while
+ * Redis is down, not ready until it is back.
  */
 function connectRedis(url: string, name: string): Redis {
   return createRedis(url, {
-    lazyConnect: true,
     enableOfflineQueue: false,
     connectionName: name,
     // No auto-pipelining: RedisRoomBus batches the relays itself, one write per event-loop turn,
@@ -63,15 +63,18 @@ function textOf(data: RawData, isBinary: boolean): string | undefined {
  * integration tests run two against one Redis).
  */
 export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}) {
-  const redis = connectRedis(config.redisUrl, `signaling:${config.nodeId}`);
-  const subscriber = connectRedis(config.redisUrl, `signaling-sub:${config.nodeId}`);
-  await Promise.all([redis.connect(), subscriber.connect()]);
-
   const app = await createServiceApp({
     name: 'signaling-service',
     logLevel: config.logLevel,
     readiness: { redis: () => redis.ping() },
   });
+  const redis = connectRedis(config.redisUrl, `signaling:${config.nodeId}`);
+  const subscriber = connectRedis(config.redisUrl, `signaling-sub:${config.nodeId}`);
+  // Logged, not thrown: ioredis keeps reconnecting, and readiness reports the outage.
+  redis.on('error', (error: Error) => app.log.debug({ err: error }, 'redis'));
+  subscriber.on('error', (error: Error) => app.log.debug({ err: error }, 'redis subscriber'));
+  // Waits a moment for the first connection, and quits it when the app closes.
+  await app.register(redisPlugin, { redis });
   const metrics = createSignalingMetrics(config.nodeId);
   primeErrorCodes(metrics, ALL_ERROR_CODES);
 
@@ -99,11 +102,9 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
   });
   app.decorate('signaling', node);
 
-  // After the first connection, every `ready` is a reconnect: seats may need re-asserting.
+  // From here every `ready` is a reconnect (or, if Redis was down at start, the first connection):
+  // the node registers, or re-asserts its seats, at once.
   redis.on('ready', () => node.onStoreReconnected());
-  // Logged, not thrown: ioredis keeps reconnecting, and readiness reports the outage.
-  redis.on('error', (error: Error) => app.log.debug({ err: error }, 'redis'));
-  subscriber.on('error', (error: Error) => app.log.debug({ err: error }, 'redis subscriber'));
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
@@ -154,9 +155,7 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
   });
   app.addHook('onClose', async () => {
     wss.close();
-    await Promise.all(
-      [redis, subscriber].map((client) => client.quit().catch(() => client.disconnect())),
-    );
+    await subscriber.quit().catch(() => subscriber.disconnect());
   });
 
   await node.start();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
@@ -21,18 +22,19 @@ let redis: Redis;
 let nodes: TestNode[] = [];
 const clients: TestClient[] = [];
 
+const env = (nodeId: string) => ({
+  NODE_ID: nodeId,
+  REDIS_URL: server.url(0),
+  JWT_PUBLIC_KEY: keys.publicKeyPem,
+  ROOM_SERVICE_URL: 'http://127.0.0.1:9',
+  LOG_LEVEL: 'silent',
+  NODE_TIMEOUT_MS: '1500',
+});
+
 beforeAll(async () => {
   server = await startRedis(testServers().runtime);
   redis = new Redis(server.url(0), { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
-  const env = (nodeId: string) => ({
-    NODE_ID: nodeId,
-    REDIS_URL: server.url(0),
-    JWT_PUBLIC_KEY: keys.publicKeyPem,
-    ROOM_SERVICE_URL: 'http://127.0.0.1:9',
-    LOG_LEVEL: 'silent',
-    NODE_TIMEOUT_MS: '1500',
-  });
   nodes = await Promise.all([startNode(env('node-1')), startNode(env('node-2'))]);
 });
 
@@ -124,4 +126,26 @@ it('resumes relaying after Redis restarts mid-call, without restarting nodes or 
   const stats = await redis.info('commandstats');
   expect(stats).not.toMatch(/cmdstat_(keys|scan):/);
   expect(stats).toMatch(/cmdstat_(evalsha|eval):/);
+});
+
+it('starts while Redis is down: not ready, joins answered 1013, then registers and seats once it is back', async () => {
+  await server.halt();
+  const late = await startNode(env('node-late'));
+  nodes.push(late);
+  expect((await late.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+  const early = await TestClient.authenticated(late.url, testUser(keys).token);
+  clients.push(early);
+  early.send({ type: 'join_room', roomId: randomUUID() });
+  expect((await early.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);
+
+  await server.resume();
+  await eventually(
+    'the late node has registered',
+    () => redis.smembers(RedisKeys.signalingNodes()),
+    (registered) => registered.includes('node-late'),
+  );
+  expect((await late.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  const room = await seedRoom(redis);
+  const member = await joined(late, room.id);
+  expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([member.user.userId]);
 });

@@ -109,12 +109,12 @@ export class SignalingNode {
   }
 
   /**
-   * Clears seats a previous run under the same node id may have left, registers the node, and
-   * starts the liveness, sweeping and ping timers.
+   * Starts the liveness, sweeping and ping timers, and registers the node now if the store is
+   * reachable — else at the first liveness step that reaches it (see {@link tick}); until then
+   * joins are answered "try again later".
    */
   async start(): Promise<void> {
-    const { membership, nodeId, nodeTimeoutMs, pingIntervalMs } = this.options;
-    await membership.sweepNode(nodeId, true);
+    const { nodeTimeoutMs, pingIntervalMs } = this.options;
     await this.tick();
     this.timers.push(setInterval(() => void this.tick(), Math.max(50, nodeTimeoutMs / 3)));
     this.timers.push(setInterval(() => this.pingAll(), pingIntervalMs));
@@ -347,6 +347,8 @@ export class SignalingNode {
     if (session.closed) return;
     if (!room) return this.sendError(session, 'room_not_found');
     if (!room.isActive) return this.sendError(session, 'room_inactive');
+    // Seats taken before registration could be swept by it (it clears a previous run's seats).
+    if (!this.registered) return this.tryAgainLater(session, new Error('node not registered yet'));
 
     const local = this.enterRoom(session, roomId, room.maxParticipants);
     let outcome;
@@ -706,15 +708,17 @@ export class SignalingNode {
   // ── Liveness ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The periodic step: refresh this node's liveness (re-asserting every seat when the store had
-   * given the node up or lost its data), retry leaves Redis missed, sweep dead nodes, and let go
-   * of members whose heartbeats stopped.
+   * The periodic step: register the node the first time the store is reachable (clearing seats a
+   * previous run under the same node id may have left), refresh its liveness (re-asserting every
+   * seat when the store had given the node up or lost its data), retry leaves Redis missed, sweep
+   * dead nodes, and let go of members whose heartbeats stopped.
    */
   private async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
     const { membership, nodeId, log } = this.options;
     try {
+      if (!this.registered) await membership.sweepNode(nodeId, true);
       const wasAlive = await membership.markAlive(nodeId, this.options.nodeTimeoutMs);
       if (!wasAlive && this.registered) {
         log.warn({ nodeId }, 'membership store had lost this node: re-asserting its seats');
