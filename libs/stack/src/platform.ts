@@ -147,6 +147,12 @@ export function prepareRuntimeDir(dir?: string): string {
  * persistent `.runtime/`; the browser tests run it on free ports in a temp folder. Services must
  * be built first in `bundle` mode (`nx run-many -t build`).
  */
+/** The value of a settled promise, or its failure thrown. */
+function valueOf<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
   const runtimeDir = prepareRuntimeDir(options.runtimeDir);
@@ -163,19 +169,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!options.runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
   };
   try {
-    const postgres = await startLocalPostgres({
-      dir: join(runtimeDir, 'postgres'),
-      port: ports.postgres,
-    });
-    started.push(postgres);
-    const redis = await startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis });
-    started.push(redis);
-    const coturn = await startLocalCoturn({
-      dir: join(runtimeDir, 'coturn'),
-      port: ports.turn,
-      secret: options.secrets.turnSecret,
-    });
-    started.push(coturn);
+    // The backing servers start together; those that came up are stopped if another did not.
+    const backing = await Promise.allSettled([
+      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres }),
+      startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis }),
+      startLocalCoturn({
+        dir: join(runtimeDir, 'coturn'),
+        port: ports.turn,
+        secret: options.secrets.turnSecret,
+      }),
+    ]);
+    for (const result of backing) if (result.status === 'fulfilled') started.push(result.value);
+    const [postgres, redis, coturn] = [
+      valueOf(backing[0]),
+      valueOf(backing[1]),
+      valueOf(backing[2]),
+    ] as const;
     const databaseUrl = await prepareDatabase(postgres, log);
     const tlsPort = options.tls ? (options.tls.port ?? (await freePort())) : undefined;
     ports.https = tlsPort;

@@ -28,7 +28,7 @@ export interface RunServicesOptions {
 export interface RunningServices {
   services: RunningService[];
   byName(name: string): RunningService;
-  /** Stops every service, last started first, each with SIGTERM (graceful). */
+  /** Stops every service, in the reverse order of the specs, each with SIGTERM (graceful). */
   stop(): Promise<void>;
 }
 
@@ -50,7 +50,10 @@ function command(spec: ServiceSpec, mode: ServiceMode): { command: string; args:
   };
 }
 
-/** Starts services in order, each ready (`/healthz` answers) before the next starts. */
+/**
+ * Starts every service at once (none needs another to start: they reach each other per request)
+ * and resolves when all are ready (`/healthz` answers); if one fails to come up, all are stopped.
+ */
 export async function runServices(options: RunServicesOptions): Promise<RunningServices> {
   const running: RunningService[] = [];
   let stopping = false;
@@ -69,16 +72,25 @@ export async function runServices(options: RunServicesOptions): Promise<RunningS
         logFile: join(options.logDir, `${spec.name}.log`),
         cwd: workspaceRoot(),
       });
-      const service = { spec, process: child, url: `http://127.0.0.1:${spec.port}` };
-      running.push(service);
-      await waitUntilReady(child, async () => (await fetch(`${service.url}/healthz`)).ok, 30_000);
-      void child.exited.then(async () => {
-        if (!stopping) options.onUnexpectedExit?.(service, await tailOf(child.logFile));
-      });
+      running.push({ spec, process: child, url: `http://127.0.0.1:${spec.port}` });
     }
+    await Promise.all(
+      running.map((service) =>
+        waitUntilReady(
+          service.process,
+          async () => (await fetch(`${service.url}/healthz`)).ok,
+          30_000,
+        ),
+      ),
+    );
   } catch (error) {
     await stop();
     throw error;
+  }
+  for (const service of running) {
+    void service.process.exited.then(async () => {
+      if (!stopping) options.onUnexpectedExit?.(service, await tailOf(service.process.logFile));
+    });
   }
   return {
     services: running,
