@@ -23,11 +23,21 @@ interface LimitStatus {
 
 const MINUTE_MS = 60_000;
 
-/** The account a login is for, hashed: Redis keys never hold an email address. */
+const accounts = new WeakMap<FastifyRequest, string | undefined>();
+
+/**
+ * The account a login is for, hashed: Redis keys never hold an email address. Hashed once per
+ * request (the limit asks for it before and after the login).
+ */
 function accountOf(request: FastifyRequest): string | undefined {
+  if (accounts.has(request)) return accounts.get(request);
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  if (typeof email !== 'string' || email.trim() === '') return undefined;
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
+  const account =
+    typeof email === 'string' && email.trim() !== ''
+      ? createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22)
+      : undefined;
+  accounts.set(request, account);
+  return account;
 }
 
 function refuse(reply: FastifyReply, retryAfterSeconds: number | undefined): never {
