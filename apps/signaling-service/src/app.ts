@@ -16,7 +16,7 @@ import { SignalingNode } from './signaling-node';
 const SESSION = Symbol('session');
 
 /** The only path that upgrades to WebSocket. */
-export const SIGNALING_PATH = '/ws';
+const SIGNALING_PATH = '/ws';
 
 export interface SignalingDeps {
   /** Where rooms are looked up; by default the Redis cache, then room-service. */

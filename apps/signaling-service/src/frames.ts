@@ -29,7 +29,7 @@ export function parseClientFrame(text: string | undefined): ParsedFrame {
 }
 
 /** What each error code tells a person, unless a more precise message is given. */
-export const ERROR_MESSAGES: Record<SignalingErrorCode, string> = {
+const ERROR_MESSAGES: Record<SignalingErrorCode, string> = {
   invalid_message: 'This frame is not a valid signaling message',
   room_not_found: 'No meeting has this id',
   room_inactive: 'This meeting has ended',

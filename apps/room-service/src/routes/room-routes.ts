@@ -12,13 +12,13 @@ import { callerOf, Errors } from '@qual-meet/server-kit';
 import type { RoomStore } from '../room-store';
 
 /** How many meetings `GET /api/rooms?mine=true` returns at most. */
-export const MY_ROOMS_LIMIT = 20;
+const MY_ROOMS_LIMIT = 20;
 
 /**
  * `GET /api/rooms` lists only the caller's own meetings, and says so: `mine=true` is required,
  * so a future list of other meetings cannot be confused with this one.
  */
-export const listRoomsQuerySchema = z.strictObject({ mine: z.literal('true') });
+const listRoomsQuerySchema = z.strictObject({ mine: z.literal('true') });
 
 /** `POST /api/rooms/:id/end` takes no fields: no body, or an empty object. */
 const endRoomBodySchema = z.strictObject({}).nullable();

@@ -6,7 +6,7 @@ import { buildApp } from '../app';
 import { roomConfigSchema } from '../config';
 
 /** The service's config for a suite, as `main.ts` would parse it from the environment. */
-export function roomTestConfig(urls: { databaseUrl: string; redisUrl: string }, keys: TestKeyPair) {
+function roomTestConfig(urls: { databaseUrl: string; redisUrl: string }, keys: TestKeyPair) {
   return roomConfigSchema.parse({
     DATABASE_URL: urls.databaseUrl,
     REDIS_URL: urls.redisUrl,

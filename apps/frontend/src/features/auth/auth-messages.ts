@@ -3,7 +3,7 @@ import { ApiError } from '../../lib/api-client';
 import { describeError } from '../../lib/describe-error';
 import type { Credentials, FieldErrors } from './components/auth-form';
 
-export const WRONG_CREDENTIALS =
+const WRONG_CREDENTIALS =
   'Wrong email or password. Check both and try again, or sign up if you do not have an account yet.';
 export const EMAIL_TAKEN =
   'This email is already registered. Log in instead, or sign up with a different email.';

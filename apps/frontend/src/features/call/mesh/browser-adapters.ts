@@ -1,7 +1,7 @@
 import type { CreatePeerConnection, CreateWebSocket } from './types';
 
 /** `localStorage` key of the test switch that forces TURN relaying (see README). */
-export const ICE_TRANSPORT_POLICY_KEY = 'qm.iceTransportPolicy';
+const ICE_TRANSPORT_POLICY_KEY = 'qm.iceTransportPolicy';
 
 /**
  * The ICE transport policy the test switch asks for: `relay` when

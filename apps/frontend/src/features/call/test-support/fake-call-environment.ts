@@ -10,7 +10,7 @@ export interface FakeDevices {
 }
 
 /** Camera and microphone stand-ins honouring `outcome`. */
-export function fakeMediaDevices(outcome: FakeDevices): MediaDevicesLike {
+function fakeMediaDevices(outcome: FakeDevices): MediaDevicesLike {
   return {
     getUserMedia: async (constraints) => {
       const kinds = (['audio', 'video'] as const).filter((kind) => constraints[kind]);

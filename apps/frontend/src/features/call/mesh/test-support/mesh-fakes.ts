@@ -236,7 +236,7 @@ export interface FakeAuth extends TokenSource {
   refreshes: number;
 }
 
-export function fakeAuth(token: string | null = 'token-1'): FakeAuth {
+function fakeAuth(token: string | null = 'token-1'): FakeAuth {
   const auth: FakeAuth = {
     token,
     nextToken: 'token-2',
