@@ -179,6 +179,22 @@ describe('in the meeting', () => {
     expect(screen.getByRole('button', { name: 'Mute' })).toBeTruthy();
   });
 
+  it('switches camera mid-call: the peers get the new tracks, with no new negotiation', async () => {
+    const harness = await openMeeting();
+    const socket = await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const pc = harness.pcs.last;
+    const before = [...pc.sending];
+    await harness.user.click(screen.getByText('Devices', { selector: 'summary' }));
+    await harness.user.selectOptions(screen.getByLabelText('Camera'), 'USB camera');
+
+    const preview = screen.getByLabelText('Your video') as HTMLVideoElement;
+    await waitFor(() => expect(preview.srcObject).not.toBeNull());
+    await waitFor(() => expect(pc.sending).toEqual((preview.srcObject as MediaStream).getTracks()));
+    expect(before.every((track) => track.readyState === 'ended')).toBe(true);
+    expect(socket.framesOf('offer')).toEqual([]);
+    expect((screen.getByLabelText('Camera') as HTMLSelectElement).value).toBe('cam-2');
+  });
+
   it('tells the person the connection was lost while reconnecting', async () => {
     const harness = await openMeeting();
     const socket = await joinWith(harness, []);

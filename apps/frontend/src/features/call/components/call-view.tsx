@@ -4,10 +4,12 @@ import { Notice } from '../../../components/notice';
 import { describeError } from '../../../lib/describe-error';
 import { useEndRoom } from '../../rooms/api/end-room';
 import { CopyInviteButton } from '../../rooms/components/copy-invite-button';
+import { useCallEnvironment } from '../call-environment';
 import { AutoplayGuard } from '../media/autoplay-guard';
 import type { LocalMedia, LocalMediaSnapshot } from '../media/local-media';
 import type { MeshSession, MeshSnapshot } from '../mesh/mesh-session';
 import { ConnectionBanner } from './connection-banner';
+import { DevicePickers } from './device-pickers';
 import { MediaProblems } from './media-problems';
 import { MediaToggles, noVideoNote } from './media-toggles';
 import { RemoteTile, SelfTile } from './participant-tile';
@@ -27,6 +29,7 @@ interface CallViewProps {
 export function CallView(props: CallViewProps) {
   const { room, session, snapshot, media, mediaState } = props;
   const [guard] = useState(() => new AutoplayGuard());
+  const { canSelectSpeaker } = useCallEnvironment();
   const endRoom = useEndRoom();
   const alone = snapshot.phase === 'joined' && snapshot.participants.length === 0;
 
@@ -68,6 +71,10 @@ export function CallView(props: CallViewProps) {
       ) : null}
       <section className="call__controls" aria-label="Call controls">
         <MediaToggles media={media} state={mediaState} />
+        <details className="call__devices">
+          <summary className="button">Devices</summary>
+          <DevicePickers media={media} state={mediaState} canSelectSpeaker={canSelectSpeaker} />
+        </details>
         <CopyInviteButton roomId={room.id} />
         {props.isHost ? (
           <button

@@ -94,6 +94,7 @@ interface InCallProps {
 
 function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
   const snapshot = useSnapshot(session);
+  const { stream } = rest.mediaState;
   const api = useApi();
   const queryClient = useQueryClient();
   const { phase, failure } = snapshot;
@@ -107,6 +108,11 @@ function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
     if (phase === 'ended')
       void queryClient.invalidateQueries({ queryKey: roomKeys.detail(room.id) });
   }, [over, phase, failure, media, api, queryClient, room.id]);
+
+  // Another camera or microphone chosen mid-call: the peers get its tracks in place of the old.
+  useEffect(() => {
+    if (stream && !over) session.replaceLocalStream(stream);
+  }, [session, stream, over]);
 
   if (over) return <CallOutcome phase={phase} failure={failure} onRejoin={onRejoin} />;
   return <CallView room={room} session={session} snapshot={snapshot} media={media} {...rest} />;

@@ -416,3 +416,31 @@ describe('MeshSession: server unreachable from the start', () => {
     expect(session.getSnapshot().phase).toBe('reconnecting');
   });
 });
+
+describe('MeshSession: switching devices mid-call', () => {
+  it('sends the new tracks on every connection, and starts later connections with them', async () => {
+    const { session, socket, pcs } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    const next = fakeStream('audio', 'video');
+    session.replaceLocalStream(next);
+    await flushPromises();
+    for (const pc of pcs.created) expect(pc.sending).toEqual(next.getTracks());
+
+    socket.receive({ type: 'user_joined', userId: CAROL, displayName: 'carol' });
+    expect(pcs.last.tracks.map((t) => t.stream)).toEqual([next, next]);
+    // No renegotiation: the only offer is the one to the newcomer.
+    await flushPromises();
+    expect(socket.framesOf('offer').map((f) => f.targetUserId)).toEqual([CAROL]);
+  });
+
+  it('ignores a new stream once the session is over', async () => {
+    const { session, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    const before = [...pcs.last.sending];
+    session.leave();
+    session.replaceLocalStream(fakeStream('audio', 'video'));
+    await flushPromises();
+    expect(pcs.last.sending).toEqual(before);
+  });
+});

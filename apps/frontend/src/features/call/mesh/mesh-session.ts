@@ -85,6 +85,7 @@ export class MeshSession {
   private readonly remotes = new Map<string, Remote>();
   private readonly signaling: SignalingClient;
   private readonly ice: IceServerSource;
+  private localStream: MediaStream | null;
 
   /** Current state. */
   readonly getSnapshot = this.store.getSnapshot;
@@ -93,6 +94,7 @@ export class MeshSession {
 
   constructor(private readonly options: MeshSessionOptions) {
     const { deps } = options;
+    this.localStream = options.localStream;
     this.signaling = new SignalingClient({
       url: options.signalingUrl,
       deps,
@@ -126,6 +128,16 @@ export class MeshSession {
   leave(outcome: 'left' | 'ended' = 'left'): void {
     if (outcome === 'left') this.signaling.send({ type: 'leave_room' });
     this.finish(outcome, null);
+  }
+
+  /**
+   * Our camera/microphone changed device mid-call: every connection sends the new tracks in
+   * place of the old ones (no renegotiation), and connections made from now on start with them.
+   */
+  replaceLocalStream(stream: MediaStream): void {
+    if (stream === this.localStream || this.isFinal) return;
+    this.localStream = stream;
+    for (const { link } of this.remotes.values()) link.replaceLocalTracks(stream);
   }
 
   private get phase(): MeshPhase {
@@ -238,7 +250,7 @@ export class MeshSession {
       remoteUserId: userId,
       role,
       configuration: this.rtcConfiguration(),
-      localStream: this.options.localStream,
+      localStream: this.localStream,
       createPeerConnection: this.options.deps.createPeerConnection,
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,

@@ -238,3 +238,28 @@ describe('PeerLink.close', () => {
     expect(pc.log.some((l) => l.includes('late'))).toBe(false);
   });
 });
+
+describe('PeerLink device switch', () => {
+  it('sends the new camera and microphone in place of the old ones, without a new offer', async () => {
+    const { link, pc, sent } = setup('offerer');
+    link.start();
+    await flushPromises();
+    const next = fakeStream('audio', 'video');
+    link.replaceLocalTracks(next);
+    await flushPromises();
+    expect(pc.sending).toEqual(next.getTracks());
+    expect(sent.map((m) => m.type)).toEqual(['offer']);
+  });
+
+  it('leaves a kind it was not sending for the next join, and does nothing once closed', async () => {
+    const { link, pc } = setup('answerer', fakeStream('audio'));
+    const next = fakeStream('audio', 'video');
+    link.replaceLocalTracks(next);
+    await flushPromises();
+    expect(pc.sending).toEqual([next.getTracks()[0]]);
+    link.close();
+    link.replaceLocalTracks(fakeStream('audio'));
+    await flushPromises();
+    expect(pc.sending).toEqual([next.getTracks()[0]]);
+  });
+});

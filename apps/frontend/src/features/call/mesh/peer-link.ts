@@ -1,6 +1,6 @@
 import type { IceCandidate, TargetedClientMessage } from '@qual-meet/protocol';
 import type { TimerHandle, Timers } from '../../../lib/timers';
-import type { CreatePeerConnection, PeerConnectionLike } from './types';
+import type { CreatePeerConnection, PeerConnectionLike, RtpSenderLike } from './types';
 
 /**
  * Who starts negotiation with this peer. DESIGN §4.9: members already in the room offer to the
@@ -46,6 +46,8 @@ export class PeerLink {
 
   readonly role: NegotiationRole;
   private readonly pc: PeerConnectionLike;
+  /** What we send, by kind: a device switch swaps the track in place. */
+  private readonly senders = new Map<MediaStreamTrack['kind'], RtpSenderLike>();
   private chain: Promise<void> = Promise.resolve();
   private hasRemoteDescription = false;
   private heldCandidates: IceCandidate[] = [];
@@ -69,7 +71,9 @@ export class PeerLink {
     });
     const stream = options.localStream;
     const tracks = stream?.getTracks() ?? [];
-    for (const track of tracks) this.pc.addTrack(track, stream as MediaStream);
+    for (const track of tracks) {
+      this.senders.set(track.kind, this.pc.addTrack(track, stream as MediaStream));
+    }
     if (this.role === 'offerer') {
       // The offer must carry an audio and a video section even when we send neither, or a
       // receive-only offerer would leave the answerer no way to send us its media.
@@ -121,6 +125,24 @@ export class PeerLink {
       this.pc.setConfiguration(configuration);
     } catch {
       // The old credentials stay in use; at worst a later restart cannot relay.
+    }
+  }
+
+  /**
+   * Sends the tracks of `stream` (another camera or microphone) in place of ours, without
+   * renegotiating: each kind we were sending switches to the new track of that kind. A kind we
+   * did not send when the link was made (we joined without a camera, say) would need a new
+   * negotiation, and is left for the next join.
+   */
+  replaceLocalTracks(stream: MediaStream): void {
+    if (this.closed) return;
+    for (const track of stream.getTracks()) {
+      this.senders
+        .get(track.kind)
+        ?.replaceTrack(track)
+        .catch(() => {
+          // The old track stays; the person still sees their new preview and can switch again.
+        });
     }
   }
 

@@ -27,12 +27,17 @@ export interface PeerConnectionHandlers {
   onIceConnectionStateChange(state: RTCIceConnectionState): void;
 }
 
+/** The part of `RTCRtpSender` the engine uses: swapping the track it sends. */
+export interface RtpSenderLike {
+  replaceTrack(track: MediaStreamTrack | null): Promise<void>;
+}
+
 /**
  * The part of `RTCPeerConnection` the engine uses; a real one satisfies it, so the browser
  * adapter only wires the events.
  */
 export interface PeerConnectionLike {
-  addTrack(track: MediaStreamTrack, stream: MediaStream): unknown;
+  addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike;
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): unknown;
   createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit>;
   createAnswer(): Promise<RTCSessionDescriptionInit>;

@@ -21,6 +21,7 @@ function fakeMediaDevices(outcome: FakeDevices): MediaDevicesLike {
     enumerateDevices: async () =>
       [
         { kind: 'videoinput', deviceId: 'cam-1', label: 'Built-in camera' },
+        { kind: 'videoinput', deviceId: 'cam-2', label: 'USB camera' },
         { kind: 'audioinput', deviceId: 'mic-1', label: 'Built-in microphone' },
         { kind: 'audiooutput', deviceId: 'spk-1', label: 'Speakers' },
       ] as MediaDeviceInfo[],

@@ -11,6 +11,7 @@ import type {
   MeshDeps,
   PeerConnectionHandlers,
   PeerConnectionLike,
+  RtpSenderLike,
   SocketHandlers,
   SocketLike,
   TokenSource,
@@ -101,6 +102,8 @@ export class FakePeerConnection implements PeerConnectionLike {
   /** Operations in the order they took effect, e.g. `remote:offer:sdp`, `candidate:c1`. */
   readonly log: string[] = [];
   readonly tracks: { kind: string; stream: MediaStream }[] = [];
+  /** What each sender sends now, in the order the senders were made (`replaceTrack` included). */
+  readonly sending: MediaStreamTrack[] = [];
   readonly transceivers: string[] = [];
   readonly configurations: RTCConfiguration[] = [];
   remoteDescription: RTCSessionDescriptionInit | null = null;
@@ -114,8 +117,14 @@ export class FakePeerConnection implements PeerConnectionLike {
     private readonly handlers: PeerConnectionHandlers,
   ) {}
 
-  addTrack(track: MediaStreamTrack, stream: MediaStream): void {
+  addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike {
     this.tracks.push({ kind: track.kind, stream });
+    const index = this.sending.push(track) - 1;
+    return {
+      replaceTrack: async (next) => {
+        if (next) this.sending[index] = next;
+      },
+    };
   }
 
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): void {
