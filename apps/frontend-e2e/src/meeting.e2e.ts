@@ -88,3 +88,33 @@ it('brings a person back into the meeting after a reload without a ghost tile, a
 
   await Promise.all([host, bob].map((p) => p.context.close()));
 });
+
+it('keeps a person on screen when they pick another camera mid-call (the new track replaces the old)', async () => {
+  const [host, bob] = (await people(2)) as [Person, Person];
+  const roomId = await createMeeting(host, 2);
+  await joinMeeting(host, roomId);
+  await joinMeeting(bob, roomId);
+  await expectVideoFlowing(host, bob);
+
+  // Picking the camera reopens it: the track the host was receiving is stopped, so the host's
+  // tile keeps playing only if the new one was put in its place.
+  const previewTrack = () =>
+    bob.page.evaluate(() => {
+      const video = document.querySelector('video[aria-label="Your video"]') as HTMLVideoElement;
+      const [track] = (video.srcObject as MediaStream | null)?.getVideoTracks() ?? [];
+      return track ? { id: track.id, live: track.readyState === 'live' } : null;
+    });
+  const before = await previewTrack();
+  await bob.page.getByText('Devices', { exact: true }).first().click();
+  await bob.page.getByRole('combobox', { name: 'Camera' }).selectOption({ index: 1 });
+  await bob.page.waitForFunction((oldId) => {
+    const video = document.querySelector('video[aria-label="Your video"]') as HTMLVideoElement;
+    const [track] = (video.srcObject as MediaStream | null)?.getVideoTracks() ?? [];
+    return track !== undefined && track.id !== oldId && track.readyState === 'live';
+  }, before?.id);
+  expect((await previewTrack())?.live).toBe(true);
+  await expectVideoFlowing(host, bob);
+  await expectVideoFlowing(bob, host);
+
+  await Promise.all([host, bob].map((p) => p.context.close()));
+});
