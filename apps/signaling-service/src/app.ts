@@ -66,7 +66,13 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
   const app = await createServiceApp({
     name: 'signaling-service',
     logLevel: config.logLevel,
-    readiness: { redis: () => redis.ping() },
+    readiness: {
+      redis: () => redis.ping(),
+      // Joins are refused until the node has registered (see SignalingNode.start).
+      registered: async () => {
+        if (!node.registered) throw new Error('not registered yet');
+      },
+    },
   });
   const redis = connectRedis(config.redisUrl, `signaling:${config.nodeId}`);
   const subscriber = connectRedis(config.redisUrl, `signaling-sub:${config.nodeId}`);

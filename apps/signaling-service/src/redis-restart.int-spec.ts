@@ -132,7 +132,9 @@ it('starts while Redis is down: not ready, joins answered 1013, then registers a
   await server.halt();
   const late = await startNode(env('node-late'));
   nodes.push(late);
-  expect((await late.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+  const notReady = await late.app.inject({ url: '/readyz' });
+  expect(notReady.statusCode).toBe(503);
+  expect(notReady.json().checks).toEqual({ redis: 'down', registered: 'down' });
   const early = await TestClient.authenticated(late.url, testUser(keys).token);
   clients.push(early);
   early.send({ type: 'join_room', roomId: randomUUID() });
@@ -144,7 +146,11 @@ it('starts while Redis is down: not ready, joins answered 1013, then registers a
     () => redis.smembers(RedisKeys.signalingNodes()),
     (registered) => registered.includes('node-late'),
   );
-  expect((await late.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  await eventually(
+    'the late node is ready',
+    async () => (await late.app.inject({ url: '/readyz' })).statusCode,
+    (status) => status === 200,
+  );
   const room = await seedRoom(redis);
   const member = await joined(late, room.id);
   expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([member.user.userId]);

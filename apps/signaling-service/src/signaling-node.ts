@@ -84,7 +84,7 @@ export class SignalingNode {
   private readonly options: Required<SignalingNodeOptions>;
   private corked: Session[] = [];
   private readonly relaysDelivered = { local: 0, bus: 0 };
-  private registered = false;
+  private isRegistered = false;
   private ticking = false;
   private stopping = false;
   private drained: (() => void) | undefined;
@@ -101,6 +101,11 @@ export class SignalingNode {
   /** False once shutdown has begun: the transport then refuses new sockets. */
   get accepting(): boolean {
     return !this.stopping;
+  }
+
+  /** Registered in the membership store: until then joins are answered "try again later". */
+  get registered(): boolean {
+    return this.isRegistered;
   }
 
   /** Open sockets, for tests and metrics. */
@@ -348,7 +353,8 @@ export class SignalingNode {
     if (!room) return this.sendError(session, 'room_not_found');
     if (!room.isActive) return this.sendError(session, 'room_inactive');
     // Seats taken before registration could be swept by it (it clears a previous run's seats).
-    if (!this.registered) return this.tryAgainLater(session, new Error('node not registered yet'));
+    if (!this.isRegistered)
+      return this.tryAgainLater(session, new Error('node not registered yet'));
 
     const local = this.enterRoom(session, roomId, room.maxParticipants);
     let outcome;
@@ -718,13 +724,13 @@ export class SignalingNode {
     this.ticking = true;
     const { membership, nodeId, log } = this.options;
     try {
-      if (!this.registered) await membership.sweepNode(nodeId, true);
+      if (!this.isRegistered) await membership.sweepNode(nodeId, true);
       const wasAlive = await membership.markAlive(nodeId, this.options.nodeTimeoutMs);
-      if (!wasAlive && this.registered) {
+      if (!wasAlive && this.isRegistered) {
         log.warn({ nodeId }, 'membership store had lost this node: re-asserting its seats');
         for (const session of this.sessions.values()) if (session.joined) this.reassert(session);
       }
-      this.registered = true;
+      this.isRegistered = true;
       while (this.pendingLeaves.length > 0) {
         const leave = this.pendingLeaves[0]!;
         await membership.leave(leave.roomId, leave.userId, leave.connection, 'always');

@@ -662,7 +662,7 @@ describe('operations', () => {
     expect((await nodeA.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await nodeA.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { redis: 'up' } });
+    expect(ready.json()).toEqual({ status: 'ok', checks: { redis: 'up', registered: 'up' } });
 
     const metrics = await nodeA.app.inject({ url: '/metrics' });
     expect(metrics.statusCode).toBe(200);

@@ -141,18 +141,18 @@ export function prepareRuntimeDir(dir?: string): string {
   return runtimeDir;
 }
 
-/**
- * The whole platform as local processes: PostgreSQL, Redis, coturn, every service (signaling on
- * several nodes) and nginx in front, at one origin. `npm start` runs it with fixed ports and a
- * persistent `.runtime/`; the browser tests run it on free ports in a temp folder. Services must
- * be built first in `bundle` mode (`nx run-many -t build`).
- */
 /** The value of a settled promise, or its failure thrown. */
 function valueOf<T>(result: PromiseSettledResult<T>): T {
   if (result.status === 'rejected') throw result.reason;
   return result.value;
 }
 
+/**
+ * The whole platform as local processes: PostgreSQL, Redis, coturn, every service (signaling on
+ * several nodes) and nginx in front, at one origin. `npm start` runs it with fixed ports and a
+ * persistent `.runtime/`; the browser tests run it on free ports in a temp folder. Services must
+ * be built first in `bundle` mode (`nx run-many -t build`).
+ */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
   const runtimeDir = prepareRuntimeDir(options.runtimeDir);

@@ -22,4 +22,28 @@ describe('eventually', () => {
       ),
     ).rejects.toThrow('timed out after 30 ms waiting until the sky falls (last: {"sky":"up"})');
   });
+
+  it('keeps polling through a failing probe, and names the last error when it gives up', async () => {
+    let calls = 0;
+    const value = await eventually(
+      'the server is back',
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new Error('connection refused');
+        return 'up';
+      },
+      (state) => state === 'up',
+    );
+    expect(value).toBe('up');
+    await expect(
+      eventually(
+        'never',
+        async () => {
+          throw new Error('connection refused');
+        },
+        () => true,
+        30,
+      ),
+    ).rejects.toThrow('(last: error: connection refused)');
+  });
 });
