@@ -242,10 +242,11 @@ function randomPeer(population: Population, client: WireClient): WireClient {
 }
 
 /**
- * Saturation: a closed loop that keeps `window` frames per client in flight — each client starts
+ * Saturation: a closed loop that keeps `window` × clients frames in flight — each client starts
  * `window` to random peers of its room, and every delivered frame makes its receiver send one to
- * a random peer of its own (as negotiation goes: an offer is answered by the peer that got it);
- * delivered frames per second over the measuring period.
+ * a random peer of its own (as negotiation goes: an offer is answered by the peer that got it),
+ * so the total stays constant while each client's share drifts; delivered frames per second over
+ * the measuring period.
  */
 export async function saturation(
   population: Population,

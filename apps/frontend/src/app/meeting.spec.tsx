@@ -190,7 +190,7 @@ describe('in the meeting', () => {
     const preview = screen.getByLabelText('Your video') as HTMLVideoElement;
     await waitFor(() => expect(preview.srcObject).not.toBeNull());
     await waitFor(() => expect(pc.sending).toEqual((preview.srcObject as MediaStream).getTracks()));
-    expect(before.every((track) => track.readyState === 'ended')).toBe(true);
+    expect(before.every((track) => track?.readyState === 'ended')).toBe(true);
     expect(socket.framesOf('offer')).toEqual([]);
     expect((screen.getByLabelText('Camera') as HTMLSelectElement).value).toBe('cam-2');
   });

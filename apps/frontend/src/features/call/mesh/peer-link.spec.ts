@@ -251,6 +251,17 @@ describe('PeerLink device switch', () => {
     expect(sent.map((m) => m.type)).toEqual(['offer']);
   });
 
+  it('sends nothing of a kind the new devices lack (that device failed), until a later switch', async () => {
+    const { link, pc } = setup('offerer');
+    link.replaceLocalTracks(fakeStream('audio'));
+    await flushPromises();
+    expect(pc.sending.map((track) => track?.kind ?? null)).toEqual(['audio', null]);
+    const next = fakeStream('audio', 'video');
+    link.replaceLocalTracks(next);
+    await flushPromises();
+    expect(pc.sending).toEqual(next.getTracks());
+  });
+
   it('leaves a kind it was not sending for the next join, and does nothing once closed', async () => {
     const { link, pc } = setup('answerer', fakeStream('audio'));
     const next = fakeStream('audio', 'video');

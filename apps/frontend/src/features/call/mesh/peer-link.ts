@@ -130,19 +130,20 @@ export class PeerLink {
 
   /**
    * Sends the tracks of `stream` (another camera or microphone) in place of ours, without
-   * renegotiating: each kind we were sending switches to the new track of that kind. A kind we
-   * did not send when the link was made (we joined without a camera, say) would need a new
-   * negotiation, and is left for the next join.
+   * renegotiating: each kind we were sending switches to the new track of that kind, or to
+   * nothing when the new stream lacks it (that device failed to open: the peer gets no frames
+   * rather than a stopped track's, and a later switch brings it back). A kind we did not send
+   * when the link was made (we joined without a camera, say) would need a new negotiation, and
+   * is left for the next join.
    */
   replaceLocalTracks(stream: MediaStream): void {
     if (this.closed) return;
-    for (const track of stream.getTracks()) {
-      this.senders
-        .get(track.kind)
-        ?.replaceTrack(track)
-        .catch(() => {
-          // The old track stays; the person still sees their new preview and can switch again.
-        });
+    const tracks = stream.getTracks();
+    for (const [kind, sender] of this.senders) {
+      const track = tracks.find((candidate) => candidate.kind === kind) ?? null;
+      sender.replaceTrack(track).catch(() => {
+        // The old track stays; the person still sees their new preview and can switch again.
+      });
     }
   }
 

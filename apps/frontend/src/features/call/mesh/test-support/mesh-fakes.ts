@@ -103,7 +103,7 @@ export class FakePeerConnection implements PeerConnectionLike {
   readonly log: string[] = [];
   readonly tracks: { kind: string; stream: MediaStream }[] = [];
   /** What each sender sends now, in the order the senders were made (`replaceTrack` included). */
-  readonly sending: MediaStreamTrack[] = [];
+  readonly sending: (MediaStreamTrack | null)[] = [];
   readonly transceivers: string[] = [];
   readonly configurations: RTCConfiguration[] = [];
   remoteDescription: RTCSessionDescriptionInit | null = null;
@@ -122,7 +122,7 @@ export class FakePeerConnection implements PeerConnectionLike {
     const index = this.sending.push(track) - 1;
     return {
       replaceTrack: async (next) => {
-        if (next) this.sending[index] = next;
+        this.sending[index] = next;
       },
     };
   }
