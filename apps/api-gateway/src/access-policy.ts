@@ -34,8 +34,8 @@ export const isApiRoute = (request: FastifyRequest) => gatewayRouteOf(request) !
  * Verifies the bearer token of every proxied request except the public routes, and answers 401
  * before any service sees a request that fails. The verdict is taken on arrival but delivered
  * once the rate limits have run (before the body is read): a caller without a valid token is
- * counted against its address like any anonymous caller, so forged tokens cannot be tried (each
- * an RSA verification) without limit. Paths no route serves fall through to the 404 handler.
+ * counted against its address like any anonymous caller, and gets 429 rather than another 401
+ * once over that limit. Paths no route serves fall through to the 404 handler.
  */
 export const accessPolicy = fp(
   async (app: FastifyInstance) => {

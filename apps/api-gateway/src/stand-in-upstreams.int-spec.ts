@@ -139,7 +139,7 @@ it('limits anonymous calls per client address, as nginx reports it in X-Forwarde
   expect((await jwks('203.0.113.8')).statusCode).toBe(503);
 });
 
-it('counts callers with a refused token against their address: 429 once over, not another verify', async () => {
+it('counts callers with a refused token against their address: 429 once over, not another 401', async () => {
   const call = (authorization: string) =>
     gateway.app.inject({
       url: '/api/ice-servers',
