@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode, type Room } from '@qual-meet/protocol';
 import { createAccessTokenVerifier } from '@qual-meet/server-kit';
-import { generateTestKeyPair } from '@qual-meet/testing';
+import { eventually, generateTestKeyPair } from '@qual-meet/testing';
 import { encodeMemberEvent } from './bus-events';
 import { InMemoryMembershipStore } from './membership/in-memory-membership-store';
 import type { JoinOutcome, JoinRequest } from './membership/membership-store';
@@ -160,6 +160,31 @@ describe('SignalingNode', () => {
         .map((value) => [value.labels.path, value.value]);
     expect(await timed(oneMetrics)).toEqual([['local', 2]]);
     expect(await timed(twoMetrics)).toEqual([['bus', 2]]);
+  });
+
+  it('takes no seat before it has registered: joins are closed 1013 until the store answers', async () => {
+    let storeUp = false;
+    // The same store, refusing this node's registration sweep until `storeUp`.
+    const unregistered = new Proxy(store, {
+      get(target, property) {
+        if (property === 'sweepNode' && !storeUp) {
+          return async () => Promise.reject(new Error('store unavailable'));
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const node = await startNode({ membership: unregistered });
+    expect(node.registered).toBe(false);
+    const { id } = room();
+    const early = await signIn(node);
+    early.socket.deliver({ type: 'join_room', roomId: id });
+    expect(await early.socket.closed).toBe(CloseCode.TRY_AGAIN_LATER);
+
+    storeUp = true;
+    node.onStoreReconnected();
+    await eventually('the node registers', async () => node.registered, Boolean);
+    expect((await joined(node, id)).frame).toMatchObject({ type: 'room_joined', roomId: id });
   });
 
   it('answers not_in_room, peer_not_found and room_full', async () => {
