@@ -89,7 +89,7 @@ it('brings a person back into the meeting after a reload without a ghost tile, a
   await Promise.all([host, bob].map((p) => p.context.close()));
 });
 
-it('keeps a person on screen when they pick another camera mid-call (the new track replaces the old)', async () => {
+it('keeps a person on screen when they pick another camera mid-call, and shows the others when they mute or turn the camera off', async () => {
   const [host, bob] = (await people(2)) as [Person, Person];
   const roomId = await createMeeting(host, 2);
   await joinMeeting(host, roomId);
@@ -115,6 +115,15 @@ it('keeps a person on screen when they pick another camera mid-call (the new tra
   expect((await previewTrack())?.live).toBe(true);
   await expectVideoFlowing(host, bob);
   await expectVideoFlowing(bob, host);
+
+  // Mute and camera-off reach the host peer to peer (the media-state data channel).
+  const bobTile = tile(host, bob);
+  await bob.page.getByRole('button', { name: 'Mute', exact: true }).click();
+  await bobTile.getByText('Muted', { exact: true }).waitFor();
+  await bob.page.getByRole('button', { name: 'Turn camera off', exact: true }).click();
+  await bobTile.getByText('Camera off', { exact: true }).waitFor();
+  await bob.page.getByRole('button', { name: 'Unmute', exact: true }).click();
+  await bobTile.getByText('Muted', { exact: true }).waitFor({ state: 'detached' });
 
   await Promise.all([host, bob].map((p) => p.context.close()));
 });

@@ -179,6 +179,26 @@ describe('in the meeting', () => {
     expect(screen.getByRole('button', { name: 'Mute' })).toBeTruthy();
   });
 
+  it('shows when a peer muted or turned the camera off, and tells peers when we do', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const channel = harness.pcs.last.channel!;
+    act(() => {
+      harness.pcs.last.emitTrack(fakeStream('audio', 'video'));
+      channel.open();
+    });
+    act(() => channel.receive(JSON.stringify({ muted: true, cameraOff: true })));
+    const bob = screen.getByRole('group', { name: 'bob' });
+    expect(within(bob).getByText('Muted')).toBeTruthy();
+    expect(within(bob).getByText('Camera off')).toBeTruthy();
+
+    await harness.user.click(screen.getByRole('button', { name: 'Mute' }));
+    expect(channel.sent.map((m) => JSON.parse(m)).at(-1)).toEqual({
+      muted: true,
+      cameraOff: false,
+    });
+  });
+
   it('switches camera mid-call: the peers get the new tracks, with no new negotiation', async () => {
     const harness = await openMeeting();
     const socket = await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);

@@ -94,7 +94,10 @@ interface InCallProps {
 
 function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
   const snapshot = useSnapshot(session);
-  const { stream } = rest.mediaState;
+  const { stream, microphone, camera } = rest.mediaState;
+  // What the others hear and see of us: nothing from a device that is off or not working.
+  const muted = rest.mediaState.muted || microphone !== 'ok';
+  const cameraOff = rest.mediaState.cameraOff || camera !== 'ok';
   const api = useApi();
   const queryClient = useQueryClient();
   const { phase, failure } = snapshot;
@@ -113,6 +116,10 @@ function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
   useEffect(() => {
     if (stream && !over) session.replaceLocalStream(stream);
   }, [session, stream, over]);
+
+  useEffect(() => {
+    if (!over) session.setLocalMediaState({ muted, cameraOff });
+  }, [session, muted, cameraOff, over]);
 
   if (over) return <CallOutcome phase={phase} failure={failure} onRejoin={onRejoin} />;
   return <CallView room={room} session={session} snapshot={snapshot} media={media} {...rest} />;

@@ -61,19 +61,23 @@ interface RemoteTileProps {
   speakerId: string | null;
 }
 
-/** A remote participant: name, video (with sound) and connection state. */
+/**
+ * A remote participant: name, video (with sound), connection state, and whether they muted or
+ * turned their camera off (as they told us over the connection).
+ */
 export const RemoteTile = memo(function RemoteTile({
   participant,
   guard,
   speakerId,
 }: RemoteTileProps) {
-  const { displayName, status, stream } = participant;
+  const { displayName, status, stream, muted, cameraOff } = participant;
   const statusId = useId();
+  const mutedId = useId();
   return (
     <div
       role="group"
       aria-label={displayName}
-      aria-describedby={statusId}
+      aria-describedby={muted ? `${statusId} ${mutedId}` : statusId}
       className="tile"
       data-status={status}
     >
@@ -83,9 +87,16 @@ export const RemoteTile = memo(function RemoteTile({
         guard={guard}
         speakerId={speakerId}
       />
-      {stream ? null : <Avatar name={displayName} note="Waiting for video…" />}
+      {stream && !cameraOff ? null : (
+        <Avatar name={displayName} note={stream ? 'Camera off' : 'Waiting for video…'} />
+      )}
       <div className="tile__caption">
         <span className="tile__name">{displayName}</span>
+        {muted ? (
+          <span id={mutedId} className="tile__status tile__status--muted">
+            Muted
+          </span>
+        ) : null}
         <span id={statusId} className={`tile__status tile__status--${status}`}>
           {statusText[status]}
         </span>

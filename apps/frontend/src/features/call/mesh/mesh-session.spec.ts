@@ -186,7 +186,14 @@ describe('MeshSession: others arriving and leaving', () => {
     pcs.last.emitIceState('connected');
     expect(session.getSnapshot()).not.toBe(before);
     expect(session.getSnapshot().participants).toEqual([
-      { userId: ALICE, displayName: 'alice', status: 'connected', stream },
+      {
+        userId: ALICE,
+        displayName: 'alice',
+        status: 'connected',
+        stream,
+        muted: false,
+        cameraOff: false,
+      },
     ]);
   });
 
@@ -442,5 +449,29 @@ describe('MeshSession: switching devices mid-call', () => {
     session.replaceLocalStream(fakeStream('audio', 'video'));
     await flushPromises();
     expect(pcs.last.sending).toEqual(before);
+  });
+});
+
+describe('MeshSession: mute and camera off', () => {
+  it('tells every participant, and shows what each tells us', async () => {
+    const { session, pcs } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    for (const pc of pcs.created) pc.channel!.open();
+    session.setLocalMediaState({ muted: true, cameraOff: false });
+    for (const pc of pcs.created) {
+      expect(pc.channel!.sent.map((m) => JSON.parse(m))).toEqual([
+        { muted: false, cameraOff: false },
+        { muted: true, cameraOff: false },
+      ]);
+    }
+    pcs.created[1]!.channel!.receive(JSON.stringify({ muted: false, cameraOff: true }));
+    expect(
+      session.getSnapshot().participants.map((p) => [p.displayName, p.muted, p.cameraOff]),
+    ).toEqual([
+      ['alice', false, false],
+      ['bob', false, true],
+    ]);
   });
 });

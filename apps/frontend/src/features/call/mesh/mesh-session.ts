@@ -13,7 +13,7 @@ import {
   type SignalingEvent,
   type SignalingTermination,
 } from './signaling-client';
-import type { MeshDeps } from './types';
+import type { MediaState, MeshDeps } from './types';
 
 /**
  * Where the session is. `idle` → `connecting` (ICE servers, socket, auth, `join_room`) →
@@ -32,6 +32,9 @@ export interface ParticipantView {
   readonly displayName: string;
   readonly status: PeerStatus;
   readonly stream: MediaStream | null;
+  /** As the participant told us over the connection; false until they do. */
+  readonly muted: boolean;
+  readonly cameraOff: boolean;
 }
 
 /** Immutable state of the session; a new object on every change. */
@@ -86,6 +89,7 @@ export class MeshSession {
   private readonly signaling: SignalingClient;
   private readonly ice: IceServerSource;
   private localStream: MediaStream | null;
+  private localMediaState: MediaState = { muted: false, cameraOff: false };
 
   /** Current state. */
   readonly getSnapshot = this.store.getSnapshot;
@@ -138,6 +142,14 @@ export class MeshSession {
     if (stream === this.localStream || this.isFinal) return;
     this.localStream = stream;
     for (const { link } of this.remotes.values()) link.replaceLocalTracks(stream);
+  }
+
+  /** We muted, unmuted, or turned the camera off or on: every participant is told. */
+  setLocalMediaState(state: MediaState): void {
+    const current = this.localMediaState;
+    if (state.muted === current.muted && state.cameraOff === current.cameraOff) return;
+    this.localMediaState = { ...state };
+    for (const { link } of this.remotes.values()) link.setLocalMediaState(this.localMediaState);
   }
 
   private get phase(): MeshPhase {
@@ -251,6 +263,7 @@ export class MeshSession {
       role,
       configuration: this.rtcConfiguration(),
       localStream: this.localStream,
+      localMediaState: this.localMediaState,
       createPeerConnection: this.options.deps.createPeerConnection,
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,
@@ -302,12 +315,17 @@ export class MeshSession {
     const previous = new Map(this.store.getSnapshot().participants.map((p) => [p.userId, p]));
     const participants = [...this.remotes].map(([userId, { displayName, link }]) => {
       const before = previous.get(userId);
+      const { muted, cameraOff } = link.remoteMedia;
       const unchanged =
         before &&
         before.displayName === displayName &&
         before.status === link.status &&
-        before.stream === link.stream;
-      return unchanged ? before : { userId, displayName, status: link.status, stream: link.stream };
+        before.stream === link.stream &&
+        before.muted === muted &&
+        before.cameraOff === cameraOff;
+      return unchanged
+        ? before
+        : { userId, displayName, status: link.status, stream: link.stream, muted, cameraOff };
     });
     this.store.update((s) => ({ ...s, participants }));
   }

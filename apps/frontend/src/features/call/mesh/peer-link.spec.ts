@@ -19,6 +19,7 @@ function setup(
     role,
     configuration: { iceServers: [{ urls: 'stun:s.test' }] },
     localStream,
+    localMediaState: { muted: false, cameraOff: false },
     createPeerConnection: pcs.create,
     timers: clock,
     signal: (m) => sent.push(m),
@@ -272,5 +273,40 @@ describe('PeerLink device switch', () => {
     link.replaceLocalTracks(fakeStream('audio'));
     await flushPromises();
     expect(pc.sending).toEqual([next.getTracks()[0]]);
+  });
+});
+
+describe('PeerLink media state (mute, camera off) over its own data channel', () => {
+  it('tells the peer once the channel opens, and again on every change', () => {
+    const { link, pc } = setup('offerer');
+    const channel = pc.channel!;
+    expect(channel).toMatchObject({ label: 'media-state', id: 0 });
+    link.setLocalMediaState({ muted: true, cameraOff: false });
+    expect(channel.sent).toEqual([]);
+    channel.open();
+    link.setLocalMediaState({ muted: true, cameraOff: true });
+    expect(channel.sent.map((m) => JSON.parse(m))).toEqual([
+      { muted: true, cameraOff: false },
+      { muted: true, cameraOff: true },
+    ]);
+  });
+
+  it('shows what the peer says, and ignores anything else on the channel', () => {
+    const { link, pc, onChange } = setup('answerer');
+    const channel = pc.channel!;
+    channel.open();
+    channel.receive(JSON.stringify({ muted: true, cameraOff: false }));
+    expect(link.remoteMedia).toEqual({ muted: true, cameraOff: false });
+    expect(onChange).toHaveBeenCalledTimes(1);
+    for (const junk of [
+      'not json',
+      '{"muted":"yes","cameraOff":false}',
+      JSON.stringify({ muted: false, cameraOff: true, pad: 'x'.repeat(300) }),
+      new ArrayBuffer(4),
+    ]) {
+      channel.receive(junk);
+    }
+    expect(link.remoteMedia).toEqual({ muted: true, cameraOff: false });
+    expect(onChange).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,12 @@
 import type { IceCandidate, TargetedClientMessage } from '@qual-meet/protocol';
 import type { TimerHandle, Timers } from '../../../lib/timers';
-import type { CreatePeerConnection, PeerConnectionLike, RtpSenderLike } from './types';
+import type {
+  CreatePeerConnection,
+  DataChannelLike,
+  MediaState,
+  PeerConnectionLike,
+  RtpSenderLike,
+} from './types';
 
 /**
  * Who starts negotiation with this peer. DESIGN §4.9: members already in the room offer to the
@@ -17,6 +23,8 @@ export interface PeerLinkOptions {
   configuration: RTCConfiguration;
   /** Our camera/microphone; null joins receive-only. */
   localStream: MediaStream | null;
+  /** Whether we are muted and our camera off, told to the peer (see {@link PeerLink}). */
+  localMediaState: MediaState;
   createPeerConnection: CreatePeerConnection;
   timers: Timers;
   /** Sends a negotiation frame to the remote user through signaling. */
@@ -28,6 +36,25 @@ export interface PeerLinkOptions {
 }
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
+/** The peer-to-peer channel that carries {@link MediaState}, made on both sides (negotiated). */
+const MEDIA_STATE_CHANNEL = { label: 'media-state', init: { negotiated: true, id: 0 } } as const;
+/** Longer messages on it are not ours: ignored. */
+const MAX_MEDIA_STATE_BYTES = 256;
+
+/** A {@link MediaState} from the peer, or null for anything else. */
+function mediaStateOf(data: unknown): MediaState | null {
+  if (typeof data !== 'string' || data.length > MAX_MEDIA_STATE_BYTES) return null;
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value !== 'object' || value === null) return null;
+    const { muted, cameraOff } = value as Record<string, unknown>;
+    return typeof muted === 'boolean' && typeof cameraOff === 'boolean'
+      ? { muted, cameraOff }
+      : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * One `RTCPeerConnection` to one remote user.
@@ -43,6 +70,8 @@ export class PeerLink {
   status: PeerStatus = 'connecting';
   /** The remote camera and microphone, once their first track arrived. */
   stream: MediaStream | null = null;
+  /** Whether the peer is muted or has its camera off, as it last told us. */
+  remoteMedia: MediaState = { muted: false, cameraOff: false };
 
   readonly role: NegotiationRole;
   private readonly pc: PeerConnectionLike;
@@ -54,9 +83,12 @@ export class PeerLink {
   private restartTried = false;
   private restartWindow: TimerHandle | null = null;
   private closed = false;
+  private readonly channel: DataChannelLike;
+  private localMediaState: MediaState;
 
   constructor(private readonly options: PeerLinkOptions) {
     this.role = options.role;
+    this.localMediaState = options.localMediaState;
     this.pc = options.createPeerConnection(options.configuration, {
       onIceCandidate: (candidate) => {
         if (this.closed) return;
@@ -74,6 +106,10 @@ export class PeerLink {
     for (const track of tracks) {
       this.senders.set(track.kind, this.pc.addTrack(track, stream as MediaStream));
     }
+    // Mute and camera-off travel peer to peer, beside the media: the servers never see them.
+    this.channel = this.pc.createDataChannel(MEDIA_STATE_CHANNEL.label, MEDIA_STATE_CHANNEL.init);
+    this.channel.addEventListener('open', () => this.sendMediaState());
+    this.channel.addEventListener('message', (event) => this.receiveMediaState(event.data));
     if (this.role === 'offerer') {
       // The offer must carry an audio and a video section even when we send neither, or a
       // receive-only offerer would leave the answerer no way to send us its media.
@@ -145,6 +181,26 @@ export class PeerLink {
         // The old track stays; the person still sees their new preview and can switch again.
       });
     }
+  }
+
+  /** We muted, unmuted, or turned the camera off or on: the peer is told (now, or once it can be). */
+  setLocalMediaState(state: MediaState): void {
+    this.localMediaState = state;
+    this.sendMediaState();
+  }
+
+  private sendMediaState(): void {
+    if (this.closed || this.channel.readyState !== 'open') return;
+    this.channel.send(JSON.stringify(this.localMediaState));
+  }
+
+  private receiveMediaState(data: unknown): void {
+    const state = mediaStateOf(data);
+    if (this.closed || !state) return;
+    if (state.muted === this.remoteMedia.muted && state.cameraOff === this.remoteMedia.cameraOff)
+      return;
+    this.remoteMedia = state;
+    this.options.onChange();
   }
 
   /** Closes the connection and cancels its timer; nothing is reported afterwards. */

@@ -27,6 +27,19 @@ export interface PeerConnectionHandlers {
   onIceConnectionStateChange(state: RTCIceConnectionState): void;
 }
 
+/** What a participant's microphone and camera are doing, as they tell their peers. */
+export interface MediaState {
+  muted: boolean;
+  cameraOff: boolean;
+}
+
+/** The part of `RTCDataChannel` the engine uses. */
+export interface DataChannelLike {
+  readonly readyState: RTCDataChannelState;
+  send(data: string): void;
+  addEventListener(type: 'open' | 'message', listener: (event: { data?: unknown }) => void): void;
+}
+
 /** The part of `RTCRtpSender` the engine uses: swapping the track it sends. */
 export interface RtpSenderLike {
   replaceTrack(track: MediaStreamTrack | null): Promise<void>;
@@ -39,6 +52,7 @@ export interface RtpSenderLike {
 export interface PeerConnectionLike {
   addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike;
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): unknown;
+  createDataChannel(label: string, init: { negotiated: true; id: number }): DataChannelLike;
   createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit>;
   createAnswer(): Promise<RTCSessionDescriptionInit>;
   setLocalDescription(description: RTCSessionDescriptionInit): Promise<void>;

@@ -9,6 +9,7 @@ import type {
   CreatePeerConnection,
   CreateWebSocket,
   MeshDeps,
+  DataChannelLike,
   PeerConnectionHandlers,
   PeerConnectionLike,
   RtpSenderLike,
@@ -131,6 +132,14 @@ export class FakePeerConnection implements PeerConnectionLike {
     this.transceivers.push(`${kind}:${init.direction}`);
   }
 
+  /** The media-state channel, once made; see {@link FakeDataChannel}. */
+  channel: FakeDataChannel | null = null;
+
+  createDataChannel(label: string, init: { negotiated: true; id: number }): DataChannelLike {
+    this.channel = new FakeDataChannel(label, init.id);
+    return this.channel;
+  }
+
   async createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit> {
     this.offers += 1;
     const sdp = `offer-${this.offers}${options?.iceRestart ? '-restart' : ''}`;
@@ -202,6 +211,40 @@ export class FakePeerConnectionFactory {
     const pc = this.created.at(-1);
     if (!pc) throw new Error('no peer connection was created');
     return pc;
+  }
+}
+
+/** A stand-in data channel: `open()` and `receive()` play the peer, `sent` records ours. */
+export class FakeDataChannel implements DataChannelLike {
+  readyState: RTCDataChannelState = 'connecting';
+  readonly sent: string[] = [];
+  private readonly listeners = {
+    open: [] as (() => void)[],
+    message: [] as ((e: { data?: unknown }) => void)[],
+  };
+
+  constructor(
+    readonly label: string,
+    readonly id: number,
+  ) {}
+
+  send(data: string): void {
+    if (this.readyState !== 'open') throw new Error('channel not open');
+    this.sent.push(data);
+  }
+
+  addEventListener(type: 'open' | 'message', listener: (event: { data?: unknown }) => void): void {
+    if (type === 'open') this.listeners.open.push(() => listener({}));
+    else this.listeners.message.push(listener);
+  }
+
+  open(): void {
+    this.readyState = 'open';
+    for (const listener of this.listeners.open) listener();
+  }
+
+  receive(data: unknown): void {
+    for (const listener of this.listeners.message) listener({ data });
   }
 }
 
