@@ -106,7 +106,7 @@ describe('routing to auth-service', () => {
     });
   });
 
-  it('answers malformed JSON and oversized bodies itself', async () => {
+  it('answers malformed JSON, other media types and oversized bodies itself', async () => {
     const bad = await app.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -120,6 +120,15 @@ describe('routing to auth-service', () => {
       payload: { email: 'a@b.co', password: 'x'.repeat(20_000) },
     });
     expect(big.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const other = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: 'email=a@b.co',
+        headers: { 'content-type': contentType },
+      });
+      expect(other.json()).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
   });
 
   it('forwards its request id to the service and returns it', async () => {

@@ -78,9 +78,7 @@ export function upstreamError(error: unknown): Error {
  * any service sees it, and a dead upstream cannot tear down a half-sent request.
  */
 function payloadOf(request: FastifyRequest): string | undefined {
-  const { body } = request;
-  if (body === undefined) return undefined;
-  return typeof body === 'string' ? body : JSON.stringify(body);
+  return request.body === undefined ? undefined : JSON.stringify(request.body);
 }
 
 /** A route handler that forwards to one service over a pool of keep-alive connections. */

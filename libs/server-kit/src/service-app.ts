@@ -27,7 +27,8 @@ export interface ServiceAppOptions {
 /**
  * The Fastify instance every QUAL_MEET service starts from: JSON logs with request ids that
  * follow a request across services, zod validation through `libs/protocol` schemas, the shared
- * error shape, 16 KiB bodies, and `/healthz` + `/readyz`.
+ * error shape, JSON bodies of at most 16 KiB (any other media type is 415), and `/healthz` +
+ * `/readyz`.
  */
 export async function createServiceApp(options: ServiceAppOptions) {
   const app = Fastify({
@@ -39,6 +40,8 @@ export async function createServiceApp(options: ServiceAppOptions) {
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // The API speaks JSON only: Fastify would otherwise also take text/plain.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
