@@ -49,7 +49,6 @@ export const CLOSED = Symbol('closed');
  * socket holds only the fields set here, the room state is allocated when it joins.
  */
 export class Session {
-  readonly id = newSocketId();
   readonly connection: string;
   readonly limiter: RateLimiter;
   claims: AccessTokenClaims | undefined;
@@ -87,7 +86,7 @@ export class Session {
     rateLimit: RateLimitOptions,
     readonly stream: CorkableStream | undefined,
   ) {
-    this.connection = connectionOf(nodeId, this.id);
+    this.connection = connectionOf(nodeId, newSocketId());
     this.limiter = new RateLimiter(rateLimit);
   }
 

@@ -125,9 +125,12 @@ export class SignalingNode {
     this.timers.push(setInterval(() => this.pingAll(), pingIntervalMs));
   }
 
-  /** Runs the liveness step now: after Redis comes back, seats may need re-asserting at once. */
+  /**
+   * Runs the liveness step now: after Redis comes back, seats may need re-asserting at once (or,
+   * if Redis was down at start, the node registers).
+   */
   onStoreReconnected(): void {
-    this.options.metrics.redisReconnects.inc();
+    if (this.isRegistered) this.options.metrics.redisReconnects.inc();
     void this.tick();
   }
 
@@ -282,7 +285,7 @@ export class SignalingNode {
   /** `error unauthorized`, then close 4401. */
   private refuse(session: Session, why: string): void {
     if (session.finished) return;
-    this.options.log.debug({ socket: session.id, why }, 'unauthorized');
+    this.options.log.debug({ connection: session.connection, why }, 'unauthorized');
     clearTimeout(session.authTimer);
     this.sendError(session, 'unauthorized');
     session.finished = true;
@@ -498,7 +501,7 @@ export class SignalingNode {
 
   private tryAgainLater(session: Session, error: unknown): void {
     this.options.log.warn(
-      { err: error, socket: session.id },
+      { err: error, connection: session.connection },
       'join failed: dependency unavailable',
     );
     if (session.finished) return;
