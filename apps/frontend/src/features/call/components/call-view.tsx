@@ -6,7 +6,7 @@ import { useEndRoom } from '../../rooms/api/end-room';
 import { CopyInviteButton } from '../../rooms/components/copy-invite-button';
 import { useCallEnvironment } from '../call-environment';
 import { AutoplayGuard } from '../media/autoplay-guard';
-import type { LocalMedia, LocalMediaSnapshot } from '../media/local-media';
+import { outgoingMediaState, type LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
 import type { MeshSession, MeshSnapshot } from '../mesh/mesh-session';
 import { ConnectionBanner } from './connection-banner';
 import { DevicePickers } from './device-pickers';
@@ -50,7 +50,7 @@ export function CallView(props: CallViewProps) {
           name={props.selfName}
           stream={mediaState.stream}
           noVideoNote={noVideoNote(mediaState)}
-          muted={mediaState.muted || mediaState.microphone !== 'ok'}
+          muted={outgoingMediaState(mediaState).muted}
         />
         {snapshot.participants.map((participant) => (
           <RemoteTile

@@ -7,7 +7,7 @@ import { useCurrentUser } from '../../auth/use-session';
 import { roomKeys } from '../../rooms/api/room-keys';
 import { activeMeeting } from '../active-meeting';
 import { useCallEnvironment } from '../call-environment';
-import { LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
+import { LocalMedia, outgoingMediaState, type LocalMediaSnapshot } from '../media/local-media';
 import type { MeshSession } from '../mesh/mesh-session';
 import { CallOutcome } from './call-outcome';
 import { CallView } from './call-view';
@@ -94,10 +94,8 @@ interface InCallProps {
 
 function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
   const snapshot = useSnapshot(session);
-  const { stream, microphone, camera } = rest.mediaState;
-  // What the others hear and see of us: nothing from a device that is off or not working.
-  const muted = rest.mediaState.muted || microphone !== 'ok';
-  const cameraOff = rest.mediaState.cameraOff || camera !== 'ok';
+  const { stream } = rest.mediaState;
+  const { muted, cameraOff } = outgoingMediaState(rest.mediaState);
   const api = useApi();
   const queryClient = useQueryClient();
   const { phase, failure } = snapshot;

@@ -1,7 +1,7 @@
 import type { Room } from '@qual-meet/protocol';
 import type { FormEvent } from 'react';
 import { CopyInviteButton } from '../../rooms/components/copy-invite-button';
-import type { LocalMedia, LocalMediaSnapshot } from '../media/local-media';
+import { outgoingMediaState, type LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
 import { DevicePickers } from './device-pickers';
 import { MediaProblems } from './media-problems';
 import { MediaToggles, noVideoNote } from './media-toggles';
@@ -38,7 +38,7 @@ export function PreJoin(props: PreJoinProps) {
           name={props.selfName}
           stream={state.stream}
           noVideoNote={noVideoNote(state)}
-          muted={state.muted || state.microphone !== 'ok'}
+          muted={outgoingMediaState(state).muted}
         />
         <form className="prejoin__form" onSubmit={submit}>
           <MediaProblems media={state} />

@@ -1,5 +1,10 @@
 import { flushPromises } from '../../../test-support/fake-clock';
-import { classifyMediaError, LocalMedia, type MediaDevicesLike } from './local-media';
+import {
+  classifyMediaError,
+  LocalMedia,
+  outgoingMediaState,
+  type MediaDevicesLike,
+} from './local-media';
 import { describeMediaProblems } from './media-messages';
 
 class FakeTrack {
@@ -126,6 +131,16 @@ describe('LocalMedia', () => {
     await flushPromises();
     expect(media.getSnapshot().stream).toBeNull();
     expect(opened[0]?.tracks.every((t) => t.stopped)).toBe(true);
+  });
+});
+
+describe('outgoingMediaState', () => {
+  it('tells peers a device that is off, or not working, sends nothing', async () => {
+    const media = new LocalMedia(devices({ audio: null, video: 'NotAllowedError' }).fake);
+    await media.acquire();
+    expect(outgoingMediaState(media.getSnapshot())).toEqual({ muted: false, cameraOff: true });
+    media.setMuted(true);
+    expect(outgoingMediaState(media.getSnapshot())).toEqual({ muted: true, cameraOff: true });
   });
 });
 

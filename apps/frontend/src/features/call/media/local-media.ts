@@ -1,4 +1,5 @@
 import { Store } from '../../../lib/store';
+import type { MediaState } from '../mesh/types';
 
 /** What became of one kind of device when we asked for it. */
 export type DeviceStatus =
@@ -59,6 +60,17 @@ const initial: LocalMediaSnapshot = {
   microphoneId: null,
   speakerId: null,
 };
+
+/**
+ * What the others get of us: nothing from a device that is switched off or not working. Our own
+ * tile and what we tell peers both read it from here.
+ */
+export function outgoingMediaState(state: LocalMediaSnapshot): MediaState {
+  return {
+    muted: state.muted || state.microphone !== 'ok',
+    cameraOff: state.cameraOff || state.camera !== 'ok',
+  };
+}
 
 /** Maps a getUserMedia rejection to what a person can act on. */
 export function classifyMediaError(error: unknown): DeviceStatus {
