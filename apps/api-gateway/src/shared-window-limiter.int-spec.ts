@@ -4,6 +4,7 @@ import {
   closeRedis,
   claimRedisDatabase,
   connectFailFastRedis,
+  eventually,
   startRedis,
   testServers,
   type TestRedis,
@@ -16,11 +17,11 @@ const PREFIX = 'rate_limit:test:';
 // Long enough that no timer sync happens during a test: every sync below is an explicit flush.
 const SYNC_INTERVAL_MS = 60_000;
 
-const limiterOn = (redis: Redis, maxLocalKeys?: number) =>
+const limiterOn = (redis: Redis, maxLocalKeys?: number, syncIntervalMs = SYNC_INTERVAL_MS) =>
   new SharedWindowLimiter(redis, {
     prefix: PREFIX,
     windowMs: WINDOW_MS,
-    syncIntervalMs: SYNC_INTERVAL_MS,
+    syncIntervalMs,
     maxLocalKeys,
   });
 
@@ -92,6 +93,26 @@ describe('on a shared Redis', () => {
     expect(await allowedOf(a, 'synced', 5, 1)).toEqual([false]);
     expect(await redisA.get(`${PREFIX}synced`)).toBe('6');
   });
+
+  it('sends its hits on its own, every sync interval, with nobody flushing', async () => {
+    const timed = limiterOn(redisA, undefined, 20);
+    try {
+      await allowedOf(timed, 'timed', 100, 4);
+      await eventually(
+        'the timer sync reached Redis',
+        () => redisA.get(`${PREFIX}timed`),
+        (count) => count === '4',
+      );
+      await allowedOf(timed, 'timed', 100, 2);
+      await eventually(
+        'the next sync reached Redis',
+        () => redisA.get(`${PREFIX}timed`),
+        (count) => count === '6',
+      );
+    } finally {
+      await timed.close();
+    }
+  });
 });
 
 describe('with more callers than it keeps locally', () => {
@@ -152,5 +173,18 @@ describe('while Redis is down', () => {
     if (client.status !== 'ready') await once(client, 'ready');
     await limiter.flush();
     expect(await client.get(`${PREFIX}offline`)).toBe('4');
+  });
+
+  it('refuses callers beyond its local capacity when Redis cannot count them either', async () => {
+    const small = limiterOn(client, 1);
+    await redis.halt();
+    try {
+      expect(await allowedOf(small, 'kept', 3, 1)).toEqual([true]);
+      expect(await allowedOf(small, 'beyond', 3, 1)).toEqual([false]);
+    } finally {
+      await redis.resume();
+      if (client.status !== 'ready') await once(client, 'ready');
+      await small.close();
+    }
   });
 });

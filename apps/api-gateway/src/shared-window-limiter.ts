@@ -11,7 +11,8 @@ export interface SharedWindowLimiterOptions {
   syncIntervalMs: number;
   /**
    * Most keys counted locally at once (default 100 000). Beyond it — say, a flood from many
-   * addresses — new keys are counted straight in Redis, so memory stays bounded.
+   * addresses — new keys are counted straight in Redis, so memory stays bounded; if Redis cannot
+   * count them either, they are refused (nothing would limit them otherwise).
    */
   maxLocalKeys?: number;
 }
@@ -53,6 +54,8 @@ interface KeyWindow {
  */
 export class SharedWindowLimiter {
   private readonly windows = new Map<string, KeyWindow>();
+  /** Keys with hits counted here and not yet sent: what the next sync sends. */
+  private readonly unsent = new Set<string>();
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly maxLocalKeys: number;
@@ -70,10 +73,8 @@ export class SharedWindowLimiter {
   async hit(key: string, max: number): Promise<LimitVerdict> {
     const now = Date.now();
     let window = this.windows.get(key);
-    if (!window && this.windows.size >= this.maxLocalKeys) {
-      this.sweep();
-      if (this.windows.size >= this.maxLocalKeys) return this.hitInRedis(key, max);
-    }
+    // Ended windows are swept once per window length, not per request.
+    if (!window && this.windows.size >= this.maxLocalKeys) return this.hitInRedis(key, max);
     if (!window || now >= window.endsAt) {
       window = {
         ours: 0,
@@ -90,6 +91,7 @@ export class SharedWindowLimiter {
       if (!window.inFlight) void this.send(key, window);
       await window.inFlight;
     } else {
+      this.unsent.add(key);
       this.scheduleSync();
     }
     const othersHits = window.shared - window.acked;
@@ -99,7 +101,7 @@ export class SharedWindowLimiter {
     };
   }
 
-  /** One hit counted in Redis alone (no local window); allowed when Redis cannot answer. */
+  /** One hit counted in Redis alone (no local window); refused when Redis cannot count it. */
   private async hitInRedis(key: string, max: number): Promise<LimitVerdict> {
     try {
       const { count, msLeft } = await addToWindow(
@@ -110,7 +112,7 @@ export class SharedWindowLimiter {
       );
       return { allowed: count <= max, retryAfterSeconds: retryAfterSeconds(msLeft) };
     } catch {
-      return { allowed: true, retryAfterSeconds: 1 };
+      return { allowed: false, retryAfterSeconds: 1 };
     }
   }
 
@@ -148,12 +150,16 @@ export class SharedWindowLimiter {
         () => {
           // Redis is away: keep the hits to send later, and decide on our own count meanwhile.
           window.sent = window.acked;
-          this.scheduleSync();
         },
       )
       .finally(() => {
         window.known = true;
         window.inFlight = undefined;
+        // Hits counted while this was on its way (or not taken) go with the next sync.
+        if (window.ours > window.sent && this.windows.get(key) === window) {
+          this.unsent.add(key);
+          this.scheduleSync();
+        }
       });
     return window.inFlight;
   }
@@ -170,8 +176,12 @@ export class SharedWindowLimiter {
     if (this.closed) return;
     this.syncTimer ??= setTimeout(() => {
       this.syncTimer = undefined;
-      for (const [key, window] of this.windows) {
-        if (window.ours > window.sent && !window.inFlight) void this.send(key, window);
+      for (const key of this.unsent) {
+        const window = this.windows.get(key);
+        // One in flight re-queues its key when it settles.
+        if (window?.inFlight) continue;
+        this.unsent.delete(key);
+        if (window && window.ours > window.sent) void this.send(key, window);
       }
     }, this.options.syncIntervalMs).unref();
   }
@@ -180,7 +190,10 @@ export class SharedWindowLimiter {
   private sweep(): void {
     const now = Date.now();
     for (const [key, window] of this.windows) {
-      if (now >= window.endsAt && !window.inFlight) this.windows.delete(key);
+      if (now >= window.endsAt && !window.inFlight) {
+        this.windows.delete(key);
+        this.unsent.delete(key);
+      }
     }
   }
 }
