@@ -23,21 +23,11 @@ interface LimitStatus {
 
 const MINUTE_MS = 60_000;
 
-const accounts = new WeakMap<FastifyRequest, string | undefined>();
-
-/**
- * The account a login is for, hashed: Redis keys never hold an email address. Hashed once per
- * request (the limit asks for it before and after the login).
- */
+/** The account a login is for, hashed: Redis keys never hold an email address. */
 function accountOf(request: FastifyRequest): string | undefined {
-  if (accounts.has(request)) return accounts.get(request);
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  const account =
-    typeof email === 'string' && email.trim() !== ''
-      ? createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22)
-      : undefined;
-  accounts.set(request, account);
-  return account;
+  if (typeof email !== 'string' || email.trim() === '') return undefined;
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 
 function refuse(reply: FastifyReply, retryAfterSeconds: number | undefined): never {
