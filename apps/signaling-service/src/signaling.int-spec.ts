@@ -26,6 +26,7 @@ import {
   type TestNode,
   type TestUser,
 } from './test-support/fixtures';
+import { RedisMembershipStore } from './membership/redis-membership-store';
 import { TestClient } from './test-support/test-client';
 
 // Two signaling nodes sharing one Redis database, as in production behind nginx: everything a
@@ -677,6 +678,34 @@ describe('operations', () => {
       'signaling_process_resident_memory_bytes',
     ]) {
       expect(metrics.body).toContain(series);
+    }
+  });
+
+  it('clears, when it starts, the seats a previous run under its node id left', async () => {
+    const room = await seedRoom(redis);
+    const stayer = await joined(nodeA, room.id);
+    // A seat of `node-e`'s previous run (killed before it could give it back), presence and all.
+    const ghost = testUser(keys);
+    await new RedisMembershipStore(redis, 30).join({
+      roomId: room.id,
+      userId: ghost.userId,
+      connection: 'node-e:previous-run',
+      displayName: ghost.displayName,
+      maxParticipants: room.maxParticipants,
+      mode: 'join',
+    });
+    await stayer.client.take('user_joined', (f) => f.userId === ghost.userId);
+
+    const node = await startNode(env('node-e'));
+    try {
+      expect(await stayer.client.take('user_left')).toEqual({
+        type: 'user_left',
+        userId: ghost.userId,
+      });
+      expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([stayer.user.userId]);
+      expect(await redis.exists(RedisKeys.presence(room.id, ghost.userId))).toBe(0);
+    } finally {
+      await node.close();
     }
   });
 
