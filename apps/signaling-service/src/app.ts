@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Limits } from '@qual-meet/protocol';
-import { createRedis, redisPlugin, type Redis } from '@qual-meet/redis';
+import { closeRedis, createRedis, redisPlugin, type Redis } from '@qual-meet/redis';
 import { createServiceApp, verifierFor } from '@qual-meet/server-kit';
 import type { SignalingConfig } from './config';
 import { ALL_ERROR_CODES } from './frames';
@@ -161,7 +161,7 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
   });
   app.addHook('onClose', async () => {
     wss.close();
-    await subscriber.quit().catch(() => subscriber.disconnect());
+    await closeRedis(subscriber);
   });
 
   await node.start();

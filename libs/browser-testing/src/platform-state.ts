@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RedisKeys } from '@qual-meet/redis';
+import { closeRedis, RedisKeys } from '@qual-meet/redis';
 
 /**
  * The signaling nodes holding the members of a room, read from the presence keys (whose value is
@@ -16,6 +16,6 @@ export async function signalingNodesInRoom(redisUrl: string, roomId: string): Pr
       connections.filter((c): c is string => c !== null).map((c) => c.slice(0, c.indexOf(':'))),
     );
   } finally {
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { once } from 'node:events';
+import { closeRedis } from './client';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,9 +24,7 @@ export interface RedisPluginOptions {
 export const redisPlugin = fp<RedisPluginOptions>(
   async (app: FastifyInstance, { redis, connectWaitMs = 3_000 }) => {
     app.decorate('redis', redis);
-    app.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
+    app.addHook('onClose', () => closeRedis(redis));
     if (redis.status !== 'ready') {
       await once(redis, 'ready', { signal: AbortSignal.timeout(connectWaitMs) }).catch(() =>
         app.log.warn('Redis is not reachable yet; starting anyway'),
