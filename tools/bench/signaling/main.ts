@@ -53,7 +53,6 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const keys = generateTestKeyPair();
 const redisServer = await startLocalRedis({ databases: 4 });
-const redis = new Redis(redisServer.url(0));
 const servers: BenchServer[] = [];
 
 function makeUsers(count: number): BenchUser[] {
@@ -282,6 +281,5 @@ try {
   }
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
-  redis.disconnect();
   await redisServer.stop();
 }
