@@ -1,7 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, workspaceRoot } from '@qual-meet/local-servers';
+import {
+  freePort,
+  isTcpOpen,
+  startProcess,
+  waitUntilReady,
+  workspaceRoot,
+  type ManagedProcess,
+} from '@qual-meet/local-servers';
 import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
@@ -14,14 +22,16 @@ import { seedRoom, startNode, testUser, type TestNode } from './test-support/fix
 import { TestClient } from './test-support/test-client';
 
 // A node that dies without a word (SIGKILL): its members must be announced as left by the
-// surviving nodes and stop taking seats. And one that is told to stop (SIGTERM): it says so. The node timeout is shortened from 15 s to 1.5 s so the
-// suite is quick; the mechanism (liveness key lapses → a peer node sweeps) is the same.
+// surviving nodes and stop taking seats. And one that is told to stop (SIGTERM): it says so.
+// The node timeout is shortened from 15 s to 1.5 s so the suite is quick; the mechanism (liveness key lapses → a peer node sweeps) is the same.
 const NODE_TIMEOUT_MS = 1_500;
 const keys = generateTestKeyPair();
 let db: TestRedisDatabase;
 let redis: Redis;
 let survivor: TestNode;
-let doomed: ChildProcess | undefined;
+/** Node processes this suite started, killed at the end whatever happened. */
+const doomed: ManagedProcess[] = [];
+const logDir = mkdtempSync(join(tmpdir(), 'node-death-'));
 const clients: TestClient[] = [];
 
 const env = (nodeId: string) => ({
@@ -33,10 +43,13 @@ const env = (nodeId: string) => ({
   NODE_TIMEOUT_MS: String(NODE_TIMEOUT_MS),
 });
 
-/** Runs `main.ts` as its own process, as in production; resolves once it listens. */
-async function startNodeProcess(nodeId: string): Promise<{ child: ChildProcess; url: string }> {
+/** Runs `main.ts` as its own process, as in production; resolves once it accepts connections. */
+async function startNodeProcess(nodeId: string): Promise<{ node: ManagedProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/signaling-service/src/main.ts'], {
+  const node = startProcess({
+    name: nodeId,
+    command: process.execPath,
+    args: ['--import', 'tsx', 'apps/signaling-service/src/main.ts'],
     cwd: workspaceRoot(),
     env: {
       PATH: process.env.PATH ?? '',
@@ -45,24 +58,11 @@ async function startNodeProcess(nodeId: string): Promise<{ child: ChildProcess; 
       PORT: String(port),
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    logFile: join(logDir, `${nodeId}.log`),
   });
-  const stderr: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`node did not start: ${stderr.join('')}`)),
-      20_000,
-    );
-    child.once('exit', (code) => reject(new Error(`node exited (${code}): ${stderr.join('')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('Server listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, url: `ws://127.0.0.1:${port}/ws` };
+  doomed.push(node);
+  await waitUntilReady(node, () => isTcpOpen(port));
+  return { node, url: `ws://127.0.0.1:${port}/ws` };
 }
 
 beforeAll(async () => {
@@ -72,7 +72,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  doomed?.kill('SIGKILL');
+  await Promise.all(doomed.map((node) => node.stop('SIGKILL')));
+  rmSync(logDir, { recursive: true, force: true });
   await Promise.all(clients.map((client) => client.close()));
   await survivor?.close();
   if (redis) await closeRedis(redis);
@@ -89,17 +90,15 @@ async function joined(url: string, roomId: string, user = testUser(keys)) {
 
 it('announces the members of a SIGKILLed node as left within the timeout and frees their seats', async () => {
   const started = await startNodeProcess('node-doomed');
-  doomed = started.child;
   const room = await seedRoom(redis, { maxParticipants: 2 });
   const stayer = await joined(survivor.url, room.id);
   const victim = await joined(started.url, room.id);
   await stayer.client.take('user_joined');
   expect(await redis.smembers(RedisKeys.nodeRooms('node-doomed'))).toEqual([room.id]);
 
-  const exited = new Promise((resolve) => started.child.once('exit', resolve));
   const killedAt = Date.now();
-  started.child.kill('SIGKILL');
-  await exited;
+  started.node.child.kill('SIGKILL');
+  await started.node.exited;
   expect((await victim.client.closed).code).toBe(1006);
 
   // The room is full until the sweep: the dead member still holds its seat.
@@ -120,16 +119,14 @@ it('announces the members of a SIGKILLed node as left within the timeout and fre
 
 it('on SIGTERM closes its sockets with 1001, announces its members as left and cleans up', async () => {
   const started = await startNodeProcess('node-stopping');
-  doomed = started.child;
   const room = await seedRoom(redis);
   const stayer = await joined(survivor.url, room.id);
   const leaver = await joined(started.url, room.id);
   await stayer.client.take('user_joined');
 
-  const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
-  started.child.kill('SIGTERM');
+  started.node.child.kill('SIGTERM');
   expect((await leaver.client.closed).code).toBe(CloseCode.GOING_AWAY);
-  expect(await exited).toBe(0);
+  expect(await started.node.exited).toBe(0);
 
   // Told at once by the node itself, not after the liveness timeout by a sweeper.
   expect(await stayer.client.take('user_left', () => true, NODE_TIMEOUT_MS / 2)).toEqual({
