@@ -65,6 +65,7 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
       const data = memberLeftData.safeParse(envelope.data);
       return data.success ? { kind: 'member_left', ...data.data } : undefined;
     }
+    // A relay not in encodeRelay's layout: from a node of an earlier release (rolling upgrade).
     case 'offer':
     case 'answer':
     case 'ice_candidate': {
