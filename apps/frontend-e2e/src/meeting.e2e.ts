@@ -34,6 +34,16 @@ async function people(count: number): Promise<Person[]> {
 const tile = (viewer: Person, of: Person) =>
   viewer.page.getByRole('group', { name: displayName(of), exact: true });
 
+/** A host and a guest in a new meeting of `size`, the host seeing the guest's video. */
+async function twoInACall(size: number): Promise<[Person, Person]> {
+  const [host, guest] = (await people(2)) as [Person, Person];
+  const roomId = await createMeeting(host, size);
+  await joinMeeting(host, roomId);
+  await joinMeeting(guest, roomId);
+  await expectVideoFlowing(host, guest);
+  return [host, guest];
+}
+
 it('lets three people see and hear each other across both signaling nodes; a fourth is told it is full; a leaver disappears', async () => {
   const [host, bob, carol, dave] = (await people(4)) as [Person, Person, Person, Person];
   const roomId = await createMeeting(host, 3);
@@ -68,19 +78,13 @@ it('lets three people see and hear each other across both signaling nodes; a fou
 });
 
 it('brings a person back into the meeting after a reload without a ghost tile, and tells everyone when the host ends it', async () => {
-  const [host, bob] = (await people(2)) as [Person, Person];
-  const roomId = await createMeeting(host, 4);
-  await joinMeeting(host, roomId);
-  await joinMeeting(bob, roomId);
-  await expectVideoFlowing(host, bob);
+  const [host, bob] = await twoInACall(4);
 
   await bob.page.reload();
   await bob.page.getByRole('region', { name: 'Call controls' }).waitFor();
   await expectVideoFlowing(bob, host);
   await expectVideoFlowing(host, bob);
-  expect(await host.page.getByRole('group', { name: displayName(bob), exact: true }).count()).toBe(
-    1,
-  );
+  expect(await tile(host, bob).count()).toBe(1);
 
   await host.page.getByRole('button', { name: 'End meeting for all' }).click();
   await bob.page.getByRole('heading', { name: 'This meeting has ended' }).waitFor();
@@ -90,11 +94,7 @@ it('brings a person back into the meeting after a reload without a ghost tile, a
 });
 
 it('keeps a person on screen when they pick another camera mid-call, and shows the others when they mute or turn the camera off', async () => {
-  const [host, bob] = (await people(2)) as [Person, Person];
-  const roomId = await createMeeting(host, 2);
-  await joinMeeting(host, roomId);
-  await joinMeeting(bob, roomId);
-  await expectVideoFlowing(host, bob);
+  const [host, bob] = await twoInACall(2);
 
   // Picking the camera reopens it: the track the host was receiving is stopped, so the host's
   // tile keeps playing only if the new one was put in its place.
