@@ -38,6 +38,10 @@ const ERROR_MESSAGES: Record<SignalingErrorCode, string> = {
   peer_not_found: 'That participant is not in your room',
   rate_limited: 'Too many messages: slow down',
   unauthorized: 'A valid access token is required: log in again',
+  room_locked: 'This meeting is locked',
+  removed: 'The host removed you from this meeting',
+  not_host: 'Only the host can do that',
+  unsupported_version: 'This app is out of date: reload the page',
 };
 
 /** An `error` frame. */

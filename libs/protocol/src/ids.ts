@@ -12,3 +12,9 @@ export function displayNameOf(email: string): string {
   const at = email.indexOf('@');
   return at === -1 ? email : email.slice(0, at);
 }
+
+/** The part of the email after its last `@` (lower-cased), or '' when there is none. */
+export function emailDomainOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at === -1 ? '' : email.slice(at + 1).toLowerCase();
+}

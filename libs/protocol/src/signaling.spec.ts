@@ -20,6 +20,13 @@ describe('client frames', () => {
       },
     },
     { type: 'heartbeat' },
+    { type: 'auth', token: 'abc', protocolVersion: 1 },
+    { type: 'chat', text: 'hello' },
+    { type: 'set_hand', raised: true },
+    { type: 'lock_room', locked: true },
+    { type: 'remove_participant', targetUserId: peer },
+    { type: 'mute_participant', targetUserId: peer },
+    { type: 'lower_hand', targetUserId: peer },
   ])('accepts $type', (frame) => {
     expect(clientMessageSchema.parse(frame)).toEqual(frame);
   });
@@ -35,6 +42,13 @@ describe('client frames', () => {
       { type: 'ice_candidate', targetUserId: peer, candidate: 'candidate:1' },
     ],
     ['no type', { roomId: room }],
+    ['an empty chat', { type: 'chat', text: '' }],
+    ['a chat of only spaces', { type: 'chat', text: ' \n\t ' }],
+    ['a chat over 2000 characters', { type: 'chat', text: 'x'.repeat(2001) }],
+    ['a chat that is not text', { type: 'chat', text: ['<b>'] }],
+    ['a lock that is not a boolean', { type: 'lock_room', locked: 'yes' }],
+    ['a removal of no one', { type: 'remove_participant' }],
+    ['a fractional protocol version', { type: 'auth', token: 'a', protocolVersion: 1.5 }],
   ])('rejects %s', (_name, frame) => {
     expect(clientMessageSchema.safeParse(frame).success).toBe(false);
   });
@@ -58,5 +72,15 @@ describe('server frames', () => {
     expect(
       serverMessageSchema.safeParse({ type: 'error', code: 'oops', message: 'x' }).success,
     ).toBe(false);
+  });
+});
+
+describe('chat text', () => {
+  it('is trimmed, and 2000 characters after trimming are accepted', () => {
+    const text = `  ${'y'.repeat(2000)}\n`;
+    expect(clientMessageSchema.parse({ type: 'chat', text })).toEqual({
+      type: 'chat',
+      text: 'y'.repeat(2000),
+    });
   });
 });

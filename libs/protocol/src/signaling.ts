@@ -15,7 +15,14 @@ export const CloseCode = {
   RATE_LIMITED: 4429,
   /** The same user joined the room from another connection. */
   REPLACED: 4409,
+  /** The client speaks a protocol version this server does not (DESIGN §4.12). */
+  UNSUPPORTED_VERSION: 4400,
 } as const;
+
+/** The signaling protocol version this release speaks; `auth` may name it (absent means 1). */
+export const PROTOCOL_VERSION = 1;
+/** Versions a server accepts in `auth.protocolVersion`. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 export const SignalingErrorCode = {
@@ -27,6 +34,10 @@ export const SignalingErrorCode = {
   peer_not_found: 'peer_not_found',
   rate_limited: 'rate_limited',
   unauthorized: 'unauthorized',
+  room_locked: 'room_locked',
+  removed: 'removed',
+  not_host: 'not_host',
+  unsupported_version: 'unsupported_version',
 } as const;
 export type SignalingErrorCode = (typeof SignalingErrorCode)[keyof typeof SignalingErrorCode];
 
@@ -45,13 +56,37 @@ export const iceCandidateSchema = z.strictObject({
 });
 export type IceCandidate = z.infer<typeof iceCandidateSchema>;
 
-export const peerSchema = z.object({ userId: userIdSchema, displayName: z.string() });
+/**
+ * A member as others see them. `domain` (the part of the email after `@`) lets a client tell
+ * `alice@company.example` from `alice@evil.example` (DECISIONS: names that cannot pass for
+ * someone else's); servers always send it, clients tolerate its absence.
+ */
+export const peerSchema = z.object({
+  userId: userIdSchema,
+  displayName: z.string(),
+  domain: z.string().optional(),
+});
 export type Peer = z.infer<typeof peerSchema>;
+
+/** Chat text: at most this many characters once trimmed, and at least one (DESIGN §4.12). */
+export const CHAT_MAX_CHARS = 2000;
+/** Chat text as sent: trimmed, 1–2000 characters. Raw input is capped before trimming too. */
+export const chatTextSchema = z
+  .string()
+  .max(CHAT_MAX_CHARS * 4)
+  .transform((text) => text.trim())
+  .pipe(z.string().min(1).max(CHAT_MAX_CHARS));
+
+/** A raised hand as a late joiner learns it: who, and the server time it went up. */
+export const raisedHandSchema = z.object({ userId: userIdSchema, raisedAt: z.number() });
+export type RaisedHand = z.infer<typeof raisedHandSchema>;
 
 // Client → server. Frames are flat: fields sit beside `type`; unknown fields are rejected.
 export const authFrameSchema = z.strictObject({
   type: z.literal('auth'),
   token: z.string().max(8192),
+  /** Absent means 1; one the server does not speak → `error unsupported_version`, close 4400. */
+  protocolVersion: z.number().int().min(1).max(1_000_000).optional(),
 });
 export const joinRoomFrameSchema = z.strictObject({
   type: z.literal('join_room'),
@@ -74,6 +109,30 @@ export const clientIceCandidateFrameSchema = z.strictObject({
   candidate: iceCandidateSchema,
 });
 export const heartbeatFrameSchema = z.strictObject({ type: z.literal('heartbeat') });
+/** To every member of the sender's room, the sender included; relayed, never stored. */
+export const chatFrameSchema = z.strictObject({ type: z.literal('chat'), text: chatTextSchema });
+/** Raise or lower one's own hand; every member gets `hand_changed`. */
+export const setHandFrameSchema = z.strictObject({
+  type: z.literal('set_hand'),
+  raised: z.boolean(),
+});
+// Host controls: the server checks the sender is the meeting's hostId (else `not_host`).
+export const lockRoomFrameSchema = z.strictObject({
+  type: z.literal('lock_room'),
+  locked: z.boolean(),
+});
+export const removeParticipantFrameSchema = z.strictObject({
+  type: z.literal('remove_participant'),
+  targetUserId: userIdSchema,
+});
+export const muteParticipantFrameSchema = z.strictObject({
+  type: z.literal('mute_participant'),
+  targetUserId: userIdSchema,
+});
+export const lowerHandFrameSchema = z.strictObject({
+  type: z.literal('lower_hand'),
+  targetUserId: userIdSchema,
+});
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   authFrameSchema,
@@ -83,11 +142,25 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   answerFrameSchema,
   clientIceCandidateFrameSchema,
   heartbeatFrameSchema,
+  chatFrameSchema,
+  setHandFrameSchema,
+  lockRoomFrameSchema,
+  removeParticipantFrameSchema,
+  muteParticipantFrameSchema,
+  lowerHandFrameSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 /** Frames that carry WebRTC negotiation to one peer. */
-export type TargetedClientMessage = Extract<ClientMessage, { targetUserId: string }>;
+export type TargetedClientMessage = Extract<
+  ClientMessage,
+  { type: 'offer' | 'answer' | 'ice_candidate' }
+>;
+/** Frames only the meeting's host may send. */
+export type HostClientMessage = Extract<
+  ClientMessage,
+  { type: 'lock_room' | 'remove_participant' | 'mute_participant' | 'lower_hand' }
+>;
 
 // Server → client.
 export const serverMessageSchema = z.discriminatedUnion('type', [
@@ -97,8 +170,17 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     roomId: roomIdSchema,
     existingPeers: z.array(userIdSchema),
     peers: z.array(peerSchema),
+    /** The meeting's host, so clients can show host controls to the host only. */
+    hostId: userIdSchema.optional(),
+    locked: z.boolean().optional(),
+    hands: z.array(raisedHandSchema).optional(),
   }),
-  z.object({ type: z.literal('user_joined'), userId: userIdSchema, displayName: z.string() }),
+  z.object({
+    type: z.literal('user_joined'),
+    userId: userIdSchema,
+    displayName: z.string(),
+    domain: z.string().optional(),
+  }),
   z.object({ type: z.literal('user_left'), userId: userIdSchema }),
   z.object({ type: z.literal('room_ended'), roomId: roomIdSchema }),
   z.object({ type: z.literal('offer'), senderUserId: userIdSchema, sdp: sdpSchema }),
@@ -107,6 +189,25 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('ice_candidate'),
     senderUserId: userIdSchema,
     candidate: iceCandidateSchema,
+  }),
+  z.object({
+    type: z.literal('chat'),
+    senderUserId: userIdSchema,
+    displayName: z.string(),
+    domain: z.string().optional(),
+    text: z.string(),
+    /** Server time, ms since the epoch. */
+    sentAt: z.number(),
+  }),
+  z.object({ type: z.literal('lock_changed'), locked: z.boolean() }),
+  z.object({ type: z.literal('removed'), roomId: roomIdSchema }),
+  z.object({ type: z.literal('mute_request'), senderUserId: userIdSchema }),
+  z.object({
+    type: z.literal('hand_changed'),
+    userId: userIdSchema,
+    raised: z.boolean(),
+    /** Server time the hand went up (ms since the epoch); absent when lowered. */
+    raisedAt: z.number().optional(),
   }),
   z.object({
     type: z.literal('error'),
