@@ -24,6 +24,7 @@ export interface CorkableStream {
 export interface KnownPeer {
   connection: string;
   displayName: string;
+  domain: string;
 }
 
 /** Something for a joining client that must wait until it has had `room_joined`. */
@@ -35,6 +36,8 @@ export type HeldBack =
 export interface LocalRoom {
   id: string;
   maxParticipants: number;
+  /** The meeting's host (from its record), the one sender of host controls. */
+  hostId: string;
   /** Local sessions joining or in the room. */
   sessions: Set<Session>;
   /** Settles when the node's subscription to the room channel is in place. */

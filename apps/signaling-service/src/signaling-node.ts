@@ -1,6 +1,7 @@
 import {
   CloseCode,
   displayNameOf,
+  emailDomainOf,
   type ClientMessage,
   type ServerMessage,
   type SignalingErrorCode,
@@ -17,9 +18,11 @@ import {
 } from './bus-events';
 import { isOnNode } from './connection-id';
 import { errorFrame, parseClientFrame } from './frames';
+import { MeetingControls, type MeetingNode } from './meeting-controls';
+import type { MeetingStore } from './membership/meeting-store';
 import type { MembershipStore } from './membership/membership-store';
 import { RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
-import type { RateLimitOptions } from './rate-limiter';
+import type { RateDecision, RateLimitOptions } from './rate-limiter';
 import { RoomLookupError, type RoomDirectory } from './room-directory';
 import type { RoomBus } from './room-bus';
 import {
@@ -50,10 +53,14 @@ export interface SignalingNodeOptions {
   rooms: RoomDirectory;
   bus: RoomBus;
   membership: MembershipStore;
+  /** Lock, removals and hands of meetings (DESIGN §4.12). */
+  meetings: MeetingStore;
   metrics: SignalingMetrics;
   log: SignalingLogger;
   authTimeoutMs: number;
   rateLimit: RateLimitOptions;
+  /** Chat, hand and host frames of one socket, on top of `rateLimit`. */
+  meetingRateLimit: RateLimitOptions;
   presenceTtlSeconds: number;
   nodeTimeoutMs: number;
   pingIntervalMs: number;
@@ -64,6 +71,14 @@ export interface SignalingNodeOptions {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+
+/** The error a refused join is answered with. */
+const REFUSALS = {
+  full: 'room_full',
+  taken: 'room_full',
+  locked: 'room_locked',
+  removed: 'removed',
+} as const satisfies Record<string, SignalingErrorCode>;
 
 /**
  * One signaling node: authenticates sockets, keeps their rooms, and relays negotiation between
@@ -88,10 +103,27 @@ export class SignalingNode {
   private ticking = false;
   private stopping = false;
   private drained: (() => void) | undefined;
+  private readonly meeting: MeetingControls;
 
   constructor(options: SignalingNodeOptions) {
     this.options = { joinAnnouncementTimeoutMs: 1_000, ...options };
     options.bus.onMessage((roomId, message) => this.onBusMessage(roomId, message));
+    const node: MeetingNode = {
+      nodeId: options.nodeId,
+      send: (session, message) => this.send(session, message),
+      sendRaw: (session, type, data) => this.sendRaw(session, type, data),
+      sendError: (session, code, message) => this.sendError(session, code, message),
+      limited: (session, decision) => this.limited(session, decision),
+      relayTo: (session, target, type, frame) => this.sendToPeer(session, target, type, frame),
+      dropFromRoom: (session) => this.dropFromRoom(session),
+    };
+    this.meeting = new MeetingControls(node, {
+      store: options.meetings,
+      bus: options.bus,
+      rateLimit: options.meetingRateLimit,
+      onPublishFailed: this.notPublished,
+      log: options.log,
+    });
   }
 
   get nodeId(): string {
@@ -205,12 +237,7 @@ export class SignalingNode {
     const decision = session.limiter.take();
     if (decision !== 'accept') {
       metrics.framesIn.add('dropped');
-      if (decision === 'warn') this.sendError(session, 'rate_limited');
-      if (decision === 'close') {
-        session.finished = true;
-        this.sendError(session, 'rate_limited', 'Too many messages: disconnected');
-        session.socket.close(CloseCode.RATE_LIMITED, 'rate limited');
-      }
+      this.limited(session, decision);
       return;
     }
     const frame = parseClientFrame(text);
@@ -235,6 +262,16 @@ export class SignalingNode {
     this.handle(session, frame.message);
   }
 
+  /** A frame over a limit: dropped, the first of a flood answered, a long flood closed 4429. */
+  private limited(session: Session, decision: Exclude<RateDecision, 'accept'>): void {
+    if (decision === 'warn') this.sendError(session, 'rate_limited');
+    if (decision === 'close') {
+      session.finished = true;
+      this.sendError(session, 'rate_limited', 'Too many messages: disconnected');
+      session.socket.close(CloseCode.RATE_LIMITED, 'rate limited');
+    }
+  }
+
   private handle(session: Session, message: ClientMessage): void {
     switch (message.type) {
       case 'auth':
@@ -254,6 +291,14 @@ export class SignalingNode {
       case 'answer':
       case 'ice_candidate':
         this.relay(session, message);
+        return;
+      case 'chat':
+      case 'set_hand':
+      case 'lock_room':
+      case 'remove_participant':
+      case 'mute_participant':
+      case 'lower_hand':
+        this.meeting.handle(session, message);
         return;
     }
   }
@@ -359,7 +404,7 @@ export class SignalingNode {
     if (!this.isRegistered)
       return this.tryAgainLater(session, new Error('node not registered yet'));
 
-    const local = this.enterRoom(session, roomId, room.maxParticipants);
+    const local = this.enterRoom(session, roomId, room.maxParticipants, room.hostId);
     let outcome;
     try {
       await local.subscribed;
@@ -368,7 +413,9 @@ export class SignalingNode {
         userId: session.userId,
         connection: session.connection,
         displayName: session.displayName,
+        domain: emailDomainOf(session.claims?.email ?? ''),
         maxParticipants: room.maxParticipants,
+        isHost: room.hostId === session.userId,
         mode: 'join',
       });
     } catch (error) {
@@ -383,11 +430,12 @@ export class SignalingNode {
     }
     if (outcome.status !== 'joined') {
       this.exitRoom(session);
-      this.sendError(session, 'room_full');
+      this.sendError(session, REFUSALS[outcome.status]);
       return;
     }
     if (session.closed) return;
     session.snapshot = outcome.members;
+    this.meeting.joining(session, outcome.meeting);
     if (!this.activate(session)) {
       // Normally our own announcement is already here or a moment away; if the subscriber
       // connection dropped it, the snapshot alone is still a correct start.
@@ -410,7 +458,11 @@ export class SignalingNode {
     const view = new Map<string, KnownPeer>();
     for (const member of session.snapshot) {
       if (member.userId === session.userId) continue;
-      view.set(member.userId, { connection: member.connection, displayName: member.displayName });
+      view.set(member.userId, {
+        connection: member.connection,
+        displayName: member.displayName,
+        domain: member.domain,
+      });
     }
     session.snapshot = undefined;
     session.view = view;
@@ -429,21 +481,28 @@ export class SignalingNode {
     const peers = [...(session.view ?? [])].map(([userId, peer]) => ({
       userId,
       displayName: peer.displayName,
+      domain: peer.domain,
     }));
     this.send(session, {
       type: 'room_joined',
       roomId: session.room?.id ?? '',
       existingPeers: peers.map((peer) => peer.userId),
       peers,
+      ...this.meeting.roomJoinedFields(session),
     });
   }
 
-  private enterRoom(session: Session, roomId: string, maxParticipants: number): LocalRoom {
+  private enterRoom(
+    session: Session,
+    roomId: string,
+    maxParticipants: number,
+    hostId: string,
+  ): LocalRoom {
     let room = this.rooms.get(roomId);
     if (!room) {
       const subscribed = this.options.bus.subscribe(roomId);
       subscribed.catch(() => undefined);
-      room = { id: roomId, maxParticipants, sessions: new Set(), subscribed };
+      room = { id: roomId, maxParticipants, hostId, sessions: new Set(), subscribed };
       this.rooms.set(roomId, room);
       this.options.metrics.rooms.set(this.rooms.size);
     }
@@ -474,6 +533,14 @@ export class SignalingNode {
         .unsubscribe(room.id)
         .catch((error: unknown) => this.options.log.warn({ err: error }, 'unsubscribe failed'));
     }
+  }
+
+  /** The host removed this member: out of the room here, its seat (already gone) not announced. */
+  private dropFromRoom(session: Session): void {
+    const room = session.room;
+    if (!room) return;
+    this.exitRoom(session);
+    void this.releaseSeat(room.id, session, 'never');
   }
 
   private async leave(
@@ -535,11 +602,18 @@ export class SignalingNode {
         userId: session.userId,
         connection: session.connection,
         displayName: session.displayName,
+        domain: emailDomainOf(session.claims?.email ?? ''),
         maxParticipants: room.maxParticipants,
+        isHost: room.hostId === session.userId,
         mode: 'reassert',
       });
       if (session.room !== room) return;
       if (outcome.status === 'taken') this.replaced(session);
+      if (outcome.status === 'removed') {
+        // The host removed it while this node was not listening.
+        this.exitRoom(session);
+        this.send(session, { type: 'removed', roomId: room.id });
+      }
       if (outcome.status === 'full') {
         await this.leave(session, 'always');
         this.sendError(session, 'room_full');
@@ -557,15 +631,25 @@ export class SignalingNode {
   // ── Relay ─────────────────────────────────────────────────────────────────────────────────
 
   private relay(session: Session, message: TargetedClientMessage): void {
-    const room = session.room;
-    if (!room || !session.joined) return this.sendError(session, 'not_in_room');
-    const peer = session.view?.get(message.targetUserId);
-    if (!peer) return this.sendError(session, 'peer_not_found');
-    const sentAt = now();
     const frame: ServerMessage =
       message.type === 'ice_candidate'
         ? { type: message.type, senderUserId: session.userId, candidate: message.candidate }
         : { type: message.type, senderUserId: session.userId, sdp: message.sdp };
+    this.sendToPeer(session, message.targetUserId, message.type, frame);
+  }
+
+  /** Delivers a frame to one peer of the sender's room: directly if it is here, else by bus. */
+  private sendToPeer(
+    session: Session,
+    targetUserId: string,
+    type: RelayType,
+    frame: ServerMessage,
+  ): void {
+    const room = session.room;
+    if (!room || !session.joined) return this.sendError(session, 'not_in_room');
+    const peer = session.view?.get(targetUserId);
+    if (!peer) return this.sendError(session, 'peer_not_found');
+    const sentAt = now();
     const data = JSON.stringify(frame);
     if (isOnNode(peer.connection, this.options.nodeId)) {
       const target = this.sessions.get(peer.connection);
@@ -573,10 +657,10 @@ export class SignalingNode {
         this.options.metrics.relayDropped.inc({ reason: 'target_gone' });
         return;
       }
-      this.deliver(target, message.type, data, sentAt, 'local');
+      this.deliver(target, type, data, sentAt, 'local');
       return;
     }
-    const envelope = encodeRelay(message.type, session.userId, message.targetUserId, data, sentAt);
+    const envelope = encodeRelay(type, session.userId, targetUserId, data, sentAt);
     this.options.bus.publish(room.id, envelope).then(this.published, this.notPublished);
   }
 
@@ -640,6 +724,12 @@ export class SignalingNode {
       case 'room_ended':
         this.endRoom(room);
         return;
+      case 'hand_changed':
+      case 'lock_changed':
+      case 'participant_removed':
+      case 'chat':
+        this.meeting.onBusEvent(room, event);
+        return;
     }
   }
 
@@ -697,11 +787,16 @@ export class SignalingNode {
     }
     if (known?.connection === event.connection) return;
     if (known) this.send(session, { type: 'user_left', userId: event.userId });
-    view.set(event.userId, { connection: event.connection, displayName: event.displayName });
+    view.set(event.userId, {
+      connection: event.connection,
+      displayName: event.displayName,
+      domain: event.domain,
+    });
     this.send(session, {
       type: 'user_joined',
       userId: event.userId,
       displayName: event.displayName,
+      domain: event.domain,
     });
   }
 
