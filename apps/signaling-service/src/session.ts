@@ -46,6 +46,8 @@ export interface SessionUser {
   displayName: string;
   /** The access token of the latest auth frame, presented to room-service on a cache miss. */
   token: string;
+  /** Closes the socket when the token runs out (DESIGN §4.10); a fresh `auth` resets it. */
+  expiry: NodeJS.Timeout;
 }
 
 /** Where a socket is in the protocol: each phase carries only what it needs. */

@@ -30,6 +30,8 @@ export type { SignalingLogger } from './logger';
 
 /** Frames a busy session may queue (a join in flight); more are refused as `rate_limited`. */
 const MAX_BACKLOG = 256;
+/** The longest delay `setTimeout` takes; a token valid for longer is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SignalingNodeOptions {
   nodeId: string;
@@ -40,6 +42,8 @@ export interface SignalingNodeOptions {
   metrics: SignalingMetrics;
   log: SignalingLogger;
   authTimeoutMs: number;
+  /** How long past its token's `exp` a socket stays open without a fresh `auth`. */
+  tokenExpiryGraceMs?: number;
   rateLimit: RateLimitOptions;
   presenceTtlSeconds: number;
   nodeTimeoutMs: number;
@@ -73,7 +77,7 @@ export class SignalingNode {
   private drained: (() => void) | undefined;
 
   constructor(options: SignalingNodeOptions) {
-    this.options = { joinAnnouncementTimeoutMs: 1_000, ...options };
+    this.options = { joinAnnouncementTimeoutMs: 1_000, tokenExpiryGraceMs: 5_000, ...options };
     const { metrics, log, bus } = options;
     this.writer = new FrameWriter(metrics, options.sendBufferLimitBytes);
     this.rooms = new LocalRooms(bus, metrics, log);
@@ -196,8 +200,10 @@ export class SignalingNode {
   closed(session: Session): void {
     if (session.lifecycle === 'closed') return;
     session.lifecycle = 'closed';
-    if (session.state.phase === 'authenticating') clearTimeout(session.state.timer);
-    if (session.isJoining()) clearTimeout(session.state.timer);
+    const { state } = session;
+    if (state.phase === 'authenticating') clearTimeout(state.timer);
+    else clearTimeout(state.user.expiry);
+    if (state.phase === 'joining') clearTimeout(state.timer);
     this.sessions.delete(session.connection);
     this.options.metrics.connections.dec();
     if (session.backlog) session.backlog.push(CLOSED);
@@ -223,7 +229,8 @@ export class SignalingNode {
     if (this.sessions.size === 0) return;
     const drained = new Promise<void>((resolve) => (this.drained = resolve));
     for (const session of this.sessions.values()) {
-      if (session.state.phase === 'authenticating') clearTimeout(session.state.timer);
+      const { state } = session;
+      clearTimeout(state.phase === 'authenticating' ? state.timer : state.user.expiry);
       this.writer.close(session, CloseCode.GOING_AWAY, 'server shutting down');
     }
     let grace: NodeJS.Timeout | undefined;
@@ -262,7 +269,8 @@ export class SignalingNode {
 
   /**
    * Verifies a token with the shared RS256 verifier. A later `auth` frame on an authenticated
-   * socket refreshes the token kept for room lookups, but must name the same user.
+   * socket must name the same user; it replaces the token kept for room lookups and moves the
+   * socket's end to the new token's expiry (DESIGN §4.10).
    */
   private authenticate(session: Session, token: string): void {
     let claims;
@@ -273,29 +281,51 @@ export class SignalingNode {
       return;
     }
     const { state } = session;
+    const deadline = claims.expiresAtMs + this.options.tokenExpiryGraceMs;
     if (state.phase === 'authenticating') {
       clearTimeout(state.timer);
-      const user = { userId: claims.userId, displayName: displayNameOf(claims.email), token };
-      session.state = { phase: 'lobby', user };
+      session.state = {
+        phase: 'lobby',
+        user: {
+          userId: claims.userId,
+          displayName: displayNameOf(claims.email),
+          token,
+          expiry: this.expiryTimer(session, deadline),
+        },
+      };
     } else if (state.user.userId !== claims.userId) {
       this.refuse(session, 'token of another user');
       return;
     } else {
+      clearTimeout(state.user.expiry);
       state.user.token = token;
+      state.user.expiry = this.expiryTimer(session, deadline);
     }
     this.writer.send(session, { type: 'authenticated', userId: claims.userId });
   }
 
+  /** Refuses the session at `deadline` (its token's expiry plus the grace). */
+  private expiryTimer(session: Session, deadline: number): NodeJS.Timeout {
+    const delay = Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_MS);
+    return setTimeout(() => {
+      const { state } = session;
+      if (state.phase === 'authenticating') return;
+      if (Date.now() < deadline) state.user.expiry = this.expiryTimer(session, deadline);
+      else this.refuse(session, 'token expired', 'token expired');
+    }, delay);
+  }
+
   /** `error unauthorized`, then close 4401. */
-  private refuse(session: Session, why: string): void {
+  private refuse(session: Session, why: string, message?: string): void {
     if (!session.open) return;
     this.options.log.debug({ connection: session.connection, why }, 'unauthorized');
-    if (session.state.phase === 'authenticating') clearTimeout(session.state.timer);
+    const { state } = session;
+    clearTimeout(state.phase === 'authenticating' ? state.timer : state.user.expiry);
     this.writer.closeWithError(
       session,
       CloseCode.UNAUTHORIZED,
       'unauthorized',
-      undefined,
+      message,
       'unauthorized',
     );
   }
