@@ -101,6 +101,7 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
     metrics,
     log: app.log.child({ nodeId: config.nodeId }),
     authTimeoutMs: config.authTimeoutMs,
+    tokenExpiryGraceMs: config.tokenExpiryGraceMs,
     rateLimit: config.rateLimit,
     meetingRateLimit: config.meetingRateLimit,
     presenceTtlSeconds: config.presenceTtlSeconds,

@@ -1,19 +1,19 @@
-import {
-  emailDomainOf,
-  type ChatMessage,
-  type ClientMessage,
-  type RaisedHand,
-  type ServerMessage,
-  type ServerMessageOf,
-  type SignalingErrorCode,
+import type {
+  ChatMessage,
+  ClientMessage,
+  ServerMessage,
+  ServerMessageOf,
 } from '@qual-meet/protocol';
-import type { RelayType } from './bus-events';
+import type { FrameWriter } from './frame-writer';
+import type { SignalingLogger } from './logger';
 import { encodeChatEvent, type MeetingEvent } from './meeting-events';
-import { sortHands, type MeetingSnapshot } from './membership/membership-store';
 import type { MeetingStore } from './membership/meeting-store';
-import { RateLimiter, type RateDecision, type RateLimitOptions } from './rate-limiter';
+import { sortHands } from './membership/membership-store';
+import type { SignalingMetrics } from './metrics';
+import { RateLimiter, type RateLimitOptions } from './rate-limiter';
+import type { Relay } from './relay';
 import type { RoomBus } from './room-bus';
-import type { LocalRoom, Session } from './session';
+import type { JoinedState, LocalRoom, Session, SessionIn } from './session';
 
 /** The frames of the meeting features (DESIGN §4.12). */
 export type MeetingClientMessage = Extract<
@@ -24,52 +24,35 @@ export type MeetingClientMessage = Extract<
   }
 >;
 
-/** What the meeting features need of the node they run in. */
-export interface MeetingNode {
-  readonly nodeId: string;
-  send(session: Session, message: ServerMessage): void;
-  sendRaw(session: Session, type: string, data: string): boolean;
-  sendError(session: Session, code: SignalingErrorCode, message?: string): void;
-  /** What the node does with a frame over a rate limit (warn once, then close 4429). */
-  limited(session: Session, decision: Exclude<RateDecision, 'accept'>): void;
-  /** Sends a frame to one peer of the sender's room, the way offers travel. */
-  relayTo(session: Session, targetUserId: string, type: RelayType, frame: ServerMessage): void;
-  /** Takes a session out of its room on this node; its seat, if any is left, goes quietly. */
-  dropFromRoom(session: Session): void;
-}
-
 export interface MeetingControlsOptions {
+  nodeId: string;
   store: MeetingStore;
   bus: RoomBus;
+  writer: FrameWriter;
+  relay: Relay;
   /** Meeting frames of one socket (chat, hands, host controls), on top of the frame limit. */
   rateLimit: RateLimitOptions;
-  onPublishFailed: () => void;
-  log: { warn: (details: object, message?: string) => void };
-}
-
-/** The meeting's state as one member's client was told it (for `room_joined` again). */
-interface MeetingView {
-  locked: boolean;
-  hands: Map<string, number>;
+  metrics: SignalingMetrics;
+  log: SignalingLogger;
+  /** Takes a session out of its room on this node; its seat, if any is left, goes quietly. */
+  dropFromRoom: (session: Session) => void;
 }
 
 /**
  * Chat, raised hands and the host's controls on one node. Chat is relayed, never stored: straight
  * to this node's members and published once for the others. Hands, lock and removals are changed
  * in Redis by scripts that announce each change on the room channel, so every member on every
- * node sees them in the same order as joins and leaves; the host is the meeting's `hostId`, and
- * every host frame from anyone else is refused with `not_host`.
+ * node sees them in the same order as joins and leaves. The host is the meeting's `hostId`; every
+ * host frame from anyone else is refused with `not_host`.
  */
 export class MeetingControls {
   /** Per socket, across rooms: a chat flood is refused long before the frame limit. */
   private readonly limiters = new WeakMap<Session, RateLimiter>();
-  /** Per socket in a room: what it was told, starting from its join's snapshot. */
-  private readonly views = new WeakMap<Session, MeetingView>();
+  private readonly writer: FrameWriter;
 
-  constructor(
-    private readonly node: MeetingNode,
-    private readonly options: MeetingControlsOptions,
-  ) {}
+  constructor(private readonly options: MeetingControlsOptions) {
+    this.writer = options.writer;
+  }
 
   handle(session: Session, message: MeetingClientMessage): void {
     let limiter = this.limiters.get(session);
@@ -78,30 +61,29 @@ export class MeetingControls {
       this.limiters.set(session, limiter);
     }
     const decision = limiter.take();
-    if (decision !== 'accept') return this.node.limited(session, decision);
-    const room = session.room;
-    if (!room || !session.joined) return this.node.sendError(session, 'not_in_room');
+    if (decision !== 'accept') return this.writer.limited(session, decision);
+    if (!session.isJoined()) return this.writer.sendError(session, 'not_in_room');
+    const { room, view } = session.state;
     switch (message.type) {
       case 'chat':
-        return this.chat(session, room, message.text);
+        return this.chat(session, message.text);
       case 'set_hand':
         return this.run(session, this.setHand(session, room, message.raised));
     }
-    if (session.userId !== room.hostId) return this.node.sendError(session, 'not_host');
+    if (session.userId !== room.hostId) return this.writer.sendError(session, 'not_host');
     if (message.type === 'lock_room') {
       return this.run(session, this.lock(session, room, message.locked));
     }
     const target = message.targetUserId;
-    const isPeer = session.view?.has(target) ?? false;
     // The host may lower their own hand with `lower_hand` too; every other target is a peer.
-    if (!isPeer && !(message.type === 'lower_hand' && target === session.userId)) {
-      return this.node.sendError(session, 'peer_not_found');
+    if (!view.has(target) && !(message.type === 'lower_hand' && target === session.userId)) {
+      return this.writer.sendError(session, 'peer_not_found');
     }
     switch (message.type) {
       case 'remove_participant':
         return this.run(session, this.remove(session, room, target));
       case 'mute_participant':
-        return this.node.relayTo(session, target, 'mute_request', {
+        return this.options.relay.toPeer(session, target, 'mute_request', {
           type: 'mute_request',
           senderUserId: session.userId,
         });
@@ -110,79 +92,88 @@ export class MeetingControls {
     }
   }
 
-  /** A member's join went through: its view of the meeting starts from the store's snapshot. */
-  joining(session: Session, snapshot: MeetingSnapshot): void {
-    this.views.set(session, {
-      locked: snapshot.locked,
-      hands: new Map(snapshot.hands.map((hand) => [hand.userId, hand.raisedAt])),
-    });
-  }
-
-  /** The meeting fields of `room_joined`. */
+  /** The meeting fields of `room_joined`, from what the member was told. */
   roomJoinedFields(
-    session: Session,
+    state: JoinedState,
   ): Pick<ServerMessageOf<'room_joined'>, 'hostId' | 'locked' | 'hands'> {
-    const view = this.views.get(session);
-    const hands: RaisedHand[] = [...(view?.hands ?? [])].map(([userId, raisedAt]) => ({
-      userId,
-      raisedAt,
-    }));
-    return { hostId: session.room?.hostId, locked: view?.locked ?? false, hands: sortHands(hands) };
+    const hands = [...state.meeting.hands].map(([userId, raisedAt]) => ({ userId, raisedAt }));
+    return { hostId: state.room.hostId, locked: state.meeting.locked, hands: sortHands(hands) };
   }
 
   /**
-   * A meeting event from the room channel. Like membership events, it reaches a member in the
-   * room; a member still joining has it folded into what its `room_joined` will say if it came
-   * after the member's seat was taken, and ignores it otherwise (its snapshot has it already).
+   * A meeting event from the room channel. Like membership events it reaches the members in the
+   * room; one still joining gets it after its `room_joined` if it came after the member's seat was
+   * taken, and ignores it otherwise (the join's snapshot has it already).
    */
   onBusEvent(room: LocalRoom, event: MeetingEvent): void {
     if (event.kind === 'chat') {
-      if (event.node !== this.node.nodeId) this.toRoom(room, 'chat', event.frame);
+      if (event.node !== this.options.nodeId) this.toRoom(room, event.frame);
       return;
     }
     for (const session of [...room.sessions]) {
-      if (!session.joined && !session.announced) continue;
-      if (event.kind === 'participant_removed') {
-        if (session.userId !== event.userId) continue;
-        this.node.dropFromRoom(session);
-        this.node.send(session, { type: 'removed', roomId: room.id });
-        continue;
+      if (session.isJoined()) this.apply(session, event);
+      else if (session.isJoining() && session.state.announced) {
+        if (event.kind !== 'participant_removed') {
+          session.state.heldBack.push({ kind: 'meeting', event });
+        } else if (event.userId === session.userId) {
+          this.removed(session, room);
+        }
       }
-      const view = this.views.get(session);
-      if (!view) continue;
-      if (event.kind === 'lock_changed') {
-        view.locked = event.locked;
-        if (session.joined) this.node.send(session, { type: 'lock_changed', locked: event.locked });
-        continue;
-      }
-      if (event.raisedAt === undefined) view.hands.delete(event.userId);
-      else view.hands.set(event.userId, event.raisedAt);
-      if (session.joined) this.node.send(session, handChanged(event.userId, event.raisedAt));
     }
   }
 
+  /** Tells a member of a change of the meeting, and keeps it for a later `room_joined`. */
+  apply(session: SessionIn<'joined'>, event: MeetingEvent): void {
+    const { meeting, room } = session.state;
+    switch (event.kind) {
+      case 'participant_removed':
+        if (event.userId === session.userId) this.removed(session, room);
+        return;
+      case 'lock_changed':
+        meeting.locked = event.locked;
+        this.writer.send(session, { type: 'lock_changed', locked: event.locked });
+        return;
+      case 'hand_changed':
+        if (event.raisedAt === undefined) meeting.hands.delete(event.userId);
+        else meeting.hands.set(event.userId, event.raisedAt);
+        this.writer.send(session, handChanged(event.userId, event.raisedAt));
+        return;
+      case 'chat':
+        this.writer.sendRaw(session, 'chat', event.frame);
+    }
+  }
+
+  private removed(session: Session, room: LocalRoom): void {
+    this.options.dropFromRoom(session);
+    this.writer.send(session, { type: 'removed', roomId: room.id });
+  }
+
   /** To every member, the sender included: this node's members now, the others' nodes by bus. */
-  private chat(session: Session, room: LocalRoom, text: string): void {
+  private chat(session: SessionIn<'joined'>, text: string): void {
+    const { user, room } = session.state;
     const frame: ChatMessage = {
       type: 'chat',
-      senderUserId: session.userId,
-      displayName: session.displayName,
-      domain: emailDomainOf(session.claims?.email ?? ''),
+      senderUserId: user.userId,
+      displayName: user.displayName,
+      domain: user.domain,
       text,
       sentAt: Date.now(),
     };
-    this.toRoom(room, 'chat', JSON.stringify(frame));
-    this.options.bus
-      .publish(room.id, encodeChatEvent(this.node.nodeId, frame))
-      .catch(this.options.onPublishFailed);
+    this.toRoom(room, JSON.stringify(frame));
+    const { bus, metrics, nodeId } = this.options;
+    bus.publish(room.id, encodeChatEvent(nodeId, frame)).then(
+      () => metrics.busMessages.add('out'),
+      () => metrics.relayDropped.inc({ reason: 'bus_unavailable' }),
+    );
   }
 
-  /** A frame for every member of the room on this node; one still joining gets it afterwards. */
-  private toRoom(room: LocalRoom, type: string, data: string): void {
+  /** A chat frame for every member of the room on this node; one still joining gets it after. */
+  private toRoom(room: LocalRoom, data: string): void {
     for (const session of room.sessions) {
-      if (session.joined) this.node.sendRaw(session, type, data);
-      else if (session.announced) {
-        session.heldBack?.push({ kind: 'frame', type, data, sentAt: Date.now(), path: 'bus' });
+      if (session.isJoined()) this.writer.sendRaw(session, 'chat', data);
+      else if (session.isJoining() && session.state.announced) {
+        const sentAt = Date.now();
+        session.state.heldBack.push({ kind: 'frame', type: 'chat', data, sentAt, path: 'bus' });
       }
     }
   }
@@ -195,10 +186,10 @@ export class MeetingControls {
       connection: session.connection,
       from: session.userId,
     });
-    if (outcome.status === 'not_member') return this.node.sendError(session, 'not_in_room');
+    if (outcome.status === 'not_member') return this.writer.sendError(session, 'not_in_room');
     // A change reaches everyone, the sender too, from the bus; no change is told to the sender.
     if (outcome.status === 'unchanged') {
-      this.node.send(session, handChanged(session.userId, outcome.raisedAt));
+      this.writer.send(session, handChanged(session.userId, outcome.raisedAt));
     }
   }
 
@@ -210,19 +201,19 @@ export class MeetingControls {
       connection: undefined,
       from: session.userId,
     });
-    if (outcome.status === 'not_member') return this.node.sendError(session, 'peer_not_found');
-    if (outcome.status === 'unchanged') this.node.send(session, handChanged(userId, undefined));
+    if (outcome.status === 'not_member') return this.writer.sendError(session, 'peer_not_found');
+    if (outcome.status === 'unchanged') this.writer.send(session, handChanged(userId, undefined));
   }
 
   private async lock(session: Session, room: LocalRoom, locked: boolean): Promise<void> {
     const changed = await this.options.store.setLock(room.id, session.userId, locked);
-    if (changed === 'not_in_room') return this.node.sendError(session, 'not_in_room');
-    if (!changed) this.node.send(session, { type: 'lock_changed', locked });
+    if (changed === 'not_in_room') return this.writer.sendError(session, 'not_in_room');
+    if (!changed) this.writer.send(session, { type: 'lock_changed', locked });
   }
 
   private async remove(session: Session, room: LocalRoom, userId: string): Promise<void> {
     const removed = await this.options.store.remove(room.id, session.userId, userId);
-    if (removed === 'not_in_room') this.node.sendError(session, 'not_in_room');
+    if (removed === 'not_in_room') this.writer.sendError(session, 'not_in_room');
   }
 
   /**
