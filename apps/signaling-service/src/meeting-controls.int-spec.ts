@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   handChangedEventSchema,
@@ -7,6 +8,8 @@ import {
 } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import { closeRedis, eventually } from '@qual-meet/testing';
+import { RedisMeetingStore } from './membership/redis-meeting-store';
+import { RedisMembershipStore } from './membership/redis-membership-store';
 import { seedRoom, testUser, type TestNode } from './test-support/fixtures';
 import { useTwoNodes } from './test-support/two-nodes';
 
@@ -260,5 +263,50 @@ describe('host controls', () => {
     // Once the meeting has emptied it starts afresh: unlocked, no hands, nobody removed.
     const first = await joined(nodeB, room.id, far.user);
     expect(first.frame).toMatchObject({ locked: false, hands: [] });
+  });
+});
+
+describe('the scripts', () => {
+  /** A seat held by a socket of `nodeId` (no such node runs), with its hand up and the room locked. */
+  async function lockedRoomWithGhost(nodeId: string) {
+    const roomId = randomUUID();
+    const ghost = testUser(keys);
+    const membership = new RedisMembershipStore(redis, 30);
+    const meetings = new RedisMeetingStore(redis);
+    await membership.join({
+      roomId,
+      userId: ghost.userId,
+      connection: `${nodeId}:socket`,
+      displayName: ghost.displayName,
+      domain: 'example.com',
+      maxParticipants: 4,
+      isHost: true,
+      mode: 'join',
+    });
+    expect(await meetings.setLock(roomId, ghost.userId, true)).toBe(true);
+    const hand = { roomId, userId: ghost.userId, raised: true, connection: undefined };
+    expect(await meetings.setHand({ ...hand, from: ghost.userId })).toMatchObject({
+      status: 'changed',
+    });
+    expect(await meetings.remove(roomId, ghost.userId, randomUUID())).toBe(false);
+    expect(await meetingKeysLeft(roomId)).toBe(4);
+    return { roomId, membership };
+  }
+
+  it('forget a meeting whose last seat is swept with its dead node', async () => {
+    const { roomId, membership } = await lockedRoomWithGhost('node-gone');
+    expect(await membership.sweepNode('node-gone', true)).toBe(1);
+    expect(await meetingKeysLeft(roomId)).toBe(0);
+  });
+
+  it('forget a meeting whose members all went stale before a newcomer came', async () => {
+    const { roomId } = await lockedRoomWithGhost('node-stale');
+    const [ghost] = await redis.hkeys(RedisKeys.roomMembers(roomId));
+    await redis.del(RedisKeys.presence(roomId, ghost!));
+    // The room had emptied: the newcomer finds it unlocked, with no hands and nobody removed.
+    const newcomer = await joined(nodeA, (await seedRoom(redis, { id: roomId })).id);
+    expect(newcomer.frame).toMatchObject({ locked: false, hands: [], existingPeers: [] });
+    expect(await redis.exists(RedisKeys.roomLock(roomId), RedisKeys.roomHands(roomId))).toBe(0);
+    expect(await redis.exists(RedisKeys.roomRemoved(roomId))).toBe(0);
   });
 });
