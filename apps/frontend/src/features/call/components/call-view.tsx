@@ -181,10 +181,12 @@ export function CallView(props: CallViewProps) {
         <button
           type="button"
           className="button call__shortcuts-button"
+          aria-label="Keyboard shortcuts"
           aria-keyshortcuts="?"
+          title="Keyboard shortcuts (?)"
           onClick={() => setShortcutsOpen(true)}
         >
-          Keyboard shortcuts
+          ?
         </button>
         {isHost ? (
           <button
