@@ -1,7 +1,6 @@
 import { flushPromises } from '../../../test-support/fake-clock';
-import { MeshSession } from './mesh-session';
+import { fakeCallEnvironment } from '../test-support/fake-call-environment';
 import { CHAT_HISTORY_LIMIT } from './room-features';
-import { fakeMeshDeps } from './test-support/mesh-fakes';
 
 const ROOM = '00000000-0000-4000-8000-0000000000f1';
 const ME = '00000000-0000-4000-8000-000000000001';
@@ -10,13 +9,8 @@ const BOB = '00000000-0000-4000-8000-00000000000b';
 
 /** A session in the room, the host and bob already there, the room as the server describes it. */
 async function inRoom(extra: Record<string, unknown> = {}) {
-  const fakes = fakeMeshDeps();
-  const session = new MeshSession({
-    roomId: ROOM,
-    signalingUrl: 'wss://meet.test/ws',
-    localStream: null,
-    deps: fakes.deps,
-  });
+  const fakes = fakeCallEnvironment();
+  const session = fakes.environment.createSession({ roomId: ROOM, localStream: null });
   await session.join();
   await flushPromises();
   const socket = fakes.sockets.last;
