@@ -18,7 +18,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   db = await createTestDatabase();
   const config = authConfigSchema.parse({
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.urlFor('auth-service'),
     JWT_PRIVATE_KEY: keys.privateKeyPem,
     LOG_LEVEL: 'silent',
   });
