@@ -2,7 +2,7 @@
 -- from /docker-entrypoint-initdb.d). Creates the owner role that runs the migrations and a role
 -- per service, with passwords read from Docker secrets (psql's backquotes run `cat` on a path:
 -- no password on any command line), and hands the database to the owner. The migrations then
--- grant each service its tables (libs/db/migrations/0003_service_roles.sql).
+-- grant each service its tables (libs/db/migrations/0004_service_roles.sql).
 \set owner_password `cat /run/secrets/postgres_owner_password`
 \set auth_password `cat /run/secrets/postgres_auth_password`
 \set room_password `cat /run/secrets/postgres_room_password`

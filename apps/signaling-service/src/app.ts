@@ -99,6 +99,7 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
     metrics,
     log: app.log.child({ nodeId: config.nodeId }),
     authTimeoutMs: config.authTimeoutMs,
+    tokenExpiryGraceMs: config.tokenExpiryGraceMs,
     rateLimit: config.rateLimit,
     presenceTtlSeconds: config.presenceTtlSeconds,
     nodeTimeoutMs: config.nodeTimeoutMs,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   busEnvelopeSchema,
-  Limits,
   roomEndedEventSchema,
   userIdSchema,
   type BusEnvelope,
@@ -18,17 +17,6 @@ const memberJoinedData = z.object({
   connection: z.string().min(3),
 });
 const memberLeftData = z.object({ userId: userIdSchema, connection: z.string().min(3) });
-/**
- * A relay carries the frame exactly as the target will receive it, rendered once by the node
- * that took it in (from a frame it validated), as JSON inside `data`, so the node holding the
- * target sends those bytes as they are. `sentAt` is when the first node took the frame in, for the
- * relay latency metric.
- */
-const relayData = z.object({
-  sentAt: z.number(),
-  frame: z.record(z.string(), z.unknown()),
-});
-
 export type RelayType = 'offer' | 'answer' | 'ice_candidate';
 
 /** A change of a room's membership, as announced on the bus. */
@@ -39,10 +27,12 @@ export type MemberEvent =
 /** A bus message, decoded and checked. */
 export type BusEvent =
   | MemberEvent
-  | { kind: 'relay'; type: RelayType; from: string; to: string; frame: string; sentAt: number }
   | { kind: 'room_ended'; roomId: string };
 
-/** Decodes one bus message; `undefined` when it is not JSON or not an event this node knows. */
+/**
+ * Decodes one bus message other than a relay (relays are read by {@link readRelayHead});
+ * `undefined` when it is not JSON or not an event this node knows.
+ */
 export function parseBusEvent(raw: string): BusEvent | undefined {
   let json: unknown;
   try {
@@ -64,23 +54,6 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
     case 'user_left': {
       const data = memberLeftData.safeParse(envelope.data);
       return data.success ? { kind: 'member_left', ...data.data } : undefined;
-    }
-    // A relay not in encodeRelay's layout: from a node of an earlier release (rolling upgrade).
-    case 'offer':
-    case 'answer':
-    case 'ice_candidate': {
-      const data = relayData.safeParse(envelope.data);
-      if (!data.success || !envelope.to) return undefined;
-      const frame = JSON.stringify(data.data.frame);
-      if (frame.length > Limits.signalingFrameBytes * 2) return undefined;
-      return {
-        kind: 'relay',
-        type: envelope.type,
-        from: envelope.from,
-        to: envelope.to,
-        frame,
-        sentAt: data.data.sentAt,
-      };
     }
     case 'room_ended': {
       const event = roomEndedEventSchema.safeParse(envelope);
@@ -153,7 +126,7 @@ function hasAt(raw: Buffer, offset: number, expected: Buffer): boolean {
  * The head of a relay envelope laid out by {@link encodeRelay}, read at fixed offsets: every node
  * subscribed to a room receives every relay of that room, and most are for someone elsewhere, so
  * they are skipped after comparing a few bytes, without decoding a 4 KB SDP. `undefined` when the
- * message is not laid out that way (then it is parsed in full by {@link parseBusEvent}).
+ * message is not laid out that way (then it is not a relay).
  */
 export function readRelayHead(raw: Buffer): RelayHead | undefined {
   if (!hasAt(raw, 0, HEAD_START) || !hasAt(raw, TO_AT + UUID_LENGTH, AFTER_TO)) return undefined;

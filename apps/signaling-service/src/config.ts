@@ -43,6 +43,11 @@ export const signalingConfigSchema = z
     RATE_LIMIT_BURST: intVar(300),
     /** Frames dropped in one flood before the socket is closed with 4429. */
     RATE_LIMIT_MAX_DROPS: intVar(200),
+    /**
+     * A socket is closed this long after its token's `exp` unless a fresh `auth` came (DESIGN
+     * §4.10: at most 5 s, the verifiers' clock tolerance).
+     */
+    TOKEN_EXPIRY_GRACE_MS: z.coerce.number().int().min(0).max(5_000).default(5_000),
     /** Protocol-level ping period; a socket that missed the previous pong is terminated. */
     PING_INTERVAL_MS: intVar(15_000),
     /** Presence TTL of a member, refreshed by `heartbeat`. */
@@ -68,6 +73,7 @@ export const signalingConfigSchema = z
     allowedOrigins: new Set(env.ALLOWED_ORIGINS.map((origin) => origin.toLowerCase())),
     roomService: { url: env.ROOM_SERVICE_URL, timeoutMs: env.ROOM_LOOKUP_TIMEOUT_MS },
     authTimeoutMs: env.AUTH_TIMEOUT_MS,
+    tokenExpiryGraceMs: env.TOKEN_EXPIRY_GRACE_MS,
     rateLimit: {
       perSecond: env.RATE_LIMIT_PER_SECOND,
       burst: env.RATE_LIMIT_BURST,

@@ -6,7 +6,7 @@ export type DatabaseService = (typeof DATABASE_SERVICES)[number];
 
 /**
  * Role names. The owner owns the schema and runs the migrations; the services get only the
- * privileges the migrations grant them (`0003_service_roles.sql` and later): room-service
+ * privileges the migrations grant them (`0004_service_roles.sql` and later): room-service
  * cannot read `users` at all, so a compromised room-service reads no password hashes.
  */
 export const DatabaseRoles = {

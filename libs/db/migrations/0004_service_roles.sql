@@ -5,7 +5,7 @@ GRANT USAGE ON SCHEMA public TO auth_service, room_service;
 
 -- auth-service: accounts and refresh tokens. Nothing of meetings.
 GRANT SELECT, INSERT, UPDATE ON users TO auth_service;
-GRANT SELECT, INSERT, UPDATE, DELETE ON refresh_tokens TO auth_service;
+GRANT SELECT, INSERT, UPDATE, DELETE ON refresh_tokens, refresh_token_families TO auth_service;
 
 -- room-service: meetings only. `meetings.host_id` references users, but the foreign key is
 -- checked with the owner's rights, so room-service needs (and gets) nothing of `users`: no
