@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DatabaseRoles } from '@qual-meet/db';
 import {
+  BROTLI_STATIC_MODULE,
   generatedDockerConfigs,
+  localNginxConfig,
+  nginxSiteConfig,
   productionCoturnConfig,
   productionNginxConfig,
   workspaceRoot,
@@ -228,6 +231,18 @@ describe('generated production configs', () => {
     expect(config).toContain('return 301 https://$host$request_uri;');
     expect(config).toMatch(/Strict-Transport-Security "max-age=63072000/);
     expect(config).toMatch(/connect-src 'self' wss:\/\/\$http_host/);
+  });
+
+  it("serve the build's precompressed files; brotli only where nginx has the module", () => {
+    const config = productionNginxConfig();
+    expect(config.match(/gzip_static on;\n {4}gzip_vary on;/g)).toHaveLength(2);
+    // The official nginx image has no brotli module.
+    expect(config).not.toContain('brotli');
+    const site = { port: 80, spaRoot: '/srv', gateways: ['g:1'], signalingNodes: [] };
+    expect(nginxSiteConfig({ ...site, brotliStatic: true })).toContain('brotli_static on;');
+    expect(localNginxConfig('/tmp/x', { ...site, brotliStatic: true })).toMatch(
+      new RegExp(`^load_module ${BROTLI_STATIC_MODULE};\n`),
+    );
   });
 
   it('give coturn a TLS listener (turns:) on the same certificate', () => {
