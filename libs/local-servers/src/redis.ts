@@ -2,14 +2,14 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isTcpOpen, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 
 export interface LocalRedis extends LocalServer {
   /** URL of one logical database. */
   url(db?: number): string;
 }
 
-export interface LocalRedisOptions {
+export interface LocalRedisOptions extends SupervisedServerOptions {
   dir?: string;
   port?: number;
   /** Number of logical databases; the test harness gives each suite its own. */
@@ -22,6 +22,8 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   await mkdir(dir, { recursive: true });
   const port = options.port ?? (await freePort());
   const server = await startLocalServer({
+    name: 'redis',
+    supervision: options.supervision,
     port,
     dir,
     removeDirOnStop: options.dir === undefined,

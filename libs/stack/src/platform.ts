@@ -13,6 +13,7 @@ import {
   type LocalPostgres,
   type LocalRedis,
   type LocalServer,
+  type SupervisionOptions,
 } from '@qual-meet/local-servers';
 import { runServices, type RunningServices, type ServiceMode } from './run-services';
 import { serviceSpecs, type StackSecrets } from './services';
@@ -61,7 +62,12 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra environment per service name (e.g. shorter timeouts in tests). */
   envByService?: Record<string, Record<string, string>>;
-  onUnexpectedExit?: (name: string, logTail: string) => void;
+  /**
+   * Keep every process running: a server or service that dies on its own is restarted with
+   * backoff while the rest keep serving (the local stack, the fault tests). Without, a crash
+   * leaves that part down.
+   */
+  supervision?: SupervisionOptions;
   log?: (line: string) => void;
 }
 
@@ -155,6 +161,7 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
+  const { supervision } = options;
   const runtimeDir = prepareRuntimeDir(options.runtimeDir);
   const logDir = join(runtimeDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -171,12 +178,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     // The backing servers start together; those that came up are stopped if another did not.
     const backing = await Promise.allSettled([
-      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres }),
-      startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis }),
+      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres, supervision }),
+      startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis, supervision }),
       startLocalCoturn({
         dir: join(runtimeDir, 'coturn'),
         port: ports.turn,
         secret: options.secrets.turnSecret,
+        supervision,
       }),
     ]);
     for (const result of backing) if (result.status === 'fulfilled') started.push(result.value);
@@ -216,7 +224,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         local: options.local,
         publicOrigins: origins,
       }),
-      onUnexpectedExit: (service, tail) => options.onUnexpectedExit?.(service.spec.name, tail),
+      supervision,
     });
     const nginx = await startLocalNginx({
       dir: join(runtimeDir, 'nginx'),
@@ -224,6 +232,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       spaRoot: options.spaRoot ?? join(workspaceRoot(), 'dist/apps/frontend'),
       gateways: [`127.0.0.1:${ports.gateway}`],
       signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
+      supervision,
       ...(options.tls && tlsPort
         ? {
             tls: {
