@@ -82,6 +82,7 @@ export interface Platform {
   postgres: LocalPostgres;
   redis: LocalRedis;
   coturn: LocalCoturn;
+  nginx: LocalServer;
   services: RunningServices;
   runtimeDir: string;
   stop(): Promise<void>;
@@ -256,6 +257,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       postgres,
       redis,
       coturn,
+      nginx,
       services,
       runtimeDir,
       stop,

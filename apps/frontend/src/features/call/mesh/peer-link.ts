@@ -70,6 +70,11 @@ export class PeerLink {
   status: PeerStatus = 'connecting';
   /** The remote camera and microphone, once their first track arrived. */
   stream: MediaStream | null = null;
+  /**
+   * The peer closed its end (it left or reloaded): its media-state channel closed under us,
+   * which happens at once, long before ICE notices.
+   */
+  remoteClosed = false;
   /** Whether the peer is muted or has its camera off, as it last told us. */
   remoteMedia: MediaState = { muted: false, cameraOff: false };
 
@@ -79,6 +84,8 @@ export class PeerLink {
   private readonly senders = new Map<MediaStreamTrack['kind'], RtpSenderLike>();
   private chain: Promise<void> = Promise.resolve();
   private hasRemoteDescription = false;
+  /** DTLS fingerprint of the remote connection we negotiated with, once known. */
+  private remoteFingerprint: string | null = null;
   private heldCandidates: IceCandidate[] = [];
   private restartTried = false;
   private restartWindow: TimerHandle | null = null;
@@ -110,6 +117,11 @@ export class PeerLink {
     this.channel = this.pc.createDataChannel(MEDIA_STATE_CHANNEL.label, MEDIA_STATE_CHANNEL.init);
     this.channel.addEventListener('open', () => this.sendMediaState());
     this.channel.addEventListener('message', (event) => this.receiveMediaState(event.data));
+    this.channel.addEventListener('close', () => {
+      if (this.closed) return;
+      this.remoteClosed = true;
+      options.onChange();
+    });
     if (this.role === 'offerer') {
       // The offer must carry an audio and a video section even when we send neither, or a
       // receive-only offerer would leave the answerer no way to send us its media.
@@ -139,6 +151,24 @@ export class PeerLink {
         sdp: answer.sdp ?? '',
       });
     });
+  }
+
+  /** Whether a remote description was applied (an answerer that has one got its offer). */
+  get negotiated(): boolean {
+    return this.hasRemoteDescription;
+  }
+
+  /**
+   * Whether an offer comes from another connection of the peer than the one this link talks
+   * to (its certificate differs): the peer started over, so renegotiating this link cannot work.
+   */
+  isFromAnotherConnection(sdp: string): boolean {
+    const fingerprint = fingerprintOf(sdp);
+    return (
+      this.remoteFingerprint !== null &&
+      fingerprint !== null &&
+      fingerprint !== this.remoteFingerprint
+    );
   }
 
   /** Applies the remote answer to our offer. */
@@ -225,6 +255,7 @@ export class PeerLink {
   private async applyRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     await this.pc.setRemoteDescription(description);
     this.hasRemoteDescription = true;
+    this.remoteFingerprint = fingerprintOf(description.sdp ?? '') ?? this.remoteFingerprint;
     const held = this.heldCandidates;
     this.heldCandidates = [];
     for (const candidate of held) await this.addCandidate(candidate);
@@ -302,4 +333,9 @@ export class PeerLink {
         if (!this.closed) this.becomeUnreachable();
       });
   }
+}
+
+/** The `a=fingerprint:` of an SDP (every media section of ours carries the same one). */
+function fingerprintOf(sdp: string): string | null {
+  return /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim() ?? null;
 }
