@@ -27,8 +27,8 @@ export interface FaultPlatform {
 
 /**
  * Fault suites kill parts of the platform, so each starts its own (the shared one of the global
- * setup stays whole for the other suites) with the supervisor of `npm start` and a quick first
- * restart.
+ * setup stays whole for the other suites) with the supervisor of `npm start`. Its first restart
+ * waits a second, so what people see while a part is down can be looked at.
  */
 export async function startFaultPlatform(): Promise<FaultPlatform> {
   const events: SupervisorEvent[] = [];
@@ -42,6 +42,7 @@ export async function startFaultPlatform(): Promise<FaultPlatform> {
     logLevel: 'warn',
     secrets: generateStackSecrets(),
     supervision: {
+      policy: { initialDelayMs: 1_000 },
       onEvent(event) {
         events.push(event);
         // The console of a test run shows what the supervisor saw, as `npm start` would.
