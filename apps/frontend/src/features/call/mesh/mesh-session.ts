@@ -14,6 +14,7 @@ import {
   type SignalingEvent,
   type SignalingTermination,
 } from './signaling-client';
+import { participantName } from './participant-name';
 import type { MediaState, MeshDeps } from './types';
 
 /**
@@ -36,6 +37,11 @@ export interface ParticipantView {
   /** As the participant told us over the connection; false until they do. */
   readonly muted: boolean;
   readonly cameraOff: boolean;
+  /**
+   * The screen they share, once it arrived; null when they do not share. A screen is shown in a
+   * tile of its own, featured (large) by default.
+   */
+  readonly screen: MediaStream | null;
 }
 
 /** Immutable state of the session; a new object on every change. */
@@ -53,6 +59,11 @@ export interface MeshSessionOptions {
   signalingUrl: string;
   /** Our camera/microphone; null joins receive-only. */
   localStream: MediaStream | null;
+  /**
+   * The domain of our own email: a participant from another domain is named with theirs
+   * ("alice (evil.example)"), so nobody passes for a colleague (see `participantName`).
+   */
+  selfDomain?: string;
   deps: MeshDeps;
   /** `relay` forces TURN (test switch, see README). */
   iceTransportPolicy?: RTCIceTransportPolicy;
@@ -62,6 +73,7 @@ export interface MeshSessionOptions {
 }
 
 interface Remote {
+  /** As tiles show it: see {@link participantName}. */
   displayName: string;
   link: PeerLink;
 }
@@ -107,6 +119,7 @@ export class MeshSession {
   private readonly signaling: SignalingClient;
   private readonly ice: IceServerSource;
   private localStream: MediaStream | null;
+  private screenStream: MediaStream | null = null;
   private localMediaState: MediaState = { muted: false, cameraOff: false };
 
   /** Current state. */
@@ -162,6 +175,17 @@ export class MeshSession {
     for (const { link } of this.remotes.values()) link.replaceLocalTracks(stream);
   }
 
+  /**
+   * We started sharing a screen (its video, and audio where the browser gave it), or stopped
+   * (null): every connection renegotiates, and connections made from now on start with it, so a
+   * late joiner gets the share that is running.
+   */
+  setScreenStream(stream: MediaStream | null): void {
+    if (stream === this.screenStream || this.isFinal) return;
+    this.screenStream = stream;
+    for (const { link } of this.remotes.values()) link.setScreen(stream);
+  }
+
   /** We muted, unmuted, or turned the camera off or on: every participant is told. */
   setLocalMediaState(state: MediaState): void {
     const current = this.localMediaState;
@@ -210,7 +234,7 @@ export class MeshSession {
           this.cancelDeparture(message.userId);
           return;
         }
-        this.addRemote(message.userId, message.displayName, 'offerer');
+        this.addRemote(message.userId, this.nameOf(message), 'offerer');
         break;
       case 'user_left':
         this.peerLeft(message.userId);
@@ -244,7 +268,7 @@ export class MeshSession {
       if (present.has(userId) && this.isConnected(userId)) this.cancelDeparture(userId);
       else this.removeRemote(userId, false);
     }
-    const names = new Map(peers.map((peer) => [peer.userId, peer.displayName]));
+    const names = new Map(peers.map((peer) => [peer.userId, this.nameOf(peer)]));
     for (const userId of existingPeers) {
       if (userId !== this.selfUserId && !this.remotes.has(userId)) {
         this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
@@ -256,62 +280,15 @@ export class MeshSession {
 
   private offerReceived(senderUserId: string, sdp: string): void {
     const remote = this.remotes.get(senderUserId);
-    if (!remote) return;
-    if (remote.link.isFromAnotherConnection(sdp)) {
-      // The peer started over (it did not keep its link through a reconnect): so do we.
+    // The peer started over (it did not keep its link through a reconnect): so do we.
+    if (remote?.link.isFromAnotherConnection(sdp))
       this.addRemote(senderUserId, remote.displayName, 'answerer');
-    } else if (remote.link.role === 'offerer') {
-      // Both sides believe they offer (views of who arrived first crossed during reconnects).
-      // The lower user id keeps offering; the other side yields and answers.
-      if ((this.selfUserId ?? '') < senderUserId) return;
-      this.addRemote(senderUserId, remote.displayName, 'answerer');
-    }
+    // Also when both sides offer at once (views of who arrived first crossed during
+    // reconnects, or two renegotiations): the link resolves the glare.
     this.remotes.get(senderUserId)?.link.acceptOffer(sdp);
   }
 
-  private onError(code: SignalingErrorCode): void {
-    switch (code) {
-      case 'room_full':
-      case 'room_not_found':
-        this.finish('failed', code);
-        break;
-      case 'room_inactive':
-        this.finish('ended', null);
-        break;
-      default:
-        // peer_not_found (the peer left mid-negotiation), rate_limited, not_in_room: the
-        // connection state or a later user_left tells the rest.
-        break;
-    }
-  }
-
-  private addRemote(
-    userId: string,
-    displayName: string,
-    role: NegotiationRole,
-    publish = true,
-  ): void {
-    this.remotes.get(userId)?.link.close();
-    const link = new PeerLink({
-      remoteUserId: userId,
-      role,
-      configuration: this.rtcConfiguration(),
-      localStream: this.localStream,
-      localMediaState: this.localMediaState,
-      createPeerConnection: this.options.deps.createPeerConnection,
-      timers: this.options.deps.timers,
-      restartWindowMs: this.options.restartWindowMs ?? 15_000,
-      signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
-      onChange: () => this.linkChanged(userId, link),
-    });
-    cancel(this.patience, userId, this.options.deps.timers);
-    this.remotes.set(userId, { displayName, link });
-    link.start();
-    if (role === 'answerer') this.awaitOffer(userId, link);
-    if (publish) this.publish();
-  }
-
-  /** A peer left, or its socket is moving: a link that still carries media waits briefly. */
+  /** A peer left, or its socket is moving: a link that still carries media waits a while. */
   private peerLeft(userId: string): void {
     if (!this.isConnected(userId)) {
       this.removeRemote(userId);
@@ -349,6 +326,55 @@ export class MeshSession {
         this.addRemote(userId, remote.displayName, 'offerer');
     }, OFFER_PATIENCE_MS);
     this.patience.set(userId, timer);
+  }
+
+  private nameOf(peer: { displayName: string; domain?: string }): string {
+    return participantName(peer.displayName || UNNAMED, peer.domain, this.options.selfDomain);
+  }
+
+  private onError(code: SignalingErrorCode): void {
+    switch (code) {
+      case 'room_full':
+      case 'room_not_found':
+        this.finish('failed', code);
+        break;
+      case 'room_inactive':
+        this.finish('ended', null);
+        break;
+      default:
+        // peer_not_found (the peer left mid-negotiation), rate_limited, not_in_room: the
+        // connection state or a later user_left tells the rest.
+        break;
+    }
+  }
+
+  private addRemote(
+    userId: string,
+    displayName: string,
+    role: NegotiationRole,
+    publish = true,
+  ): void {
+    this.remotes.get(userId)?.link.close();
+    const link = new PeerLink({
+      remoteUserId: userId,
+      role,
+      // Fixed per pair: the higher user id yields when both offer at once.
+      polite: (this.selfUserId ?? '') > userId,
+      screenStream: this.screenStream,
+      configuration: this.rtcConfiguration(),
+      localStream: this.localStream,
+      localMediaState: this.localMediaState,
+      createPeerConnection: this.options.deps.createPeerConnection,
+      timers: this.options.deps.timers,
+      restartWindowMs: this.options.restartWindowMs ?? 15_000,
+      signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
+      onChange: () => this.linkChanged(userId, link),
+    });
+    cancel(this.patience, userId, this.options.deps.timers);
+    this.remotes.set(userId, { displayName, link });
+    link.start();
+    if (role === 'answerer') this.awaitOffer(userId, link);
+    if (publish) this.publish();
   }
 
   private removeRemote(userId: string, publish = true): void {
@@ -396,16 +422,20 @@ export class MeshSession {
     const participants = [...this.remotes].map(([userId, { displayName, link }]) => {
       const before = previous.get(userId);
       const { muted, cameraOff } = link.remoteMedia;
+      const { status, stream, screen } = link;
+      const next: ParticipantView = {
+        userId,
+        displayName,
+        status,
+        stream,
+        muted,
+        cameraOff,
+        screen,
+      };
       const unchanged =
         before &&
-        before.displayName === displayName &&
-        before.status === link.status &&
-        before.stream === link.stream &&
-        before.muted === muted &&
-        before.cameraOff === cameraOff;
-      return unchanged
-        ? before
-        : { userId, displayName, status: link.status, stream: link.stream, muted, cameraOff };
+        (Object.keys(next) as (keyof ParticipantView)[]).every((key) => before[key] === next[key]);
+      return unchanged ? before : next;
     });
     this.store.update((s) => ({ ...s, participants }));
   }
