@@ -15,6 +15,7 @@ import {
   type SignalingTermination,
 } from './signaling-client';
 import { participantName } from './participant-name';
+import { RoomFeatures } from './room-features';
 import type { MediaState, MeshDeps } from './types';
 
 /**
@@ -26,7 +27,14 @@ export type MeshPhase =
   'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'failed';
 
 /** Why a session `failed`. */
-export type MeshFailure = 'room_full' | 'room_not_found' | SignalingTermination;
+export type MeshFailure =
+  | 'room_full'
+  | 'room_not_found'
+  /** The host locked the meeting before we got in. */
+  | 'room_locked'
+  /** The host removed us (now, or earlier: a removed person cannot come back). */
+  | 'removed'
+  | SignalingTermination;
 
 /** One remote participant as the UI shows it. */
 export interface ParticipantView {
@@ -126,6 +134,8 @@ export class MeshSession {
   readonly getSnapshot = this.store.getSnapshot;
   /** Subscribes to state changes; returns the unsubscribe function. */
   readonly subscribe = this.store.subscribe;
+  /** Chat, hands, lock and host requests, observable on their own. */
+  readonly features: RoomFeatures;
 
   constructor(private readonly options: MeshSessionOptions) {
     const { deps } = options;
@@ -136,6 +146,10 @@ export class MeshSession {
       backoff: options.backoff,
       onEvent: (event) => this.onSignaling(event),
     });
+    this.features = new RoomFeatures(
+      (frame) => !this.isFinal && this.signaling.send(frame),
+      () => deps.timers.now(),
+    );
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,
       timers: deps.timers,
@@ -225,6 +239,7 @@ export class MeshSession {
   private onMessage(message: Exclude<ServerMessage, { type: 'authenticated' }>): void {
     switch (message.type) {
       case 'room_joined':
+        this.features.joined(message);
         this.arrived(message.existingPeers, message.peers);
         break;
       case 'user_joined':
@@ -250,6 +265,15 @@ export class MeshSession {
         break;
       case 'ice_candidate':
         this.remotes.get(message.senderUserId)?.link.addRemoteCandidate(message.candidate);
+        break;
+      case 'removed':
+        if (message.roomId === this.options.roomId) this.finish('failed', 'removed');
+        break;
+      case 'chat':
+      case 'hand_changed':
+      case 'lock_changed':
+      case 'mute_request':
+        this.features.receive(message);
         break;
       case 'error':
         this.onError(message.code);
@@ -291,15 +315,21 @@ export class MeshSession {
   /** A peer left, or its socket is moving: a link that still carries media waits a while. */
   private peerLeft(userId: string): void {
     if (!this.isConnected(userId)) {
-      this.removeRemote(userId);
+      this.departed(userId);
       return;
     }
     this.cancelDeparture(userId);
     const timer = this.options.deps.timers.setTimeout(() => {
       this.departures.delete(userId);
-      this.removeRemote(userId);
+      this.departed(userId);
     }, REJOIN_GRACE_MS);
     this.departures.set(userId, timer);
+  }
+
+  /** The peer is gone: its tile, and its raised hand. */
+  private departed(userId: string): void {
+    this.removeRemote(userId);
+    this.features.left(userId);
   }
 
   private cancelDeparture(userId: string): void {
@@ -314,7 +344,7 @@ export class MeshSession {
 
   private linkChanged(userId: string, link: PeerLink): void {
     if (this.remotes.get(userId)?.link !== link) return;
-    if (this.departures.has(userId) && !this.isConnected(userId)) this.removeRemote(userId);
+    if (this.departures.has(userId) && !this.isConnected(userId)) this.departed(userId);
     else this.publish();
   }
 
@@ -336,7 +366,12 @@ export class MeshSession {
     switch (code) {
       case 'room_full':
       case 'room_not_found':
+      case 'room_locked':
+      case 'removed':
         this.finish('failed', code);
+        break;
+      case 'not_host':
+        this.features.notHost();
         break;
       case 'room_inactive':
         this.finish('ended', null);
