@@ -1,40 +1,20 @@
-import type { Browser } from 'playwright-core';
 import {
   createMeeting,
   expectVideoFlowing,
   joinMeeting,
-  launchBrowser,
   presenceInRoom,
   type Person,
   type RoomPresence,
 } from '@qual-meet/browser-testing';
 import { eventually } from '@qual-meet/testing';
-import {
-  peerConnectionStates,
-  startFaultPlatform,
-  tileOf,
-  type FaultPlatform,
-} from './support/fault-platform';
+import { peerConnectionStates, faultSuite, tileOf } from './support/fault-platform';
 
-let browser: Browser;
-let faults: FaultPlatform;
-let people: Person[] = [];
-beforeAll(async () => {
-  [browser, faults] = await Promise.all([launchBrowser(), startFaultPlatform()]);
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(people.map((p) => p.context.close()));
-  people = [];
-});
-afterAll(async () => {
-  await browser?.close();
-  await faults?.stop();
-});
+const suite = faultSuite();
 
 /** The issue's promise: whoever lost their signaling socket is connected again within 10 s. */
 const BACK_WITHIN_MS = 10_000;
 
-const presence = (roomId: string) => presenceInRoom(faults.platform.redis.url(), roomId);
+const presence = (roomId: string) => presenceInRoom(suite.faults.platform.redis.url(), roomId);
 
 /** Every pair of a group sees and hears each other. */
 async function allSeeEachOther(group: Person[]): Promise<void> {
@@ -54,10 +34,7 @@ async function expectOneTileEach(group: Person[]): Promise<void> {
 
 /** Three people in a new meeting for four, seeing each other, spread over both nodes. */
 async function threeInACall(): Promise<{ roomId: string; trio: Person[]; fourth: Person }> {
-  const [host, bob, carol, dave] = await Promise.all(
-    ['host', 'bob', 'carol', 'dave'].map((name) => faults.person(browser, name)),
-  );
-  people.push(host!, bob!, carol!, dave!);
+  const [host, bob, carol, dave] = await suite.people('host', 'bob', 'carol', 'dave');
   const roomId = await createMeeting(host!, 4);
   const trio = [host!, bob!, carol!];
   for (const person of trio) await joinMeeting(person, roomId);
@@ -111,8 +88,8 @@ it('keeps a three-way call going when a signaling node is SIGKILLed: its people 
     new Set(['signaling-1', 'signaling-2']),
   );
 
-  const restarted = faults.next('restarted', 'signaling-1');
-  faults.kill('signaling-1');
+  const restarted = suite.faults.next('restarted', 'signaling-1');
+  suite.faults.kill('signaling-1');
   // Those whose socket was on the dead node reconnect through nginx, to the other node or to
   // the restarted one; the others' sockets never moved.
   const after = await everyoneBack(roomId, before, 'signaling-1');
@@ -129,8 +106,8 @@ it('keeps a three-way call going through a Redis restart, and lets people join o
   const { roomId, trio, fourth } = await threeInACall();
   const before = await presence(roomId);
 
-  const restarted = faults.next('restarted', 'redis');
-  faults.kill('redis');
+  const restarted = suite.faults.next('restarted', 'redis');
+  suite.faults.kill('redis');
   await restarted;
   // Redis keeps nothing on disk: the nodes put their members back once it answers again.
   await everyoneBack(roomId, before);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import {
   displayName,
+  launchBrowser,
   newPerson,
   recordPeerConnections,
   signUp,
@@ -79,6 +80,46 @@ export async function startFaultPlatform(): Promise<FaultPlatform> {
     },
     stop: () => platform.stop(),
   };
+}
+
+/** What a fault suite's tests use; see {@link faultSuite}. */
+export interface FaultSuite {
+  readonly browser: Browser;
+  readonly faults: FaultPlatform;
+  /** New people, signed up; their browser contexts are closed after each test. */
+  people(...names: string[]): Promise<Person[]>;
+}
+
+/** Registers the hooks of a fault suite: its own platform and browser, people per test. */
+export function faultSuite(): FaultSuite {
+  let browser: Browser | undefined;
+  let faults: FaultPlatform | undefined;
+  let people: Person[] = [];
+  beforeAll(async () => {
+    [browser, faults] = await Promise.all([launchBrowser(), startFaultPlatform()]);
+  }, 120_000);
+  afterEach(async () => {
+    await Promise.all(people.map((p) => p.context.close()));
+    people = [];
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await faults?.stop();
+  });
+  const suite: FaultSuite = {
+    get browser() {
+      return browser!;
+    },
+    get faults() {
+      return faults!;
+    },
+    async people(...names) {
+      const list = await Promise.all(names.map((name) => suite.faults.person(suite.browser, name)));
+      people.push(...list);
+      return list;
+    },
+  };
+  return suite;
 }
 
 /** The tile of `of` on `viewer`'s screen. */

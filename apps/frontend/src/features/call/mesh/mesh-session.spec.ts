@@ -287,14 +287,13 @@ describe('MeshSession: losing the connection', () => {
     clock.advance(clock.pendingDelays()[0] ?? 0);
     await flushPromises();
     sockets.last.authenticate(ME);
+    const alice = { userId: ALICE, displayName: 'alice' };
+    const bob = { userId: BOB, displayName: 'bob' };
     sockets.last.receive({
       type: 'room_joined',
       roomId: ROOM,
       existingPeers: [ALICE, BOB],
-      peers: [
-        { userId: ALICE, displayName: 'alice' },
-        { userId: BOB, displayName: 'bob' },
-      ],
+      peers: [alice, bob],
     });
     // Alice's connection is kept; Bob's never connected, so it starts over.
     expect(pcs.created[0]?.closed).toBe(false);
