@@ -66,6 +66,10 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
     keys: [
       RedisKeys.presence(any, any),
       RedisKeys.roomMembers(any),
+      // Host controls and hands (DESIGN §4.12), kept by the membership scripts.
+      RedisKeys.roomLock(any),
+      RedisKeys.roomRemoved(any),
+      RedisKeys.roomHands(any),
       RedisKeys.nodeAlive(any),
       RedisKeys.nodeRooms(any),
       RedisKeys.signalingNodes(),
@@ -92,6 +96,7 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
       'srem',
       'smembers',
       'sismember',
+      // The membership scripts read the server clock, so every node agrees on it.
       'time',
       'multi',
       'exec',
