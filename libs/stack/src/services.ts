@@ -12,7 +12,8 @@ export interface StackSecrets {
 export interface StackBackends {
   databaseUrl: string;
   redisUrl: string;
-  turn: { host: string; port: number };
+  /** coturn: its address, plain port (UDP and TCP), and TLS ports advertised as `turns:`. */
+  turn: { host: string; port: number; tlsPorts?: number[] };
 }
 
 export interface ServicePorts {
@@ -85,9 +86,14 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
         REDIS_URL: backends.redisUrl,
         TURN_SECRET: secrets.turnSecret,
         STUN_URLS: `stun:${backends.turn.host}:${backends.turn.port}`,
-        TURN_URLS: ['udp', 'tcp']
-          .map((t) => `turn:${backends.turn.host}:${backends.turn.port}?transport=${t}`)
-          .join(','),
+        TURN_URLS: [
+          ...['udp', 'tcp'].map(
+            (t) => `turn:${backends.turn.host}:${backends.turn.port}?transport=${t}`,
+          ),
+          ...(backends.turn.tlsPorts ?? []).map(
+            (port) => `turns:${backends.turn.host}:${port}?transport=tcp`,
+          ),
+        ].join(','),
       },
     },
     ...ports.signaling.map((port, i) => ({
