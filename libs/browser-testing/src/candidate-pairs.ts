@@ -10,6 +10,8 @@ export interface CandidateEnd {
   relayProtocol?: string;
   address?: string;
   port?: number;
+  /** For a local srflx or relay candidate: the ICE server URL that gave it. */
+  url?: string;
 }
 
 export interface SelectedPair {
@@ -38,6 +40,7 @@ export function selectedCandidatePairs(page: Page): Promise<SelectedPair[]> {
           ...(candidate.relayProtocol ? { relayProtocol: String(candidate.relayProtocol) } : {}),
           ...(candidate.address ? { address: String(candidate.address) } : {}),
           ...(candidate.port ? { port: Number(candidate.port) } : {}),
+          ...(candidate.url ? { url: String(candidate.url) } : {}),
         };
       };
       pairs.push({ local: end(pair?.localCandidateId), remote: end(pair?.remoteCandidateId) });
