@@ -6,8 +6,9 @@ import {
   signUp,
 } from '@qual-meet/browser-testing';
 import { LAB_SERVER, onlyTcpTo } from '@qual-meet/netlab';
-import { openLab, type LabSession } from './support/lab';
+import { connectionVerdict, openLab, type LabSession } from './support/lab';
 
+jest.setTimeout(180_000);
 let session: LabSession;
 afterAll(() => session?.close());
 
@@ -24,6 +25,9 @@ it('reaches the app, signaling and the relay all over TCP 443 when nothing else 
   await Promise.all([signUp(alice), signUp(bob)]);
   expect(new URL(alice.page.url()).origin).toBe(`https://${LAB_SERVER}`);
   const roomId = await createMeeting(bob, 2);
+  expect(await connectionVerdict(alice, roomId)).toBe(
+    'Only secure web traffic (port 443) gets through — calls will be relayed over TLS',
+  );
   await joinMeeting(bob, roomId);
   await joinMeeting(alice, roomId);
   await expectVideoFlowing(alice, bob);

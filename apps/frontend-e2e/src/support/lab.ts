@@ -29,6 +29,21 @@ export interface LabSession {
   close(): Promise<void>;
 }
 
+/**
+ * The verdict of the pre-join connection check of `roomId`, once it has one (the page is then on
+ * the pre-join step).
+ */
+export async function connectionVerdict(person: Person, roomId: string): Promise<string> {
+  const { page } = person;
+  if (!page.url().endsWith(`/room/${roomId}`)) await page.goto(`/room/${roomId}`);
+  const verdict = page
+    .getByRole('region', { name: 'Connection check' })
+    .getByRole('status')
+    .filter({ hasNotText: 'Checking' });
+  await verdict.waitFor({ timeout: 30_000 });
+  return (await verdict.textContent()) ?? '';
+}
+
 /** Starts a lab around this run's platform (the e2e namespace is its core). */
 export async function openLab(): Promise<LabSession> {
   const lab = await createLab();
