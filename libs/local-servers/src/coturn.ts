@@ -18,7 +18,8 @@ export interface CoturnSettings {
   realm: string;
   /**
    * The shared secret of coturn's REST API (`use-auth-secret`). Left out of the file when absent:
-   * production reads it from a secret file at start, never from a committed file.
+   * production appends it from a Docker secret when the container starts (docker/compose.yaml),
+   * never in a committed file nor on a command line.
    */
   secret?: string;
   /**

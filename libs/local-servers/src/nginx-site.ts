@@ -36,7 +36,7 @@ export interface NginxSite {
    * Origins the app is served from (`https://meet.example.com`): the content security policy lets
    * the page open its signaling socket to exactly these, never to whatever Host a request named.
    */
-  publicOrigins: string[];
+  publicOrigins?: string[];
   /** Built SPA, served with history fallback to index.html. */
   spaRoot: string;
   /** `host:port` of each api-gateway instance. */
@@ -47,6 +47,23 @@ export interface NginxSite {
   tls?: NginxTls;
   /** Per-address connection and request limits (production). */
   clientLimits?: NginxClientLimits;
+  /** Serve the build's `.br` files too (needs nginx's brotli_static module). */
+  brotliStatic?: boolean;
+}
+
+/** Debian's `libnginx-mod-http-brotli-static`; the local stack uses it when it is installed. */
+export const BROTLI_STATIC_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
+
+/**
+ * The build's precompressed `.gz` (and `.br`) files, served as they are: no compression work per
+ * request. `Vary` keeps shared caches from handing a compressed copy to a client without it.
+ */
+function staticCompression(site: NginxSite): string {
+  return [
+    '    gzip_static on;',
+    '    gzip_vary on;',
+    ...(site.brotliStatic ? ['    brotli_static on;'] : []),
+  ].join('\n');
 }
 
 /** `ws://` or `wss://` of an http(s) origin, for the content security policy. */
@@ -71,7 +88,7 @@ ${nodes.map((n) => `  server ${n};`).join('\n')}
  * browsers that do not count ws(s): as 'self'.
  */
 function securityHeaders(site: NginxSite, tls: boolean): string {
-  const sockets = [...new Set(site.publicOrigins.map(webSocketOrigin))].join(' ');
+  const sockets = [...new Set((site.publicOrigins ?? []).map(webSocketOrigin))].join(' ');
   const lines = [
     'add_header X-Content-Type-Options nosniff always;',
     'add_header Referrer-Policy no-referrer always;',
@@ -123,6 +140,7 @@ ${site.signalingNodes.length > 0 ? signalingLocation() : ''}
   location /assets/ {
     root ${site.spaRoot};
     add_header Cache-Control "public, max-age=31536000, immutable";
+${staticCompression(site)}
 ${securityHeaders(site, tls)}
     try_files $uri =404;
   }
@@ -130,6 +148,7 @@ ${securityHeaders(site, tls)}
   location / {
     root ${site.spaRoot};
     add_header Cache-Control "no-cache";
+${staticCompression(site)}
 ${securityHeaders(site, tls)}
     try_files $uri /index.html;
   }`;

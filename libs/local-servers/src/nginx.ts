@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nginxSiteConfig, type NginxSite } from './nginx-site';
+import { BROTLI_STATIC_MODULE, nginxSiteConfig, type NginxSite } from './nginx-site';
 import { nginxTlsRouterConfig, type NginxTlsRouter } from './nginx-tls-router';
 import { freePort, isTcpOpen, startProcess, waitUntilReady } from './process';
 import { startLocalServer, type LocalServer } from './server';
@@ -20,7 +20,11 @@ export function localNginxConfig(dir: string, site: LocalNginxSite): string {
   if (site.tlsRouter && !existsSync(STREAM_MODULE))
     throw new Error('nginx has no stream module: apt-get install libnginx-mod-stream');
   const publicTlsPort = site.tlsRouter ? Number(site.tlsRouter.listen.split(':').pop()) : undefined;
-  return `${site.tlsRouter ? `load_module ${STREAM_MODULE};\n` : ''}daemon off;
+  const modules = [
+    ...(site.brotliStatic ? [BROTLI_STATIC_MODULE] : []),
+    ...(site.tlsRouter ? [STREAM_MODULE] : []),
+  ];
+  return `${modules.map((module) => `load_module ${module};\n`).join('')}daemon off;
 worker_processes 1;
 pid ${join(dir, 'nginx.pid')};
 error_log stderr warn;
@@ -55,7 +59,12 @@ export async function startLocalNginx(
   const configFile = join(dir, 'nginx.conf');
   await writeFile(
     configFile,
-    localNginxConfig(dir, { ...site, port, listenAddress: site.listenAddress ?? '127.0.0.1' }),
+    localNginxConfig(dir, {
+      ...site,
+      port,
+      listenAddress: site.listenAddress ?? '127.0.0.1',
+      brotliStatic: site.brotliStatic ?? existsSync(BROTLI_STATIC_MODULE),
+    }),
   );
   return startLocalServer({
     port,

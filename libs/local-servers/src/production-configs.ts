@@ -29,8 +29,8 @@ const PRODUCTION_TLS = (dir: string) => ({
 /**
  * coturn for production (docker/coturn/turnserver.conf): REST-API credentials, no loopback or
  * private peers, per-user and total quotas, TLS with the mounted certificate, no CLI. The secret
- * and the relay's own external address (also denied as a peer) are added when the container
- * starts (docker/coturn/entrypoint.sh), never written in a committed file.
+ * is appended from a Docker secret when the container starts, and the relay's own external
+ * address (also denied as a peer) comes from the environment (docker/compose.yaml).
  */
 export function productionCoturnConfig(): string {
   return coturnConfig({
