@@ -5,6 +5,13 @@ export const CHROMIUM = '/usr/lib/chromium/chromium';
 export interface LaunchOptions {
   /** Fake camera and microphone that are granted without a prompt (the default). */
   fakeMedia?: boolean;
+  /**
+   * Another Chromium executable: the network lab's wrapper that starts it inside a client's
+   * network namespace. There loopback candidates are off, as on a person's machine.
+   */
+  executablePath?: string;
+  /** More command-line switches. */
+  args?: string[];
 }
 
 /**
@@ -14,7 +21,7 @@ export interface LaunchOptions {
 export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   const fakeMedia = options.fakeMedia ?? true;
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',
@@ -24,10 +31,11 @@ export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
-      '--allow-loopback-in-peer-connection',
+      ...(options.executablePath ? [] : ['--allow-loopback-in-peer-connection']),
       ...(fakeMedia
         ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
         : []),
+      ...(options.args ?? []),
     ],
   });
 }

@@ -73,9 +73,6 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
       RedisKeys.nodeAlive(any),
       RedisKeys.nodeRooms(any),
       RedisKeys.signalingNodes(),
-      RedisKeys.roomLock(any),
-      RedisKeys.roomRemoved(any),
-      RedisKeys.roomHands(any),
     ],
     // The meeting cache is room-service's: signaling reads it and never writes meeting data.
     readKeys: [RedisKeys.room(any)],

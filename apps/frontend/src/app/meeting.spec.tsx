@@ -115,7 +115,7 @@ describe('in the meeting', () => {
     act(() => harness.clock.advance(15_000));
     const bob = screen.getByRole('group', { name: 'bob' });
     expect(within(bob).getByText('Unreachable')).toBeTruthy();
-    expect(within(bob).getByRole('alert').textContent).toMatch(/Cannot connect to bob/);
+    expect(within(bob).getByRole('alert').textContent).toMatch(/Can't connect to bob/);
   });
 
   it('mutes and turns the camera off, naming what the next press does', async () => {
