@@ -25,9 +25,7 @@ export type MemberEvent =
   | { kind: 'member_left'; userId: string; connection: string };
 
 /** A bus message, decoded and checked. */
-export type BusEvent =
-  | MemberEvent
-  | { kind: 'room_ended'; roomId: string };
+export type BusEvent = MemberEvent | { kind: 'room_ended'; roomId: string };
 
 /**
  * Decodes one bus message other than a relay (relays are read by {@link readRelayHead});

@@ -1,6 +1,7 @@
-import type { ServerMessage, SignalingErrorCode } from '@qual-meet/protocol';
+import { CloseCode, type ServerMessage, type SignalingErrorCode } from '@qual-meet/protocol';
 import { errorFrame } from './frames';
 import type { SignalingMetrics } from './metrics';
+import type { RateDecision } from './rate-limiter';
 import type { Session } from './session';
 
 /**
@@ -43,6 +44,25 @@ export class FrameWriter {
     if (session.lifecycle !== 'open') return;
     this.sendError(session, error, message);
     this.close(session, code, reason);
+  }
+
+  /**
+   * Carries out a limiter's decision on a sender's frame: true when the frame is refused. The
+   * first refusal of a flood is answered `rate_limited`; a flood that goes on closes with 4429.
+   */
+  refused(session: Session, decision: RateDecision): boolean {
+    if (decision === 'accept') return false;
+    if (decision === 'warn') this.sendError(session, 'rate_limited');
+    if (decision === 'close') {
+      this.closeWithError(
+        session,
+        CloseCode.RATE_LIMITED,
+        'rate_limited',
+        'Too many messages: disconnected',
+        'rate limited',
+      );
+    }
+    return true;
   }
 
   /**

@@ -5,6 +5,7 @@ import { eventually, generateTestKeyPair } from '@qual-meet/testing';
 import { encodeMemberEvent } from './bus-events';
 import { InMemoryMembershipStore } from './membership/in-memory-membership-store';
 import type { JoinOutcome, JoinRequest } from './membership/membership-store';
+import { InMemoryUserQuotas } from './quotas/in-memory-user-quotas';
 import { createSignalingMetrics, RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
 import { InMemoryBusHub } from './room-bus';
 import { SignalingNode, type SignalingNodeOptions } from './signaling-node';
@@ -28,6 +29,7 @@ const silent = {
 
 let hub: InMemoryBusHub;
 let store: InMemoryMembershipStore;
+let quotas: InMemoryUserQuotas;
 let rooms: Map<string, Room>;
 const nodes: SignalingNode[] = [];
 
@@ -55,7 +57,16 @@ async function startNode(overrides: Partial<SignalingNodeOptions> = {}): Promise
     metrics: createSignalingMetrics(nodeId),
     log: silent,
     authTimeoutMs: 1_000,
-    rateLimit: { perSecond: 100, burst: 100, maxDrops: 20 },
+    quotas,
+    rateLimit: {
+      perSecond: 100,
+      burst: 100,
+      bytesPerSecond: 1024 * 1024,
+      bytesBurst: 1024 * 1024,
+      offersPerTargetPerMinute: 600,
+      offersPerTargetBurst: 100,
+      maxDrops: 20,
+    },
     presenceTtlSeconds: 30,
     nodeTimeoutMs: 60_000,
     pingIntervalMs: 60_000,
@@ -71,6 +82,7 @@ async function startNode(overrides: Partial<SignalingNodeOptions> = {}): Promise
 beforeEach(() => {
   hub = new InMemoryBusHub();
   store = new InMemoryMembershipStore(hub.connect());
+  quotas = new InMemoryUserQuotas(store);
   rooms = new Map();
 });
 

@@ -1,5 +1,6 @@
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import { parseConnection } from '../connection-id';
+import { defineScript, type Script } from '../redis-script';
 import { JOIN_ROOM_LUA } from './scripts/join-room';
 import { LEAVE_ROOM_LUA } from './scripts/leave-room';
 import { REFRESH_PRESENCE_LUA } from './scripts/refresh-presence';
@@ -12,19 +13,6 @@ import {
   type Member,
   type MembershipStore,
 } from './membership-store';
-
-type ScriptArg = string | number;
-type Script = (keys: string[], args: ScriptArg[]) => Promise<unknown>;
-
-/** Registers a Lua script with `defineCommand` (EVALSHA, falling back to EVAL) and types it. */
-function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): Script {
-  redis.defineCommand(name, { numberOfKeys, lua });
-  const command = (redis as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[
-    name
-  ];
-  if (!command) throw new Error(`script ${name} was not defined`);
-  return (keys, args) => command.call(redis, ...keys, ...args);
-}
 
 // Placeholders the scripts replace with a room or user id, so that key names are still spelled
 // only by RedisKeys.
@@ -106,10 +94,10 @@ export class RedisMembershipStore implements MembershipStore {
     return refreshed === 1;
   }
 
-  async markAlive(nodeId: string, ttlMs: number): Promise<boolean> {
+  async markAlive(nodeId: string, runId: string, ttlMs: number): Promise<boolean> {
     const results = await this.redis
       .multi()
-      .set(RedisKeys.nodeAlive(nodeId), String(Date.now()), 'PX', ttlMs, 'GET')
+      .set(RedisKeys.nodeAlive(nodeId), runId, 'PX', ttlMs, 'GET')
       .sadd(RedisKeys.signalingNodes(), nodeId)
       .exec();
     const [previous] = results ?? [];
