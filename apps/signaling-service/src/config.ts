@@ -66,6 +66,12 @@ export const signalingConfigSchema = z
     /** Relays published to Redis and not yet answered; past this, relays are refused. */
     PUBLISH_PENDING_LIMIT_BYTES: intVar(4 * 1024 * 1024),
     /**
+     * Chat, hand and host-control frames per second per socket, and their burst: people type and
+     * click far slower, and each such frame goes to every member of the room.
+     */
+    MEETING_RATE_PER_SECOND: intVar(2),
+    MEETING_RATE_BURST: intVar(10),
+    /**
      * A socket is closed this long after its token's `exp` unless a fresh `auth` came (DESIGN
      * §4.10: at most 5 s, the verifiers' clock tolerance).
      */
@@ -110,6 +116,11 @@ export const signalingConfigSchema = z
     roomNotFoundCacheMs: env.ROOM_NOT_FOUND_CACHE_MS,
     relayTargetBufferLimitBytes: env.RELAY_TARGET_BUFFER_LIMIT_BYTES,
     publishPendingLimitBytes: env.PUBLISH_PENDING_LIMIT_BYTES,
+    meetingRateLimit: {
+      perSecond: env.MEETING_RATE_PER_SECOND,
+      burst: env.MEETING_RATE_BURST,
+      maxDrops: env.RATE_LIMIT_MAX_DROPS,
+    },
     pingIntervalMs: env.PING_INTERVAL_MS,
     presenceTtlSeconds: env.PRESENCE_TTL_SECONDS,
     nodeTimeoutMs: env.NODE_TIMEOUT_MS,

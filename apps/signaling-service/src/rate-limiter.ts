@@ -6,14 +6,14 @@ export interface RateLimitOptions {
   perSecond: number;
   /** Bucket size: the largest burst of frames accepted at once. */
   burst: number;
-  /** Bytes (characters of text frames) added per second. */
-  bytesPerSecond: number;
+  /** Bytes (characters of text frames) added per second; no byte budget without it. */
+  bytesPerSecond?: number;
   /** The largest burst of bytes accepted at once. */
-  bytesBurst: number;
-  /** Offers one sender may send one target per minute, sustained. */
-  offersPerTargetPerMinute: number;
+  bytesBurst?: number;
+  /** Offers one sender may send one target per minute, sustained; no offer limit without it. */
+  offersPerTargetPerMinute?: number;
   /** Offers one sender may send one target at once. */
-  offersPerTargetBurst: number;
+  offersPerTargetBurst?: number;
   /** Frames refused in one flood before the socket is closed. */
   maxDrops: number;
 }
@@ -57,7 +57,7 @@ class TokenBucket {
  */
 export class RateLimiter {
   private readonly frames: TokenBucket;
-  private readonly bytes: TokenBucket;
+  private readonly bytes: TokenBucket | undefined;
   /** Allocated at a member's first offer; at most one per peer of its room. */
   private offers: Map<string, TokenBucket> | undefined;
   private drops = 0;
@@ -69,23 +69,29 @@ export class RateLimiter {
   ) {
     const at = now();
     this.frames = new TokenBucket(options.perSecond, options.burst, at);
-    this.bytes = new TokenBucket(options.bytesPerSecond, options.bytesBurst, at);
+    const { bytesPerSecond, bytesBurst } = options;
+    if (bytesPerSecond !== undefined && bytesBurst !== undefined) {
+      this.bytes = new TokenBucket(bytesPerSecond, bytesBurst, at);
+    }
   }
 
   /** Spends one frame and `size` bytes, or says what to do with a frame over the limit. */
   take(size = 0): RateDecision {
     const now = this.now();
-    const accepted = this.frames.take(1, now) && this.bytes.take(size, now);
+    const accepted = this.frames.take(1, now) && (this.bytes?.take(size, now) ?? true);
     return accepted ? 'accept' : this.refuse(now);
   }
 
   /** Spends one offer to `targetUserId` (after {@link take} accepted the frame). */
   takeOffer(targetUserId: string): RateDecision {
+    const { offersPerTargetPerMinute, offersPerTargetBurst } = this.options;
+    if (offersPerTargetPerMinute === undefined || offersPerTargetBurst === undefined) {
+      return 'accept';
+    }
     const now = this.now();
     this.offers ??= new Map();
     let bucket = this.offers.get(targetUserId);
     if (!bucket) {
-      const { offersPerTargetPerMinute, offersPerTargetBurst } = this.options;
       bucket = new TokenBucket(offersPerTargetPerMinute / 60, offersPerTargetBurst, now);
       this.offers.set(targetUserId, bucket);
     }

@@ -1,5 +1,5 @@
 import type { ServerMessage, TargetedClientMessage } from '@qual-meet/protocol';
-import { encodeRelay } from './bus-events';
+import { encodeRelay, type RelayType } from './bus-events';
 import { isOnNode } from './connection-id';
 import type { FrameWriter } from './frame-writer';
 import { RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
@@ -22,8 +22,9 @@ export interface RelayOptions {
 const now = () => performance.timeOrigin + performance.now();
 
 /**
- * Carries negotiation frames (offer, answer, ICE candidate) from a member to a peer in its
- * room: straight to the peer's socket when it is on this node, else through the room's channel.
+ * Carries frames from a member to one peer in its room — negotiation (offer, answer, ICE
+ * candidate) and the host's `mute_request`: straight to the peer's socket when it is on this
+ * node, else through the room's channel.
  *
  * A flood is stopped at its sender, never by cutting off its target (DESIGN §4.11): offers are
  * limited per target, a target that is not reading gets no more relays (its local senders are
@@ -37,18 +38,29 @@ export class Relay {
 
   /** Sends a member's frame on to its target, stamped with the authenticated sender. */
   forward(session: SessionIn<'joined'>, message: TargetedClientMessage): void {
-    const { room, view } = session.state;
-    const { writer, nodeId, metrics } = this.options;
-    const peer = view.get(message.targetUserId);
-    if (!peer) return writer.sendError(session, 'peer_not_found');
-    if (message.type === 'offer') {
-      if (writer.refused(session, session.limiter.takeOffer(message.targetUserId))) return;
+    if (message.type === 'offer' && session.state.view.has(message.targetUserId)) {
+      const decision = session.limiter.takeOffer(message.targetUserId);
+      if (this.options.writer.refused(session, decision)) return;
     }
-    const sentAt = now();
     const frame: ServerMessage =
       message.type === 'ice_candidate'
         ? { type: message.type, senderUserId: session.userId, candidate: message.candidate }
         : { type: message.type, senderUserId: session.userId, sdp: message.sdp };
+    this.toPeer(session, message.targetUserId, message.type, frame);
+  }
+
+  /** Sends `frame` to a peer in the member's room (`peer_not_found` for anyone else). */
+  toPeer(
+    session: SessionIn<'joined'>,
+    targetUserId: string,
+    type: RelayType,
+    frame: ServerMessage,
+  ): void {
+    const { room, view } = session.state;
+    const { writer, nodeId, metrics } = this.options;
+    const peer = view.get(targetUserId);
+    if (!peer) return writer.sendError(session, 'peer_not_found');
+    const sentAt = now();
     const data = JSON.stringify(frame);
     if (isOnNode(peer.connection, nodeId)) {
       const target = this.options.sessionOf(peer.connection);
@@ -56,12 +68,12 @@ export class Relay {
         metrics.relayDropped.inc({ reason: 'target_gone' });
         return;
       }
-      if (!this.deliver(target, message.type, data, sentAt, 'local')) {
+      if (!this.deliver(target, type, data, sentAt, 'local')) {
         writer.refused(session, session.limiter.strike());
       }
       return;
     }
-    const envelope = encodeRelay(message.type, session.userId, message.targetUserId, data, sentAt);
+    const envelope = encodeRelay(type, session.userId, targetUserId, data, sentAt);
     this.publish(session, room.id, envelope);
   }
 

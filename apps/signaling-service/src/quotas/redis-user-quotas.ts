@@ -1,5 +1,5 @@
 import { RedisKeys, type Redis } from '@qual-meet/redis';
-import { defineScript, type Script } from '../redis-script';
+import { defineScript, type Script } from '../membership/define-script';
 import { CLAIM_SOCKET_LUA } from './scripts/claim-socket';
 import { COUNT_JOIN_LUA } from './scripts/count-join';
 import { JOIN_WINDOW_MS, type UserQuotas } from './user-quotas';
