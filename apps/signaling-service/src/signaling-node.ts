@@ -2,6 +2,7 @@ import {
   CloseCode,
   displayNameOf,
   emailDomainOf,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type ClientMessage,
   type SignalingErrorCode,
 } from '@qual-meet/protocol';
@@ -300,7 +301,9 @@ export class SignalingNode {
   private dispatch(session: Session, message: ClientMessage): void {
     switch (message.type) {
       case 'auth':
-        this.exclusive(session, () => this.authenticate(session, message.token));
+        this.exclusive(session, () =>
+          this.authenticate(session, message.token, message.protocolVersion ?? 1),
+        );
         return;
       case 'join_room':
         this.exclusive(session, () => this.join(session, message.roomId));
@@ -332,9 +335,20 @@ export class SignalingNode {
   /**
    * Verifies a token with the shared RS256 verifier. A later `auth` frame on an authenticated
    * socket must name the same user; it replaces the token kept for room lookups and moves the
-   * socket's end to the new token's expiry (DESIGN §4.10).
+   * socket's end to the new token's expiry (DESIGN §4.10). A client of a protocol version this
+   * server does not speak is told so before its token is even looked at.
    */
-  private async authenticate(session: Session, token: string): Promise<void> {
+  private async authenticate(session: Session, token: string, version: number): Promise<void> {
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      this.writer.closeWithError(
+        session,
+        CloseCode.UNSUPPORTED_VERSION,
+        'unsupported_version',
+        `Protocol version ${version} is not supported (this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+        'unsupported version',
+      );
+      return;
+    }
     let claims;
     try {
       claims = this.options.verifyAccessToken(token);
