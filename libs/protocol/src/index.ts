@@ -3,3 +3,4 @@ export * from './http';
 export * from './ids';
 export * from './limits';
 export * from './signaling';
+export * from './endpoints';
