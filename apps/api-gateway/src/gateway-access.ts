@@ -69,9 +69,11 @@ export const gatewayAccess = fp<GatewayAccessOptions>(
     }
 
     app.addHook('onRequest', async (request, reply) => {
-      const endpoint = endpointOf(request);
-      if (!endpoint) return;
-      const isPublic = endpoint.access === 'public';
+      // The gateway's own pages under /api/ (the API docs) are public, and counted like any.
+      const isOwnPage = request.routeOptions.url?.startsWith('/api/') ?? false;
+      const access = endpointOf(request)?.access ?? (isOwnPage ? 'public' : undefined);
+      if (!access) return;
+      const isPublic = access === 'public';
       // The local stack lifts per-address limits (DESIGN §3); per-user ones always apply.
       const addressKey = limits.ipLimitsEnabled ? `api:ip:${request.ip}` : undefined;
       if (!isPublic && addressKey) {

@@ -29,7 +29,6 @@ export async function buildApp(config: AuthConfig, deps: AuthDeps) {
     tokens: verifierOptionsFor({ ...config.jwt, publicKeyPem: accessTokens.publicKeyPem }),
   });
   await app.register(authRoutes, {
-    prefix: '/api/auth',
     passwords: deps.passwords ?? (await createPasswordHasher()),
     accessTokens,
     refreshTokens: new RefreshTokenStore(deps.sql, {

@@ -24,6 +24,6 @@ export async function buildApp(config: RoomConfig, deps: RoomDeps) {
   await app.register(redisPlugin, { redis: deps.redis });
   await app.register(bearerAuth, { tokens: verifierOptionsFor(config.jwt) });
   const cache = new RoomCache(deps.redis, { ttlSeconds: config.roomCacheTtlSeconds });
-  await app.register(roomRoutes, { prefix: '/api/rooms', rooms: new RoomStore(deps.sql, cache) });
+  await app.register(roomRoutes, { rooms: new RoomStore(deps.sql, cache) });
   return app;
 }
