@@ -75,9 +75,6 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
       RedisKeys.signalingNodes(),
       RedisKeys.userSockets(any),
       RedisKeys.userJoins(any),
-      RedisKeys.roomLock(any),
-      RedisKeys.roomRemoved(any),
-      RedisKeys.roomHands(any),
     ],
     // The meeting cache is room-service's: signaling reads it and never writes meeting data.
     readKeys: [RedisKeys.room(any)],
