@@ -5,3 +5,4 @@ export * from './keys';
 export * from './plugin';
 export * from './scripts';
 export * from './window-counter';
+export * from './window-reservation';
