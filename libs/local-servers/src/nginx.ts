@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isTcpOpen, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 
 export interface NginxTls {
   /** Port of the HTTPS listener. */
@@ -226,7 +226,7 @@ export type LocalNginx = LocalServer;
  * folder of its own. As root its workers run as `nobody`, so `spaRoot` must be world-readable.
  */
 export async function startLocalNginx(
-  site: Omit<NginxSite, 'port'> & { port?: number; dir?: string },
+  site: Omit<NginxSite, 'port'> & { port?: number; dir?: string } & SupervisedServerOptions,
 ): Promise<LocalNginx> {
   const dir = site.dir ?? (await mkdtemp(join(tmpdir(), 'qm-nginx-')));
   await mkdir(dir, { recursive: true });
@@ -242,6 +242,8 @@ export async function startLocalNginx(
     }),
   );
   return startLocalServer({
+    name: 'nginx',
+    supervision: site.supervision,
     port,
     dir,
     removeDirOnStop: site.dir === undefined,

@@ -23,6 +23,7 @@ import {
   type LocalPostgres,
   type LocalRedis,
   type LocalServer,
+  type SupervisionOptions,
 } from '@qual-meet/local-servers';
 import { runServices, type RunningServices, type ServiceMode } from './run-services';
 import { serviceSpecs, type StackBackends, type StackSecrets } from './services';
@@ -71,7 +72,12 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra environment per service name (e.g. shorter timeouts in tests). */
   envByService?: Record<string, Record<string, string>>;
-  onUnexpectedExit?: (name: string, logTail: string) => void;
+  /**
+   * Keep every process running: a server or service that dies on its own is restarted with
+   * backoff while the rest keep serving (the local stack, the fault tests). Without, a crash
+   * leaves that part down.
+   */
+  supervision?: SupervisionOptions;
   log?: (line: string) => void;
 }
 
@@ -86,6 +92,7 @@ export interface Platform {
   postgres: LocalPostgres;
   redis: LocalRedis;
   coturn: LocalCoturn;
+  nginx: LocalServer;
   services: RunningServices;
   runtimeDir: string;
   stop(): Promise<void>;
@@ -186,6 +193,7 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
+  const { supervision } = options;
   const runtimeDir = prepareRuntimeDir(options.runtimeDir);
   const logDir = join(runtimeDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -204,16 +212,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const redisCredentials = generateRedisCredentials();
     // The backing servers start together; those that came up are stopped if another did not.
     const backing = await Promise.allSettled([
-      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres }),
+      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres, supervision }),
       startLocalRedis({
         dir: join(runtimeDir, 'redis'),
         port: ports.redis,
         acl: { file: redisAclFile(redisCredentials), adminPassword: redisCredentials.admin },
+        supervision,
       }),
       startLocalCoturn({
         dir: join(runtimeDir, 'coturn'),
         port: ports.turn,
         secret: options.secrets.turnSecret,
+        supervision,
       }),
     ]);
     for (const result of backing) if (result.status === 'fulfilled') started.push(result.value);
@@ -255,7 +265,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         local: options.local,
         publicOrigins: origins,
       }),
-      onUnexpectedExit: (service, tail) => options.onUnexpectedExit?.(service.spec.name, tail),
+      supervision,
     });
     const nginx = await startLocalNginx({
       dir: join(runtimeDir, 'nginx'),
@@ -263,6 +273,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       spaRoot: options.spaRoot ?? join(workspaceRoot(), 'dist/apps/frontend'),
       gateways: [`127.0.0.1:${ports.gateway}`],
       signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
+      supervision,
       ...(options.tls && tlsPort
         ? {
             tls: {
@@ -286,6 +297,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       postgres,
       redis,
       coturn,
+      nginx,
       services,
       runtimeDir,
       stop,

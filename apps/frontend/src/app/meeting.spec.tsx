@@ -100,7 +100,11 @@ describe('in the meeting', () => {
 
     act(() => socket.receive({ type: 'user_joined', userId: CAROL, displayName: 'carol' }));
     expect(screen.getByRole('group', { name: 'carol' })).toBeTruthy();
-    act(() => socket.receive({ type: 'user_left', userId: BOB }));
+    // Bob leaves: his end of the connection closes, and the server says so.
+    act(() => {
+      harness.pcs.created[0]!.channel!.remoteClose();
+      socket.receive({ type: 'user_left', userId: BOB });
+    });
     expect(screen.queryByRole('group', { name: 'bob' })).toBeNull();
   });
 
