@@ -17,6 +17,7 @@ export async function buildApp(config: RoomConfig, deps: RoomDeps) {
   const app = await createServiceApp({
     name: 'room-service',
     logLevel: config.logLevel,
+    metrics: true,
     readiness: { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },
     errorMappers: [mapDatabaseErrors],
   });

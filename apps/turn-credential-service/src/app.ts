@@ -14,6 +14,7 @@ export async function buildApp(config: TurnConfig, deps: TurnDeps) {
   const app = await createServiceApp({
     name: 'turn-credential-service',
     logLevel: config.logLevel,
+    metrics: true,
     readiness: { redis: () => deps.redis.ping() },
   });
   await app.register(redisPlugin, { redis: deps.redis });
