@@ -49,7 +49,12 @@ describe('chat', () => {
     expect((box as HTMLTextAreaElement).value).toBe('');
 
     act(() => socket.receive(chatFrom(USER.id, 'alice', 'first line\nsecond')));
-    act(() => socket.receive(chatFrom(BOB, 'bob', '<b>bold</b> https://evil.test/x')));
+    act(() =>
+      socket.receive({
+        ...chatFrom(BOB, 'bob', '<b>bold</b> https://evil.test/x'),
+        domain: 'example.com',
+      }),
+    );
     const log = within(panel).getByRole('log');
     const items = within(log).getAllByRole('listitem');
     expect(items.map((item) => item.querySelector('.chat__sender')?.textContent)).toEqual([
@@ -57,6 +62,8 @@ describe('chat', () => {
       'bob',
     ]);
     expect(items[1]?.textContent).toContain('<b>bold</b> https://evil.test/x');
+    // Whose "bob" it is: the domain tells look-alike names apart.
+    expect(items[1]?.querySelector('.chat__domain')?.textContent).toBe('@example.com');
     expect(log.querySelector('b, a')).toBeNull();
     expect(items[1]?.querySelector('time')?.getAttribute('dateTime')).toBe(
       '2025-01-01T10:30:00.000Z',

@@ -80,7 +80,10 @@ export function ChatPanel({ id, open, messages, selfUserId, onSend, onClose }: C
               <p className="chat__meta">
                 <span className="chat__sender">
                   {message.senderUserId === selfUserId ? 'You' : message.displayName}
-                </span>{' '}
+                </span>
+                {message.domain && message.senderUserId !== selfUserId ? (
+                  <span className="chat__domain">@{message.domain}</span>
+                ) : null}{' '}
                 <time dateTime={new Date(message.sentAt).toISOString()}>
                   {timeOf(message.sentAt)}
                 </time>

@@ -12,6 +12,8 @@ export interface ChatMessage {
   readonly id: number;
   readonly senderUserId: string;
   readonly displayName: string;
+  /** The sender's email domain, where the server names it (tells look-alike names apart). */
+  readonly domain?: string;
   readonly text: string;
   /** Server time, ms since the epoch. */
   readonly sentAt: number;
@@ -119,11 +121,12 @@ export class RoomFeatures {
   receive(message: FeatureMessage): void {
     switch (message.type) {
       case 'chat': {
-        const { senderUserId, displayName, text, sentAt } = message;
+        const { senderUserId, displayName, domain, text, sentAt } = message;
         const entry: ChatMessage = {
           id: this.nextMessageId++,
           senderUserId,
           displayName,
+          ...(domain === undefined ? {} : { domain }),
           text,
           sentAt,
         };
