@@ -80,10 +80,7 @@ export function ChatPanel({ id, open, messages, selfUserId, onSend, onClose }: C
               <p className="chat__meta">
                 <span className="chat__sender">
                   {message.senderUserId === selfUserId ? 'You' : message.displayName}
-                </span>
-                {message.domain && message.senderUserId !== selfUserId ? (
-                  <span className="chat__domain">@{message.domain}</span>
-                ) : null}{' '}
+                </span>{' '}
                 <time dateTime={new Date(message.sentAt).toISOString()}>
                   {timeOf(message.sentAt)}
                 </time>

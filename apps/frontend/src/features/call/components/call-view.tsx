@@ -11,6 +11,7 @@ import { ChatToggle, useChatPanel } from '../chat/chat-toggle';
 import { CallLayout, type StageTile } from '../layout/call-layout';
 import { AutoplayGuard } from '../media/autoplay-guard';
 import { outgoingMediaState, type LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
+import type { ScreenShare } from '../media/screen-share';
 import type { MeshSession, MeshSnapshot } from '../mesh/mesh-session';
 import { ParticipantHostActions, LockButton } from '../moderation/host-controls';
 import { HandButton, RaisedHands } from '../moderation/raised-hands';
@@ -23,6 +24,8 @@ import { DevicePickers } from './device-pickers';
 import { MediaProblems } from './media-problems';
 import { MediaToggles, noVideoNote } from './media-toggles';
 import { RemoteTile, SelfTile } from './participant-tile';
+import { ScreenShareButton, ScreenShareNotice } from './screen-share-controls';
+import { useScreenTiles } from './screen-tiles';
 import { SoundPrompt } from './sound-prompt';
 
 interface CallViewProps {
@@ -31,13 +34,14 @@ interface CallViewProps {
   snapshot: MeshSnapshot;
   media: LocalMedia;
   mediaState: LocalMediaSnapshot;
+  screen: ScreenShare;
   selfName: string;
   isHost: boolean;
 }
 
 /** The meeting itself: a tile per person, chat, hands, and the controls. */
 export function CallView(props: CallViewProps) {
-  const { room, session, snapshot, media, mediaState, selfName } = props;
+  const { room, session, snapshot, media, mediaState, selfName, screen } = props;
   const [guard] = useState(() => new AutoplayGuard());
   const { canSelectSpeaker } = useCallEnvironment();
   const endRoom = useEndRoom();
@@ -53,12 +57,22 @@ export function CallView(props: CallViewProps) {
   const outgoing = outgoingMediaState(mediaState);
   const mutedByHost = useHostMute(features.muteRequest, media, mediaState.muted);
   const alone = snapshot.phase === 'joined' && participants.length === 0;
+  const sharing = useSnapshot(screen).status === 'sharing';
+  const screenTiles = useScreenTiles({
+    participants,
+    screen,
+    guard,
+    speakerId: mediaState.speakerId,
+  });
 
   const shortcuts = meetingShortcuts({
     toggleMicrophone:
       mediaState.microphone === 'ok' ? () => media.setMuted(!mediaState.muted) : undefined,
     toggleCamera:
       mediaState.camera === 'ok' ? () => media.setCameraOff(!mediaState.cameraOff) : undefined,
+    toggleShare: screen.supported
+      ? () => (sharing ? screen.stop() : void screen.start())
+      : undefined,
     toggleChat: chat.toggle,
     toggleHand: () => session.features.setHand(!selfHandRaised),
     showShortcuts: () => setShortcutsOpen((open) => !open),
@@ -75,6 +89,7 @@ export function CallView(props: CallViewProps) {
   }
 
   const tiles: StageTile[] = [
+    ...screenTiles,
     {
       key: 'self',
       name: selfName,
@@ -117,6 +132,7 @@ export function CallView(props: CallViewProps) {
       <ConnectionBanner phase={snapshot.phase} />
       <SoundPrompt guard={guard} />
       <MediaProblems media={mediaState} />
+      <ScreenShareNotice screen={props.screen} />
       {mutedByHost ? (
         <Notice tone="warning">
           The host muted your microphone. Only you can unmute it: press Unmute when you want to
@@ -163,6 +179,7 @@ export function CallView(props: CallViewProps) {
       ) : null}
       <section className="call__controls" aria-label="Call controls">
         <MediaToggles media={media} state={mediaState} />
+        <ScreenShareButton screen={props.screen} />
         <HandButton raised={selfHandRaised} onChange={(up) => session.features.setHand(up)} />
         <ChatToggle
           panelId={chatPanelId}

@@ -10,7 +10,11 @@ const BOB = '00000000-0000-4000-8000-00000000000b';
 /** A session in the room, the host and bob already there, the room as the server describes it. */
 async function inRoom(extra: Record<string, unknown> = {}) {
   const fakes = fakeCallEnvironment();
-  const session = fakes.environment.createSession({ roomId: ROOM, localStream: null });
+  const session = fakes.environment.createSession({
+    roomId: ROOM,
+    localStream: null,
+    selfDomain: 'example.com',
+  });
   await session.join();
   await flushPromises();
   const socket = fakes.sockets.last;
