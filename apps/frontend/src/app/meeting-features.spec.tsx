@@ -200,9 +200,10 @@ describe('when the host acts on us', () => {
     expect(button('Unmute')).toBeTruthy();
     expect(screen.getByText(/The host muted your microphone/)).toBeTruthy();
     await waitFor(() =>
-      expect(JSON.parse(channel.sent.at(-1) ?? '{}')).toMatchObject({
+      expect(JSON.parse(channel.sent.at(-1) ?? '{}')).toEqual({
         muted: true,
         cameraOff: false,
+        screenStreamId: null,
       }),
     );
     await user.click(button('Unmute'));
