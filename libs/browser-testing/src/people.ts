@@ -127,39 +127,69 @@ export async function joinMeeting(person: Person, roomId: string): Promise<void>
 /** The display name a person's tile carries: the part of the email before @. */
 export const displayName = (person: Person) => person.email.split('@')[0]!;
 
-/** Resolves once the remote video of `other` on this page has decoded frames and keeps decoding. */
-export async function expectVideoFlowing(
+/** Resolves once the video labelled `label` on this page has decoded frames and keeps decoding. */
+export async function expectFramesFlowing(
   person: Person,
-  other: Person,
+  label: string,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const label = `Video of ${displayName(other)}`;
-  const video = person.page.getByLabel(label, { exact: true });
-  await video.waitFor({ timeout: timeoutMs });
-  const frames = () =>
-    video.evaluate(
+  const frames = (minimum: number) =>
+    person.page.waitForFunction(
+      ({ name, count }) => {
+        const element = document.querySelector(
+          `video[aria-label="${name}"]`,
+        ) as HTMLVideoElement | null;
+        return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > count;
+      },
+      { name: label, count: minimum },
+      { timeout: timeoutMs },
+    );
+  await person.page.getByLabel(label, { exact: true }).waitFor({ timeout: timeoutMs });
+  await frames(0);
+  const before = await person.page
+    .getByLabel(label, { exact: true })
+    .evaluate(
       (element) => (element as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames,
     );
-  await person.page.waitForFunction(
-    (name) => {
-      const element = document.querySelector(
-        `video[aria-label="${name}"]`,
-      ) as HTMLVideoElement | null;
-      return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > 0;
-    },
-    label,
-    { timeout: timeoutMs },
-  );
-  const before = await frames();
-  await person.page.waitForFunction(
-    ({ name, count }) => {
-      const element = document.querySelector(
-        `video[aria-label="${name}"]`,
-      ) as HTMLVideoElement | null;
-      return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > count + 5;
-    },
-    { name: label, count: before },
-    { timeout: timeoutMs },
+  await frames(before + 5);
+}
+
+/** Resolves once the remote video of `other` on this page has decoded frames and keeps decoding. */
+export const expectVideoFlowing = (person: Person, other: Person, timeoutMs = 30_000) =>
+  expectFramesFlowing(person, `Video of ${displayName(other)}`, timeoutMs);
+
+/** Resolves once the screen `other` shares is playing on this page, frames still arriving. */
+export const expectScreenFlowing = (person: Person, other: Person, timeoutMs = 60_000) =>
+  expectFramesFlowing(person, `Screen of ${displayName(other)}`, timeoutMs);
+
+/**
+ * Makes the page's camera missing (`getUserMedia` with video fails with `NotFoundError`) until
+ * {@link plugInCamera} — a person who joins without a camera and connects one later.
+ */
+export async function withoutCamera(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const native = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      constraints?.video && !(window as unknown as { __qmCamera?: boolean }).__qmCamera
+        ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+        : native(constraints);
+  });
+}
+
+/** The camera {@link withoutCamera} held back is now connected. */
+export async function plugInCamera(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __qmCamera?: boolean }).__qmCamera = true;
+  });
+}
+
+/** How many RTCPeerConnections the page made (needs {@link recordPeerConnections}). */
+export function peerConnectionCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections
+        .length,
   );
 }
 
