@@ -43,7 +43,12 @@ describe('bus events', () => {
   });
 
   it('round-trips membership events through the parser', () => {
-    const joined = { userId: alice, displayName: 'alice', connection: 'n1:s1' };
+    const joined = {
+      userId: alice,
+      displayName: 'alice',
+      domain: 'x.example',
+      connection: 'n1:s1',
+    };
     expect(parseBusEvent(encodeMemberEvent('user_joined', joined))).toEqual({
       kind: 'member_joined',
       ...joined,

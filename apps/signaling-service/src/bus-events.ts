@@ -5,6 +5,7 @@ import {
   userIdSchema,
   type BusEnvelope,
 } from '@qual-meet/protocol';
+import { decodeMeetingEvent, type MeetingEvent } from './meeting-events';
 
 /**
  * What signaling nodes say to each other on `room_events:{roomId}`, inside the protocol's bus
@@ -14,20 +15,27 @@ import {
 const memberJoinedData = z.object({
   userId: userIdSchema,
   displayName: z.string(),
+  // Absent from a node of an earlier release.
+  domain: z.string().default(''),
   connection: z.string().min(3),
 });
 const memberLeftData = z.object({ userId: userIdSchema, connection: z.string().min(3) });
-export type RelayType = 'offer' | 'answer' | 'ice_candidate';
+/** Frames to one peer; `mute_request` is the host's, the others carry WebRTC negotiation. */
+export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'mute_request';
 
 /** A change of a room's membership, as announced on the bus. */
 export type MemberEvent =
-  | { kind: 'member_joined'; userId: string; displayName: string; connection: string }
+  | {
+      kind: 'member_joined';
+      userId: string;
+      displayName: string;
+      domain: string;
+      connection: string;
+    }
   | { kind: 'member_left'; userId: string; connection: string };
 
 /** A bus message, decoded and checked. */
-export type BusEvent =
-  | MemberEvent
-  | { kind: 'room_ended'; roomId: string };
+export type BusEvent = MemberEvent | { kind: 'room_ended'; roomId: string } | MeetingEvent;
 
 /**
  * Decodes one bus message other than a relay (relays are read by {@link readRelayHead});
@@ -60,7 +68,7 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
       return event.success ? { kind: 'room_ended', roomId: event.data.data.roomId } : undefined;
     }
     default:
-      return undefined;
+      return decodeMeetingEvent(envelope);
   }
 }
 
@@ -70,7 +78,7 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
  * validated client frame) goes in as JSON rather than as a string, so a 4 KB SDP is neither
  * escaped again here nor parsed again on the other side; and the keys come in a fixed order, the
  * target first and the frame last, so a receiving node reads the head at fixed offsets
- * ({@link readRelayHead}) and takes the frame as a slice. `type` is one of three words and
+ * ({@link readRelayHead}) and takes the frame as a slice. `type` is one of four words and
  * `from`/`to` are validated user ids, so nothing here needs escaping.
  */
 export function encodeRelay(
@@ -93,7 +101,7 @@ const HEAD_START = latin1('{"to":"');
 const AFTER_TO = latin1('","type":"');
 /** Each type with what follows it up to the sender, by the type's first byte. */
 const TYPE_TAILS = new Map<number, { type: RelayType; tail: Buffer }>(
-  (['offer', 'answer', 'ice_candidate'] as const).map((type) => [
+  (['offer', 'answer', 'ice_candidate', 'mute_request'] as const).map((type) => [
     type.charCodeAt(0),
     { type, tail: latin1(`${type}","from":"`) },
   ]),
@@ -169,7 +177,7 @@ export function relayFrameOf(raw: Buffer, head: RelayHead): string | undefined {
 /** The envelope of a membership change, as the Lua scripts publish it (in-memory store uses it). */
 export function encodeMemberEvent(
   type: 'user_joined' | 'user_left',
-  data: { userId: string; connection: string; displayName?: string },
+  data: { userId: string; connection: string; displayName?: string; domain?: string },
 ): string {
   const envelope: BusEnvelope = { type, from: data.userId, data };
   return JSON.stringify(envelope);

@@ -1,5 +1,6 @@
 import { parseBusEvent, readRelayHead, relayFrameOf, type MemberEvent } from './bus-events';
 import type { LocalRooms } from './local-rooms';
+import type { MeetingEvent } from './meeting-events';
 import type { SignalingLogger } from './logger';
 import type { SignalingMetrics } from './metrics';
 import type { Relay } from './relay';
@@ -9,11 +10,12 @@ import type { LocalRoom } from './session';
 export interface RoomEventHandler {
   memberEvent(room: LocalRoom, event: MemberEvent): void;
   roomEnded(room: LocalRoom): void;
+  meetingEvent(room: LocalRoom, event: MeetingEvent): void;
 }
 
 /**
  * Decodes the messages of the room channels this node is subscribed to and delivers them:
- * relays to their target's sessions here, membership and room events to the node.
+ * relays to their target's sessions here, membership, room and meeting events to their handlers.
  */
 export class BusInbox {
   constructor(
@@ -49,6 +51,8 @@ export class BusInbox {
       return;
     }
     if (event.kind === 'room_ended') this.handler.roomEnded(room);
-    else this.handler.memberEvent(room, event);
+    else if (event.kind === 'member_joined' || event.kind === 'member_left') {
+      this.handler.memberEvent(room, event);
+    } else this.handler.meetingEvent(room, event);
   }
 }

@@ -44,6 +44,12 @@ export const signalingConfigSchema = z
     /** Frames dropped in one flood before the socket is closed with 4429. */
     RATE_LIMIT_MAX_DROPS: intVar(200),
     /**
+     * Chat, hand and host-control frames per second per socket, and their burst: people type and
+     * click far slower, and each such frame goes to every member of the room.
+     */
+    MEETING_RATE_PER_SECOND: intVar(2),
+    MEETING_RATE_BURST: intVar(10),
+    /**
      * A socket is closed this long after its token's `exp` unless a fresh `auth` came (DESIGN
      * §4.10: at most 5 s, the verifiers' clock tolerance).
      */
@@ -77,6 +83,11 @@ export const signalingConfigSchema = z
     rateLimit: {
       perSecond: env.RATE_LIMIT_PER_SECOND,
       burst: env.RATE_LIMIT_BURST,
+      maxDrops: env.RATE_LIMIT_MAX_DROPS,
+    },
+    meetingRateLimit: {
+      perSecond: env.MEETING_RATE_PER_SECOND,
+      burst: env.MEETING_RATE_BURST,
       maxDrops: env.RATE_LIMIT_MAX_DROPS,
     },
     pingIntervalMs: env.PING_INTERVAL_MS,

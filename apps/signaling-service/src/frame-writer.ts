@@ -1,6 +1,7 @@
-import type { ServerMessage, SignalingErrorCode } from '@qual-meet/protocol';
+import { CloseCode, type ServerMessage, type SignalingErrorCode } from '@qual-meet/protocol';
 import { errorFrame } from './frames';
 import type { SignalingMetrics } from './metrics';
+import type { RateDecision } from './rate-limiter';
 import type { Session } from './session';
 
 /**
@@ -43,6 +44,20 @@ export class FrameWriter {
     if (session.lifecycle !== 'open') return;
     this.sendError(session, error, message);
     this.close(session, code, reason);
+  }
+
+  /** A frame over a rate limit: the first of a flood is answered, a long flood closed 4429. */
+  limited(session: Session, decision: Exclude<RateDecision, 'accept'>): void {
+    if (decision === 'warn') this.sendError(session, 'rate_limited');
+    if (decision === 'close') {
+      this.closeWithError(
+        session,
+        CloseCode.RATE_LIMITED,
+        'rate_limited',
+        'Too many messages: disconnected',
+        'rate limited',
+      );
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Room } from '@qual-meet/protocol';
 import type { SignalingLogger } from './logger';
 import type { SignalingMetrics } from './metrics';
 import type { RoomBus } from './room-bus';
@@ -21,13 +22,14 @@ export class LocalRooms {
   }
 
   /** Adds a session to the room, subscribing to the room's channel if it is the first. */
-  enter(session: Session, roomId: string, maxParticipants: number): LocalRoom {
-    let room = this.rooms.get(roomId);
+  enter(session: Session, record: Pick<Room, 'id' | 'maxParticipants' | 'hostId'>): LocalRoom {
+    let room = this.rooms.get(record.id);
     if (!room) {
-      const subscribed = this.bus.subscribe(roomId);
+      const subscribed = this.bus.subscribe(record.id);
       subscribed.catch(() => undefined);
-      room = { id: roomId, maxParticipants, sessions: new Set(), subscribed };
-      this.rooms.set(roomId, room);
+      const { id, maxParticipants, hostId } = record;
+      room = { id, maxParticipants, hostId, sessions: new Set(), subscribed };
+      this.rooms.set(record.id, room);
       this.metrics.rooms.set(this.rooms.size);
     }
     room.sessions.add(session);

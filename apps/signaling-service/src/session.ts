@@ -1,7 +1,8 @@
 import type { ClientMessage } from '@qual-meet/protocol';
 import type { MemberEvent } from './bus-events';
 import { connectionOf, newSocketId } from './connection-id';
-import type { Member } from './membership/membership-store';
+import type { MeetingEvent } from './meeting-events';
+import type { MeetingSnapshot, Member } from './membership/membership-store';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 
 /** What the node needs of a WebSocket; `ws` sockets fit, and so do the unit tests' fakes. */
@@ -23,17 +24,21 @@ export interface CorkableStream {
 export interface KnownPeer {
   connection: string;
   displayName: string;
+  domain: string;
 }
 
 /** Something for a joining client that must wait until it has had `room_joined`. */
 export type HeldBack =
   | { kind: 'event'; event: MemberEvent }
+  | { kind: 'meeting'; event: MeetingEvent }
   | { kind: 'frame'; type: string; data: string; sentAt: number; path: 'local' | 'bus' };
 
 /** The room a node holds members of: its local sessions and its bus subscription. */
 export interface LocalRoom {
   id: string;
   maxParticipants: number;
+  /** The meeting's host (from its record), the one sender of host controls. */
+  hostId: string;
   /** Local sessions joining or in the room. */
   sessions: Set<Session>;
   /** Settles when the node's subscription to the room channel is in place. */
@@ -44,10 +49,19 @@ export interface LocalRoom {
 export interface SessionUser {
   userId: string;
   displayName: string;
+  /** The part of the email after `@`, shown beside the name so look-alikes can be told apart. */
+  domain: string;
   /** The access token of the latest auth frame, presented to room-service on a cache miss. */
   token: string;
   /** Closes the socket when the token runs out (DESIGN §4.10); a fresh `auth` resets it. */
   expiry: NodeJS.Timeout;
+}
+
+/** The meeting's lock and raised hands as one member was told them (DESIGN §4.12). */
+export interface MeetingView {
+  locked: boolean;
+  /** Raised hands: user id → when it went up. */
+  hands: Map<string, number>;
 }
 
 /** Where a socket is in the protocol: each phase carries only what it needs. */
@@ -63,6 +77,8 @@ export type SessionState =
       room: LocalRoom;
       /** The store's answer: the members at the instant the seat was taken. */
       snapshot: Member[] | undefined;
+      /** The meeting's lock and hands at that instant. */
+      meeting: MeetingSnapshot | undefined;
       /** This connection's own `user_joined` came by on the bus. */
       announced: boolean;
       /** What arrived after the seat was taken, delivered after `room_joined`. */
@@ -76,6 +92,7 @@ export type SessionState =
       user: SessionUser;
       room: LocalRoom;
       view: Map<string, KnownPeer>;
+      meeting: MeetingView;
       lastHeartbeatAt: number;
     };
 

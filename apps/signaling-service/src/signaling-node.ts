@@ -1,4 +1,10 @@
-import { CloseCode, displayNameOf, type ClientMessage } from '@qual-meet/protocol';
+import {
+  CloseCode,
+  displayNameOf,
+  emailDomainOf,
+  type ClientMessage,
+  type SignalingErrorCode,
+} from '@qual-meet/protocol';
 import type { AccessTokenVerifier } from '@qual-meet/server-kit';
 import type { MemberEvent } from './bus-events';
 import { BusInbox } from './bus-inbox';
@@ -6,7 +12,14 @@ import { FrameWriter } from './frame-writer';
 import { parseClientFrame } from './frames';
 import { LocalRooms } from './local-rooms';
 import type { SignalingLogger } from './logger';
-import type { LeaveAnnouncement, MembershipStore } from './membership/membership-store';
+import { MeetingControls } from './meeting-controls';
+import type { MeetingStore } from './membership/meeting-store';
+import type {
+  JoinOutcome,
+  LeaveAnnouncement,
+  MeetingSnapshot,
+  MembershipStore,
+} from './membership/membership-store';
 import type { SignalingMetrics } from './metrics';
 import { NodeLiveness } from './node-liveness';
 import type { RateLimitOptions } from './rate-limiter';
@@ -21,6 +34,7 @@ import {
   type JoiningState,
   type KnownPeer,
   type LocalRoom,
+  type MeetingView,
   type SessionIn,
   type SessionUser,
   type SignalingSocket,
@@ -33,18 +47,38 @@ const MAX_BACKLOG = 256;
 /** The longest delay `setTimeout` takes; a token valid for longer is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The error a refused join is answered with. */
+const REFUSALS: Record<Exclude<JoinOutcome['status'], 'joined'>, SignalingErrorCode> = {
+  full: 'room_full',
+  taken: 'room_full',
+  locked: 'room_locked',
+  removed: 'removed',
+};
+
+/** A member's view of the meeting, starting from its join's snapshot. */
+function meetingViewOf(snapshot: MeetingSnapshot | undefined): MeetingView {
+  return {
+    locked: snapshot?.locked ?? false,
+    hands: new Map((snapshot?.hands ?? []).map((hand) => [hand.userId, hand.raisedAt])),
+  };
+}
+
 export interface SignalingNodeOptions {
   nodeId: string;
   verifyAccessToken: AccessTokenVerifier;
   rooms: RoomDirectory;
   bus: RoomBus;
   membership: MembershipStore;
+  /** Lock, removals and raised hands of meetings (DESIGN §4.12). */
+  meetings: MeetingStore;
   metrics: SignalingMetrics;
   log: SignalingLogger;
   authTimeoutMs: number;
   /** How long past its token's `exp` a socket stays open without a fresh `auth`. */
   tokenExpiryGraceMs?: number;
   rateLimit: RateLimitOptions;
+  /** Chat, hand and host-control frames of one socket, on top of `rateLimit`. */
+  meetingRateLimit: RateLimitOptions;
   presenceTtlSeconds: number;
   nodeTimeoutMs: number;
   pingIntervalMs: number;
@@ -73,6 +107,7 @@ export class SignalingNode {
   private readonly rooms: LocalRooms;
   private readonly relay: Relay;
   private readonly liveness: NodeLiveness;
+  private readonly meeting: MeetingControls;
   private stopping = false;
   private drained: (() => void) | undefined;
 
@@ -93,12 +128,24 @@ export class SignalingNode {
       reassert: (session) => this.reassert(session),
       expire: (session) => this.expire(session),
     });
+    this.meeting = new MeetingControls({
+      nodeId: options.nodeId,
+      store: options.meetings,
+      bus,
+      writer: this.writer,
+      relay: this.relay,
+      rateLimit: options.meetingRateLimit,
+      metrics,
+      log,
+      dropFromRoom: (session) => this.dropFromRoom(session),
+    });
     const inbox = new BusInbox(
       this.rooms,
       this.relay,
       {
         memberEvent: (room, event) => this.onMemberEvent(room, event),
         roomEnded: (room) => this.endRoom(room),
+        meetingEvent: (room, event) => this.meeting.onBusEvent(room, event),
       },
       metrics,
       log,
@@ -158,16 +205,7 @@ export class SignalingNode {
     const decision = session.limiter.take();
     if (decision !== 'accept') {
       metrics.framesIn.add('dropped');
-      if (decision === 'warn') this.writer.sendError(session, 'rate_limited');
-      if (decision === 'close') {
-        this.writer.closeWithError(
-          session,
-          CloseCode.RATE_LIMITED,
-          'rate_limited',
-          'Too many messages: disconnected',
-          'rate limited',
-        );
-      }
+      this.writer.limited(session, decision);
       return;
     }
     const frame = parseClientFrame(text);
@@ -242,7 +280,6 @@ export class SignalingNode {
     for (const session of this.sessions.values()) session.socket.terminate();
   }
 
-  // Meeting controls (chat, hands, host controls) get a case here and a module of their own.
   private dispatch(session: Session, message: ClientMessage): void {
     switch (message.type) {
       case 'auth':
@@ -263,6 +300,14 @@ export class SignalingNode {
       case 'ice_candidate':
         if (!session.isJoined()) this.writer.sendError(session, 'not_in_room');
         else this.relay.forward(session, message);
+        return;
+      case 'chat':
+      case 'set_hand':
+      case 'lock_room':
+      case 'remove_participant':
+      case 'mute_participant':
+      case 'lower_hand':
+        this.meeting.handle(session, message);
         return;
     }
   }
@@ -289,6 +334,7 @@ export class SignalingNode {
         user: {
           userId: claims.userId,
           displayName: displayNameOf(claims.email),
+          domain: emailDomainOf(claims.email),
           token,
           expiry: this.expiryTimer(session, deadline),
         },
@@ -384,12 +430,13 @@ export class SignalingNode {
     if (!this.liveness.registered)
       return this.tryAgainLater(session, new Error('node not registered yet'));
 
-    const local = this.rooms.enter(session, roomId, room.maxParticipants);
+    const local = this.rooms.enter(session, room);
     const joining: JoiningState = {
       phase: 'joining',
       user,
       room: local,
       snapshot: undefined,
+      meeting: undefined,
       announced: false,
       heldBack: [],
       timer: undefined,
@@ -403,7 +450,9 @@ export class SignalingNode {
         userId: user.userId,
         connection: session.connection,
         displayName: user.displayName,
+        domain: user.domain,
         maxParticipants: room.maxParticipants,
+        isHost: room.hostId === user.userId,
         mode: 'join',
       });
     } catch (error) {
@@ -418,11 +467,12 @@ export class SignalingNode {
     }
     if (outcome.status !== 'joined') {
       this.exitRoom(session);
-      this.writer.sendError(session, 'room_full');
+      this.writer.sendError(session, REFUSALS[outcome.status]);
       return;
     }
     if (session.gone) return;
     joining.snapshot = outcome.members;
+    joining.meeting = outcome.meeting;
     if (!this.activate(session)) {
       // Normally our own announcement is already here or a moment away; if the subscriber
       // connection dropped it, the snapshot alone is still a correct start.
@@ -445,20 +495,24 @@ export class SignalingNode {
     const view = new Map<string, KnownPeer>();
     for (const member of joining.snapshot) {
       if (member.userId === session.userId) continue;
-      view.set(member.userId, { connection: member.connection, displayName: member.displayName });
+      const { connection, displayName, domain } = member;
+      view.set(member.userId, { connection, displayName, domain });
     }
     const joined: JoinedState = {
       phase: 'joined',
       user: joining.user,
       room: joining.room,
       view,
+      meeting: meetingViewOf(joining.meeting),
       lastHeartbeatAt: Date.now(),
     };
     session.state = joined;
     this.sendRoomJoined(session, joined);
     for (const item of joining.heldBack) {
       if (item.kind === 'event') this.applyToView(session, joined, item.event);
-      else this.relay.deliver(session, item.type, item.data, item.sentAt, item.path);
+      else if (item.kind === 'meeting') {
+        if (session.isJoined()) this.meeting.apply(session, item.event);
+      } else this.relay.deliver(session, item.type, item.data, item.sentAt, item.path);
     }
     return true;
   }
@@ -467,12 +521,14 @@ export class SignalingNode {
     const peers = [...state.view].map(([userId, peer]) => ({
       userId,
       displayName: peer.displayName,
+      domain: peer.domain,
     }));
     this.writer.send(session, {
       type: 'room_joined',
       roomId: state.room.id,
       existingPeers: peers.map((peer) => peer.userId),
       peers,
+      ...this.meeting.roomJoinedFields(state),
     });
   }
 
@@ -483,6 +539,14 @@ export class SignalingNode {
     if (state.phase === 'joining') clearTimeout(state.timer);
     session.state = { phase: 'lobby', user: state.user };
     this.rooms.exit(session, state.room);
+  }
+
+  /** The host removed this member: out of the room here; its seat is already gone. */
+  private dropFromRoom(session: Session): void {
+    const room = session.room;
+    if (!room) return;
+    this.exitRoom(session);
+    void this.releaseSeat(room.id, session, 'never');
   }
 
   private async leave(session: Session, announce: LeaveAnnouncement): Promise<void> {
@@ -539,11 +603,17 @@ export class SignalingNode {
         userId: session.userId,
         connection: session.connection,
         displayName: state.user.displayName,
+        domain: state.user.domain,
         maxParticipants: state.room.maxParticipants,
+        isHost: state.room.hostId === session.userId,
         mode: 'reassert',
       });
       if (session.state !== state) return;
       if (outcome.status === 'taken') this.replaced(session);
+      // The host removed it while this node was not listening.
+      if (outcome.status === 'removed') {
+        this.meeting.apply(session, { kind: 'participant_removed', userId: session.userId });
+      }
       if (outcome.status === 'full') {
         await this.leave(session, 'always');
         this.writer.sendError(session, 'room_full');
@@ -608,12 +678,9 @@ export class SignalingNode {
     }
     if (known?.connection === event.connection) return;
     if (known) this.writer.send(session, { type: 'user_left', userId: event.userId });
-    view.set(event.userId, { connection: event.connection, displayName: event.displayName });
-    this.writer.send(session, {
-      type: 'user_joined',
-      userId: event.userId,
-      displayName: event.displayName,
-    });
+    const { connection, displayName, domain } = event;
+    view.set(event.userId, { connection, displayName, domain });
+    this.writer.send(session, { type: 'user_joined', userId: event.userId, displayName, domain });
   }
 
   /** room-service ended the meeting: everyone here gets `room_ended` and is out. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { ServerMessageOf } from '@qual-meet/protocol';
 import {
   claimRedisDatabase,
   closeRedis,
@@ -31,7 +32,7 @@ export interface TwoNodes {
     node: TestNode,
     roomId: string,
     user?: TestUser,
-  ): Promise<{ client: TestClient; user: TestUser }>;
+  ): Promise<{ client: TestClient; user: TestUser; frame: ServerMessageOf<'room_joined'> }>;
 }
 
 /**
@@ -46,7 +47,7 @@ export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
 
   const nodeEnv = (nodeId: string) => ({
     NODE_ID: nodeId,
-    REDIS_URL: fixture.db.url,
+    REDIS_URL: fixture.db.urlFor('signaling-service'),
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     // Nothing listens on the discard port: a cache miss fails fast with 1013.
     ROOM_SERVICE_URL: 'http://127.0.0.1:9',
@@ -97,8 +98,7 @@ export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
   fixture.joined = async (node, roomId, user) => {
     const member = await fixture.signIn(node, user);
     member.client.send({ type: 'join_room', roomId });
-    await member.client.take('room_joined');
-    return member;
+    return { ...member, frame: await member.client.take('room_joined') };
   };
   return fixture;
 }
