@@ -133,25 +133,32 @@ export async function expectFramesFlowing(
   label: string,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const frames = (minimum: number) =>
-    person.page.waitForFunction(
-      ({ name, count }) => {
-        const element = document.querySelector(
-          `video[aria-label="${name}"]`,
-        ) as HTMLVideoElement | null;
-        return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > count;
-      },
-      { name: label, count: minimum },
-      { timeout: timeoutMs },
-    );
   await person.page.getByLabel(label, { exact: true }).waitFor({ timeout: timeoutMs });
-  await frames(0);
-  const before = await person.page
-    .getByLabel(label, { exact: true })
-    .evaluate(
-      (element) => (element as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames,
-    );
-  await frames(before + 5);
+  await person.page.evaluate((name) => {
+    const counts = ((window as unknown as { __qmFrames?: Record<string, unknown> }).__qmFrames ??=
+      {});
+    delete counts[name];
+  }, label);
+  // Frames decoded since the wait began; a reload of the element (its counter starts again) is
+  // taken as a new start rather than as frames going backwards.
+  await person.page.waitForFunction(
+    (name) => {
+      const element = document.querySelector(
+        `video[aria-label="${name}"]`,
+      ) as HTMLVideoElement | null;
+      if (!element) return false;
+      const frames = element.getVideoPlaybackQuality().totalVideoFrames;
+      const counts = (
+        window as unknown as { __qmFrames: Record<string, { base: number; last: number }> }
+      ).__qmFrames;
+      const count = (counts[name] ??= { base: frames, last: frames });
+      if (frames < count.last) count.base = frames;
+      count.last = frames;
+      return frames > 0 && frames - count.base > 5;
+    },
+    label,
+    { timeout: timeoutMs, polling: 100 },
+  );
 }
 
 /** Resolves once the remote video of `other` on this page has decoded frames and keeps decoding. */
