@@ -131,6 +131,7 @@ export class MeshSession {
     this.features = new RoomFeatures(
       (frame) => !this.isFinal && this.signaling.send(frame),
       () => deps.timers.now(),
+      options.selfDomain,
     );
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,

@@ -5,12 +5,14 @@ import {
   type ServerMessageOf,
 } from '@qual-meet/protocol';
 import { Store } from '../../../lib/store';
+import { participantName } from './participant-name';
 
 /** One chat message as it arrived; only in this tab's memory, never stored anywhere. */
 export interface ChatMessage {
   /** Unique within this session, for list keys. */
   readonly id: number;
   readonly senderUserId: string;
+  /** As tiles name the sender: with their domain when it is not ours (`participantName`). */
   readonly displayName: string;
   readonly text: string;
   /** Server time, ms since the epoch. */
@@ -63,6 +65,8 @@ export class RoomFeatures {
   constructor(
     private readonly send: (frame: ClientMessage) => boolean,
     private readonly now: () => number,
+    /** Our email's domain: a sender from another one is named with theirs. */
+    private readonly selfDomain?: string,
   ) {}
 
   /**
@@ -119,11 +123,11 @@ export class RoomFeatures {
   receive(message: FeatureMessage): void {
     switch (message.type) {
       case 'chat': {
-        const { senderUserId, displayName, text, sentAt } = message;
+        const { senderUserId, text, sentAt } = message;
         const entry: ChatMessage = {
           id: this.nextMessageId++,
           senderUserId,
-          displayName,
+          displayName: participantName(message.displayName, message.domain, this.selfDomain),
           text,
           sentAt,
         };
