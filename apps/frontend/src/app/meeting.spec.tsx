@@ -318,6 +318,16 @@ describe('media added mid-call, screen share, names, reloads', () => {
     expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
   });
 
+  it('stops sharing when the page is left', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    await harness.user.click(screen.getByRole('button', { name: 'Share screen' }));
+    await screen.findByRole('button', { name: 'Stop sharing' });
+    const shared = harness.pcs.last.tracks[2]?.stream;
+    harness.unmount();
+    expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
+  });
+
   it('stops sharing when the browser’s own stop ends the capture', async () => {
     const harness = await openMeeting();
     await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
