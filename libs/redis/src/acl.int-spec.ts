@@ -41,6 +41,7 @@ describe('Redis ACL users', () => {
     await as('room-service').set(RedisKeys.room(room), '{}');
     await as('turn-credential-service').incrby(RedisKeys.iceIssuance(user), 1);
     await as('api-gateway').incr(`${RedisKeys.rateLimitPrefix('gateway')}api:user:${user}`);
+    await as('api-gateway').decr(`${RedisKeys.rateLimitPrefix('gateway')}api:user:${user}`);
     await as('signaling-service').hset(RedisKeys.roomMembers(room), user, 'n:s:name');
     expect(await as('signaling-service').get(RedisKeys.room(room))).toBe('{}');
     expect(await as('room-service').publish(RedisKeys.roomEvents(room), '{}')).toBe(0);

@@ -50,7 +50,8 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
   'api-gateway': {
     keys: [`${RedisKeys.rateLimitPrefix('gateway')}${any}`],
     channels: [],
-    commands: COUNTER_COMMANDS,
+    // DECR: a successful login gives its reserved attempt back (window-reservation.ts).
+    commands: [...COUNTER_COMMANDS, 'decr'],
   },
   'turn-credential-service': {
     keys: [RedisKeys.iceIssuance(any)],
