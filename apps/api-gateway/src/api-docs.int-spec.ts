@@ -9,7 +9,7 @@ let gateway: GatewayUnderTest;
 
 beforeAll(async () => {
   redisDb = await claimRedisDatabase();
-  gateway = await startGatewayUnderTest({ upstreams: [], redisUrl: redisDb.url });
+  gateway = await startGatewayUnderTest({ upstreams: [], redis: redisDb });
 }, 60_000);
 
 afterAll(async () => {

@@ -62,7 +62,11 @@ describe('POST /api/auth/signup', () => {
       issuer: 'qual-meet',
       audience: 'qual-meet',
     });
-    expect(verify(body.accessToken)).toEqual({ userId: body.user.id, email: body.user.email });
+    expect(verify(body.accessToken)).toEqual({
+      userId: body.user.id,
+      email: body.user.email,
+      expiresAtMs: expect.any(Number),
+    });
     const [header, payload] = body.accessToken
       .split('.')
       .slice(0, 2)

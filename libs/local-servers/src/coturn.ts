@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 import { run } from './system';
 
 export interface CoturnSettings {
@@ -15,7 +15,8 @@ export interface CoturnSettings {
   realm: string;
   /**
    * The shared secret of coturn's REST API (`use-auth-secret`). Left out of the file when absent:
-   * production passes it on the command line from the environment, never in a committed file.
+   * production appends it from a Docker secret when the container starts (docker/compose.yaml),
+   * never in a committed file nor on a command line.
    */
   secret?: string;
   /**
@@ -71,7 +72,7 @@ export interface LocalCoturn extends LocalServer {
   secret: string;
 }
 
-export interface LocalCoturnOptions {
+export interface LocalCoturnOptions extends SupervisedServerOptions {
   secret: string;
   realm?: string;
   dir?: string;
@@ -107,6 +108,8 @@ export async function startLocalCoturn(options: LocalCoturnOptions): Promise<Loc
     { mode: 0o600 },
   );
   const server = await startLocalServer({
+    name: 'coturn',
+    supervision: options.supervision,
     port,
     dir,
     removeDirOnStop: options.dir === undefined,

@@ -3,15 +3,18 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 import { postgresBinDir, run, userIds } from './system';
 
 export interface LocalPostgres extends LocalServer {
-  /** Connection URL of a database on this server (superuser `postgres`, trust auth, loopback). */
-  url(database?: string): string;
+  /**
+   * Connection URL of a database on this server, as `role` (by default the superuser
+   * `postgres`). Trust auth on loopback: any role logs in without a password.
+   */
+  url(database?: string, role?: string): string;
 }
 
-export interface LocalPostgresOptions {
+export interface LocalPostgresOptions extends SupervisedServerOptions {
   /** Keep data here across runs; by default a temp folder, removed on stop. */
   dir?: string;
   port?: number;
@@ -50,6 +53,8 @@ export async function startLocalPostgres(
     );
   }
   const server = await startLocalServer({
+    name: 'postgres',
+    supervision: options.supervision,
     port,
     dir,
     removeDirOnStop: options.dir === undefined,
@@ -88,6 +93,7 @@ export async function startLocalPostgres(
     },
   });
   return Object.assign(server, {
-    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database = 'postgres', role = 'postgres') =>
+      `postgres://${role}@127.0.0.1:${port}/${database}`,
   });
 }

@@ -11,6 +11,8 @@ export const ACCESS_TOKEN_ALGORITHM = 'RS256';
 export interface AccessTokenClaims {
   userId: string;
   email: string;
+  /** When the token expires (its `exp`), in ms since the epoch: open sockets end then. */
+  expiresAtMs: number;
 }
 
 export class TokenVerificationError extends Error {
@@ -61,7 +63,11 @@ export function publicKeysByKid(options: AccessTokenVerifierOptions): ReadonlyMa
 export function claimsOf(payload: unknown): AccessTokenClaims {
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new TokenVerificationError('unexpected claims');
-  return { userId: claims.data.sub, email: claims.data.email };
+  return {
+    userId: claims.data.sub,
+    email: claims.data.email,
+    expiresAtMs: claims.data.exp * 1000,
+  };
 }
 
 /**

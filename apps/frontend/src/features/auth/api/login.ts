@@ -18,6 +18,8 @@ export function useLogin() {
   const api = useApi();
   const adoptSession = useAdoptSession();
   return useMutation({
+    // The person retries: each attempt counts against the account's and address's limits.
+    retry: false,
     mutationFn: (body: LoginBody) => login(api, body),
     onSuccess: adoptSession,
   });

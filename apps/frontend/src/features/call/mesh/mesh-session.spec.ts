@@ -193,6 +193,7 @@ describe('MeshSession: others arriving and leaving', () => {
         stream,
         muted: false,
         cameraOff: false,
+        screen: null,
       },
     ]);
   });
@@ -200,6 +201,8 @@ describe('MeshSession: others arriving and leaving', () => {
   it('keeps the tile of an unreachable peer, saying so', async () => {
     const { session, socket, pcs } = await joined([]);
     socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    await flushPromises();
+    socket.receive({ type: 'answer', senderUserId: ALICE, sdp: 'alice-answer' });
     await flushPromises();
     pcs.last.emitIceState('failed');
     await flushPromises();
@@ -220,7 +223,7 @@ describe('MeshSession: others arriving and leaving', () => {
       expect(pcs.created).toHaveLength(1);
     });
 
-    it('the higher user id yields and answers', async () => {
+    it('the higher user id yields: takes its offer back and answers, on the same connection', async () => {
       const harness = await setup();
       harness.sockets.last.authenticate(CAROL);
       harness.sockets.last.receive({
@@ -233,7 +236,8 @@ describe('MeshSession: others arriving and leaving', () => {
       await flushPromises();
       harness.sockets.last.receive({ type: 'offer', senderUserId: ALICE, sdp: 'alice-offer' });
       await flushPromises();
-      expect(harness.pcs.created[0]?.closed).toBe(true);
+      expect(harness.pcs.created).toHaveLength(1);
+      expect(harness.pcs.last.log).toContain('local:rollback');
       expect(harness.sockets.last.framesOf('answer')).toEqual([
         { type: 'answer', targetUserId: ALICE, sdp: 'answer-to-alice-offer' },
       ]);
@@ -271,6 +275,91 @@ describe('MeshSession: losing the connection', () => {
     expect(names(session)).toEqual(['alice:connecting', 'bob:connecting']);
     await flushPromises();
     expect(next.framesOf('offer')).toEqual([]);
+  });
+
+  it('keeps a link that still carries media when we rejoin after a lost socket', async () => {
+    const { session, socket, sockets, pcs, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    pcs.created[0]!.emitIceState('connected');
+    socket.drop();
+    clock.advance(clock.pendingDelays()[0] ?? 0);
+    await flushPromises();
+    sockets.last.authenticate(ME);
+    const alice = { userId: ALICE, displayName: 'alice' };
+    const bob = { userId: BOB, displayName: 'bob' };
+    sockets.last.receive({
+      type: 'room_joined',
+      roomId: ROOM,
+      existingPeers: [ALICE, BOB],
+      peers: [alice, bob],
+    });
+    // Alice's connection is kept; Bob's never connected, so it starts over.
+    expect(pcs.created[0]?.closed).toBe(false);
+    expect(pcs.created[1]?.closed).toBe(true);
+    expect(pcs.created).toHaveLength(3);
+    expect(names(session)).toEqual(['alice:connected', 'bob:connecting']);
+  });
+
+  it('keeps the link of a peer whose socket moved (user_left then user_joined at once)', async () => {
+    const { session, socket, pcs, clock } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    pcs.last.emitIceState('connected');
+    socket.receive({ type: 'user_left', userId: ALICE });
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    clock.advance(1_000);
+    expect(pcs.created).toHaveLength(1);
+    expect(pcs.created[0]?.closed).toBe(false);
+    expect(names(session)).toEqual(['alice:connected']);
+    expect(socket.framesOf('offer')).toEqual([]);
+  });
+
+  it('removes a peer that left at once when its end closed, or after the grace when it stays silent', async () => {
+    const { session, socket, pcs, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    for (const pc of pcs.created) pc.emitIceState('connected');
+    socket.receive({ type: 'user_left', userId: ALICE });
+    socket.receive({ type: 'user_left', userId: BOB });
+    expect(names(session)).toEqual(['alice:connected', 'bob:connected']);
+    pcs.created[0]!.channel!.remoteClose();
+    expect(names(session)).toEqual(['bob:connected']);
+    clock.advance(10_000);
+    expect(names(session)).toEqual([]);
+    expect(pcs.created.every((pc) => pc.closed)).toBe(true);
+  });
+
+  it('offers itself when the offer it waits for after joining never comes', async () => {
+    const { socket, pcs, clock } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    expect(socket.framesOf('offer')).toEqual([]);
+    clock.advance(5_000);
+    await flushPromises();
+    expect(pcs.created).toHaveLength(2);
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(socket.framesOf('offer')).toHaveLength(1);
+  });
+
+  it('starts over with a peer that offers from a new connection to a link we kept', async () => {
+    const { socket, pcs } = await joined([]);
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    await flushPromises();
+    socket.receive({
+      type: 'answer',
+      senderUserId: ALICE,
+      sdp: 'v=0\r\na=fingerprint:sha-256 AA\r\n',
+    });
+    await flushPromises();
+    pcs.last.emitIceState('connected');
+    socket.receive({
+      type: 'offer',
+      senderUserId: ALICE,
+      sdp: 'v=0\r\na=fingerprint:sha-256 BB\r\n',
+    });
+    await flushPromises();
+    expect(pcs.created).toHaveLength(2);
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(socket.framesOf('answer')).toHaveLength(1);
   });
 
   it('drops tiles of peers who left while we were away', async () => {
@@ -345,8 +434,8 @@ describe('MeshSession.leave', () => {
     await flushPromises();
     pcs.last.emitIceState('failed');
     await flushPromises();
-    // heartbeat + ICE credential refresh + Bob's restart window.
-    expect(clock.pendingCount).toBe(3);
+    // heartbeat + ICE credential refresh + Alice's wait for an offer + Bob's restart window.
+    expect(clock.pendingCount).toBe(4);
 
     const seen = jest.fn();
     session.subscribe(seen);
@@ -462,8 +551,8 @@ describe('MeshSession: mute and camera off', () => {
     session.setLocalMediaState({ muted: true, cameraOff: false });
     for (const pc of pcs.created) {
       expect(pc.channel!.sent.map((m) => JSON.parse(m))).toEqual([
-        { muted: false, cameraOff: false },
-        { muted: true, cameraOff: false },
+        { muted: false, cameraOff: false, screenStreamId: null },
+        { muted: true, cameraOff: false, screenStreamId: null },
       ]);
     }
     pcs.created[1]!.channel!.receive(JSON.stringify({ muted: false, cameraOff: true }));
@@ -472,6 +561,80 @@ describe('MeshSession: mute and camera off', () => {
     ).toEqual([
       ['alice', false, false],
       ['bob', false, true],
+    ]);
+  });
+});
+
+describe('MeshSession: screen share', () => {
+  it('sends the screen to everyone, to a late joiner too, and stops it everywhere', async () => {
+    const { session, socket, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    const screen = fakeStream('video', 'audio');
+    session.setScreenStream(screen);
+    expect(pcs.last.tracks.filter((t) => t.stream === screen)).toHaveLength(2);
+
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    const bobPc = pcs.last;
+    expect(bobPc.tracks.map((t) => t.stream)).toEqual([
+      expect.anything(),
+      expect.anything(),
+      screen,
+      screen,
+    ]);
+    expect(bobPc.tracks[0]?.stream).not.toBe(screen);
+
+    session.setScreenStream(null);
+    for (const pc of pcs.created) {
+      expect(pc.log.filter((l) => l.startsWith('remove-track'))).toHaveLength(2);
+    }
+  });
+
+  it('shows a participant’s screen apart from their camera once they say which stream it is', async () => {
+    const { session, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    const camera = fakeStream('audio', 'video');
+    const screen = fakeStream('video');
+    pcs.last.emitTrack(camera);
+    pcs.last.emitTrack(screen);
+    pcs.last.channel!.open();
+    pcs.last.channel!.receive(
+      JSON.stringify({ muted: false, cameraOff: false, screenStreamId: screen.id }),
+    );
+    const [alice] = session.getSnapshot().participants;
+    expect(alice?.stream).toBe(camera);
+    expect(alice?.screen).toBe(screen);
+
+    pcs.last.channel!.receive(
+      JSON.stringify({ muted: false, cameraOff: false, screenStreamId: null }),
+    );
+    expect(session.getSnapshot().participants[0]?.screen).toBeNull();
+    expect(session.getSnapshot().participants[0]?.stream).toBe(camera);
+  });
+});
+
+describe('MeshSession: names that cannot pass for someone else’s', () => {
+  it('adds the domain of participants from another domain than ours', async () => {
+    const harness = await setup({ selfDomain: 'company.example' });
+    const socket = harness.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({
+      type: 'room_joined',
+      roomId: ROOM,
+      existingPeers: [ALICE, BOB],
+      peers: [
+        { userId: ALICE, displayName: 'alice', domain: 'company.example' },
+        { userId: BOB, displayName: 'alice', domain: 'evil.example' },
+      ],
+    });
+    socket.receive({
+      type: 'user_joined',
+      userId: CAROL,
+      displayName: 'carol',
+      domain: 'elsewhere.example',
+    });
+    expect(harness.session.getSnapshot().participants.map((p) => p.displayName)).toEqual([
+      'alice',
+      'alice (evil.example)',
+      'carol (elsewhere.example)',
     ]);
   });
 });

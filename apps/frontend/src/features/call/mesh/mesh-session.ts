@@ -5,6 +5,7 @@ import type {
   TargetedClientMessage,
 } from '@qual-meet/protocol';
 import { Store } from '../../../lib/store';
+import type { TimerHandle, Timers } from '../../../lib/timers';
 import type { BackoffOptions } from './backoff';
 import { IceServerSource } from './ice-servers';
 import { PeerLink, type NegotiationRole, type PeerStatus } from './peer-link';
@@ -13,6 +14,8 @@ import {
   type SignalingEvent,
   type SignalingTermination,
 } from './signaling-client';
+import { participantName } from './participant-name';
+import { RoomFeatures } from './room-features';
 import type { MediaState, MeshDeps } from './types';
 
 /**
@@ -24,7 +27,14 @@ export type MeshPhase =
   'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'failed';
 
 /** Why a session `failed`. */
-export type MeshFailure = 'room_full' | 'room_not_found' | SignalingTermination;
+export type MeshFailure =
+  | 'room_full'
+  | 'room_not_found'
+  /** The host locked the meeting before we got in. */
+  | 'room_locked'
+  /** The host removed us (now, or earlier: a removed person cannot come back). */
+  | 'removed'
+  | SignalingTermination;
 
 /** One remote participant as the UI shows it. */
 export interface ParticipantView {
@@ -35,6 +45,11 @@ export interface ParticipantView {
   /** As the participant told us over the connection; false until they do. */
   readonly muted: boolean;
   readonly cameraOff: boolean;
+  /**
+   * The screen they share, once it arrived; null when they do not share. A screen is shown in a
+   * tile of its own, featured (large) by default.
+   */
+  readonly screen: MediaStream | null;
 }
 
 /** Immutable state of the session; a new object on every change. */
@@ -52,6 +67,11 @@ export interface MeshSessionOptions {
   signalingUrl: string;
   /** Our camera/microphone; null joins receive-only. */
   localStream: MediaStream | null;
+  /**
+   * The domain of our own email: a participant from another domain is named with theirs
+   * ("alice (evil.example)"), so nobody passes for a colleague (see `participantName`).
+   */
+  selfDomain?: string;
   deps: MeshDeps;
   /** `relay` forces TURN (test switch, see README). */
   iceTransportPolicy?: RTCIceTransportPolicy;
@@ -61,6 +81,7 @@ export interface MeshSessionOptions {
 }
 
 interface Remote {
+  /** As tiles show it: see {@link participantName}. */
   displayName: string;
   link: PeerLink;
 }
@@ -68,6 +89,19 @@ interface Remote {
 /** Shown when the server named a peer without a display name (should not happen). */
 const UNNAMED = 'Participant';
 const FINAL_PHASES: readonly MeshPhase[] = ['left', 'ended', 'failed'];
+/**
+ * How long the link of a peer that the server says left may wait for the peer's return, while
+ * the media between us still flows: when a signaling node dies, the server announces its people
+ * as left, then as joined once their sockets are back on another node (DESIGN §4.5). Keeping the
+ * link spares everyone a renegotiation. A peer that really left closes its end, and goes at once.
+ */
+const REJOIN_GRACE_MS = 10_000;
+/**
+ * An answering link that got no offer this long after we (re)joined offers itself: the peer kept
+ * a link to a connection of ours that is gone (we reloaded before it noticed). Both offering is
+ * settled like any crossed offers.
+ */
+const OFFER_PATIENCE_MS = 5_000;
 
 /**
  * One person's presence in one meeting: the signaling client plus one {@link PeerLink} per
@@ -86,15 +120,22 @@ export class MeshSession {
     participants: [],
   });
   private readonly remotes = new Map<string, Remote>();
+  /** Peers the server says left whose link still carries media, by the timer that removes them. */
+  private readonly departures = new Map<string, TimerHandle>();
+  /** Answering links waiting for their offer, by the timer that gives up waiting. */
+  private readonly patience = new Map<string, TimerHandle>();
   private readonly signaling: SignalingClient;
   private readonly ice: IceServerSource;
   private localStream: MediaStream | null;
+  private screenStream: MediaStream | null = null;
   private localMediaState: MediaState = { muted: false, cameraOff: false };
 
   /** Current state. */
   readonly getSnapshot = this.store.getSnapshot;
   /** Subscribes to state changes; returns the unsubscribe function. */
   readonly subscribe = this.store.subscribe;
+  /** Chat, hands, lock and host requests, observable on their own. */
+  readonly features: RoomFeatures;
 
   constructor(private readonly options: MeshSessionOptions) {
     const { deps } = options;
@@ -105,6 +146,10 @@ export class MeshSession {
       backoff: options.backoff,
       onEvent: (event) => this.onSignaling(event),
     });
+    this.features = new RoomFeatures(
+      (frame) => !this.isFinal && this.signaling.send(frame),
+      () => deps.timers.now(),
+    );
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,
       timers: deps.timers,
@@ -142,6 +187,17 @@ export class MeshSession {
     if (stream === this.localStream || this.isFinal) return;
     this.localStream = stream;
     for (const { link } of this.remotes.values()) link.replaceLocalTracks(stream);
+  }
+
+  /**
+   * We started sharing a screen (its video, and audio where the browser gave it), or stopped
+   * (null): every connection renegotiates, and connections made from now on start with it, so a
+   * late joiner gets the share that is running.
+   */
+  setScreenStream(stream: MediaStream | null): void {
+    if (stream === this.screenStream || this.isFinal) return;
+    this.screenStream = stream;
+    for (const { link } of this.remotes.values()) link.setScreen(stream);
   }
 
   /** We muted, unmuted, or turned the camera off or on: every participant is told. */
@@ -183,14 +239,20 @@ export class MeshSession {
   private onMessage(message: Exclude<ServerMessage, { type: 'authenticated' }>): void {
     switch (message.type) {
       case 'room_joined':
+        this.features.joined(message);
         this.arrived(message.existingPeers, message.peers);
         break;
       case 'user_joined':
         if (message.userId === this.selfUserId) return;
-        this.addRemote(message.userId, message.displayName, 'offerer');
+        if (this.departures.has(message.userId) && this.isConnected(message.userId)) {
+          // Its socket moved; the media between us never stopped.
+          this.cancelDeparture(message.userId);
+          return;
+        }
+        this.addRemote(message.userId, this.nameOf(message), 'offerer');
         break;
       case 'user_left':
-        this.removeRemote(message.userId);
+        this.peerLeft(message.userId);
         break;
       case 'room_ended':
         if (message.roomId === this.options.roomId) this.finish('ended', null);
@@ -204,18 +266,35 @@ export class MeshSession {
       case 'ice_candidate':
         this.remotes.get(message.senderUserId)?.link.addRemoteCandidate(message.candidate);
         break;
+      case 'removed':
+        if (message.roomId === this.options.roomId) this.finish('failed', 'removed');
+        break;
+      case 'chat':
+      case 'hand_changed':
+      case 'lock_changed':
+      case 'mute_request':
+        this.features.receive(message);
+        break;
       case 'error':
         this.onError(message.code);
         break;
     }
   }
 
-  /** We are (back) in the room: the others will offer, we answer. Links from before go. */
+  /**
+   * We are (back) in the room: the others will offer, we answer. A link from before that still
+   * carries media to someone still here is kept (the others keep theirs too, see
+   * `REJOIN_GRACE_MS`); the rest go.
+   */
   private arrived(existingPeers: readonly string[], peers: readonly Peer[]): void {
-    for (const userId of [...this.remotes.keys()]) this.removeRemote(userId, false);
-    const names = new Map(peers.map((peer) => [peer.userId, peer.displayName]));
+    const present = new Set(existingPeers);
+    for (const userId of [...this.remotes.keys()]) {
+      if (present.has(userId) && this.isConnected(userId)) this.cancelDeparture(userId);
+      else this.removeRemote(userId, false);
+    }
+    const names = new Map(peers.map((peer) => [peer.userId, this.nameOf(peer)]));
     for (const userId of existingPeers) {
-      if (userId !== this.selfUserId) {
+      if (userId !== this.selfUserId && !this.remotes.has(userId)) {
         this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
       }
     }
@@ -225,21 +304,74 @@ export class MeshSession {
 
   private offerReceived(senderUserId: string, sdp: string): void {
     const remote = this.remotes.get(senderUserId);
-    if (!remote) return;
-    if (remote.link.role === 'offerer') {
-      // Both sides believe they offer (views of who arrived first crossed during reconnects).
-      // The lower user id keeps offering; the other side yields and answers.
-      if ((this.selfUserId ?? '') < senderUserId) return;
+    // The peer started over (it did not keep its link through a reconnect): so do we.
+    if (remote?.link.isFromAnotherConnection(sdp))
       this.addRemote(senderUserId, remote.displayName, 'answerer');
-    }
+    // Also when both sides offer at once (views of who arrived first crossed during
+    // reconnects, or two renegotiations): the link resolves the glare.
     this.remotes.get(senderUserId)?.link.acceptOffer(sdp);
+  }
+
+  /** A peer left, or its socket is moving: a link that still carries media waits a while. */
+  private peerLeft(userId: string): void {
+    if (!this.isConnected(userId)) {
+      this.departed(userId);
+      return;
+    }
+    this.cancelDeparture(userId);
+    const timer = this.options.deps.timers.setTimeout(() => {
+      this.departures.delete(userId);
+      this.departed(userId);
+    }, REJOIN_GRACE_MS);
+    this.departures.set(userId, timer);
+  }
+
+  /** The peer is gone: its tile, and its raised hand. */
+  private departed(userId: string): void {
+    this.removeRemote(userId);
+    this.features.left(userId);
+  }
+
+  private cancelDeparture(userId: string): void {
+    cancel(this.departures, userId, this.options.deps.timers);
+  }
+
+  /** Media flows between us and the peer, whose end is still open. */
+  private isConnected(userId: string): boolean {
+    const link = this.remotes.get(userId)?.link;
+    return link?.status === 'connected' && !link.remoteClosed;
+  }
+
+  private linkChanged(userId: string, link: PeerLink): void {
+    if (this.remotes.get(userId)?.link !== link) return;
+    if (this.departures.has(userId) && !this.isConnected(userId)) this.departed(userId);
+    else this.publish();
+  }
+
+  private awaitOffer(userId: string, link: PeerLink): void {
+    const timer = this.options.deps.timers.setTimeout(() => {
+      this.patience.delete(userId);
+      const remote = this.remotes.get(userId);
+      if (remote?.link === link && !link.negotiated && link.status === 'connecting')
+        this.addRemote(userId, remote.displayName, 'offerer');
+    }, OFFER_PATIENCE_MS);
+    this.patience.set(userId, timer);
+  }
+
+  private nameOf(peer: { displayName: string; domain?: string }): string {
+    return participantName(peer.displayName || UNNAMED, peer.domain, this.options.selfDomain);
   }
 
   private onError(code: SignalingErrorCode): void {
     switch (code) {
       case 'room_full':
       case 'room_not_found':
+      case 'room_locked':
+      case 'removed':
         this.finish('failed', code);
+        break;
+      case 'not_host':
+        this.features.notHost();
         break;
       case 'room_inactive':
         this.finish('ended', null);
@@ -261,6 +393,9 @@ export class MeshSession {
     const link = new PeerLink({
       remoteUserId: userId,
       role,
+      // Fixed per pair: the higher user id yields when both offer at once.
+      polite: (this.selfUserId ?? '') > userId,
+      screenStream: this.screenStream,
       configuration: this.rtcConfiguration(),
       localStream: this.localStream,
       localMediaState: this.localMediaState,
@@ -268,14 +403,18 @@ export class MeshSession {
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,
       signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
-      onChange: () => this.publish(),
+      onChange: () => this.linkChanged(userId, link),
     });
+    cancel(this.patience, userId, this.options.deps.timers);
     this.remotes.set(userId, { displayName, link });
     link.start();
+    if (role === 'answerer') this.awaitOffer(userId, link);
     if (publish) this.publish();
   }
 
   private removeRemote(userId: string, publish = true): void {
+    this.cancelDeparture(userId);
+    cancel(this.patience, userId, this.options.deps.timers);
     const remote = this.remotes.get(userId);
     if (!remote) return;
     remote.link.close();
@@ -287,6 +426,8 @@ export class MeshSession {
     if (this.isFinal) return;
     this.signaling.close();
     this.ice.stop();
+    for (const timers of [this.departures, this.patience])
+      for (const userId of [...timers.keys()]) cancel(timers, userId, this.options.deps.timers);
     for (const { link } of this.remotes.values()) link.close();
     this.remotes.clear();
     this.store.update((s) => ({ ...s, phase, failure, participants: [] }));
@@ -316,17 +457,33 @@ export class MeshSession {
     const participants = [...this.remotes].map(([userId, { displayName, link }]) => {
       const before = previous.get(userId);
       const { muted, cameraOff } = link.remoteMedia;
+      const { status, stream, screen } = link;
+      const next: ParticipantView = {
+        userId,
+        displayName,
+        status,
+        stream,
+        muted,
+        cameraOff,
+        screen,
+      };
       const unchanged =
         before &&
-        before.displayName === displayName &&
-        before.status === link.status &&
-        before.stream === link.stream &&
-        before.muted === muted &&
-        before.cameraOff === cameraOff;
-      return unchanged
-        ? before
-        : { userId, displayName, status: link.status, stream: link.stream, muted, cameraOff };
+        (Object.keys(next) as (keyof ParticipantView)[]).every((key) => before[key] === next[key]);
+      return unchanged ? before : next;
     });
     this.store.update((s) => ({ ...s, participants }));
   }
+}
+
+/** Clears and forgets the timer kept for `userId`, if any. */
+function cancel(
+  timers: Map<string, TimerHandle>,
+  userId: string,
+  clock: Pick<Timers, 'clearTimeout'>,
+): void {
+  const timer = timers.get(userId);
+  if (timer === undefined) return;
+  clock.clearTimeout(timer);
+  timers.delete(userId);
 }
