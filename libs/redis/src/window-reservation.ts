@@ -32,7 +32,7 @@ return { 1, 0 }
  */
 export const RELEASE_FROM_WINDOW_LUA = `
 local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count > 0 then redis.call('DECR', KEYS[1]) end
+if count > 0 then redis.call('INCRBY', KEYS[1], -1) end
 return count
 `;
 
