@@ -68,17 +68,25 @@ async function callCarriesOn(roomId: string, trio: Person[], fourth: Person): Pr
  * Everyone in `before` is present again within the promised time, those who were on `lostNode`
  * on a new socket (the old one's presence outlives it until its TTL).
  */
-function everyoneBack(roomId: string, before: RoomPresence, lostNode?: string) {
-  return eventually(
-    `all ${before.size} members are connected again`,
-    () => presence(roomId),
-    (now) =>
-      [...before].every(([userId, was]) => {
-        const p = now.get(userId);
+async function everyoneBack(
+  roomId: string,
+  before: RoomPresence,
+  lostNode?: string,
+): Promise<RoomPresence> {
+  // Entries, not the map, so a timeout shows where everyone was last seen.
+  const entries = await eventually(
+    `all ${before.size} members are connected again (before: ${JSON.stringify([...before])})`,
+    async () => [...(await presence(roomId))],
+    (now) => {
+      const current = new Map(now);
+      return [...before].every(([userId, was]) => {
+        const p = current.get(userId);
         return p !== undefined && (was.node !== lostNode || p.socket !== was.socket);
-      }),
+      });
+    },
     BACK_WITHIN_MS,
   );
+  return new Map(entries);
 }
 
 it('keeps a three-way call going when a signaling node is SIGKILLed: its people are back within 10 s, a newcomer meets all, a leaver goes', async () => {
