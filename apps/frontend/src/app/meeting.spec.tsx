@@ -115,7 +115,7 @@ describe('in the meeting', () => {
     act(() => harness.clock.advance(15_000));
     const bob = screen.getByRole('group', { name: 'bob' });
     expect(within(bob).getByText('Unreachable')).toBeTruthy();
-    expect(within(bob).getByRole('alert').textContent).toMatch(/Cannot connect to bob/);
+    expect(within(bob).getByRole('alert').textContent).toMatch(/Can't connect to bob/);
   });
 
   it('mutes and turns the camera off, naming what the next press does', async () => {
@@ -315,6 +315,16 @@ describe('media added mid-call, screen share, names, reloads', () => {
     expect(pc.log.filter((l) => l.startsWith('remove-track'))).toHaveLength(2);
     expect(screen.queryByRole('group', { name: 'Your screen' })).toBeNull();
     const shared = pc.tracks[2]?.stream;
+    expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
+  });
+
+  it('stops sharing when the page is left', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    await harness.user.click(screen.getByRole('button', { name: 'Share screen' }));
+    await screen.findByRole('button', { name: 'Stop sharing' });
+    const shared = harness.pcs.last.tracks[2]?.stream;
+    harness.unmount();
     expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
   });
 

@@ -637,4 +637,28 @@ describe('MeshSession: names that cannot pass for someone else’s', () => {
       'carol (elsewhere.example)',
     ]);
   });
+
+  it('names chat senders the same way', async () => {
+    const harness = await setup({ selfDomain: 'company.example' });
+    const socket = harness.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({ type: 'room_joined', roomId: ROOM, existingPeers: [], peers: [] });
+    for (const [userId, domain] of [
+      [ALICE, 'company.example'],
+      [BOB, 'evil.example'],
+    ] as const) {
+      socket.receive({
+        type: 'chat',
+        senderUserId: userId,
+        displayName: 'alice',
+        domain,
+        text: 'hi',
+        sentAt: 1,
+      });
+    }
+    expect(harness.session.features.getSnapshot().chat.map((m) => m.displayName)).toEqual([
+      'alice',
+      'alice (evil.example)',
+    ]);
+  });
 });

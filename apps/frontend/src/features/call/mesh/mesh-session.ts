@@ -149,6 +149,7 @@ export class MeshSession {
     this.features = new RoomFeatures(
       (frame) => !this.isFinal && this.signaling.send(frame),
       () => deps.timers.now(),
+      (sender) => this.nameOf(sender),
     );
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,
