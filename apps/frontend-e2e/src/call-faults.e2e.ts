@@ -33,13 +33,20 @@ async function expectOneTileEach(group: Person[]): Promise<void> {
 }
 
 /** Three people in a new meeting for four, seeing each other, spread over both nodes. */
-async function threeInACall(): Promise<{ roomId: string; trio: Person[]; fourth: Person }> {
+async function threeInACall(): Promise<{
+  roomId: string;
+  trio: Person[];
+  fourth: Person;
+  links: string[][];
+}> {
   const [host, bob, carol, dave] = await suite.people('host', 'bob', 'carol', 'dave');
   const roomId = await createMeeting(host!, 4);
   const trio = [host!, bob!, carol!];
   for (const person of trio) await joinMeeting(person, roomId);
   await allSeeEachOther(trio);
-  return { roomId, trio, fourth: dave! };
+  // The peer connections each page made until now (set-up may have replaced some).
+  const links = await Promise.all(trio.map((p) => peerConnectionStates(p.page)));
+  return { roomId, trio, fourth: dave!, links };
 }
 
 /**
@@ -47,9 +54,17 @@ async function threeInACall(): Promise<{ roomId: string; trio: Person[]; fourth:
  * closed, none added), nobody's screen says the connection is lost, no tile is missing or
  * doubled; then a newcomer meets everyone and a leaver disappears for everyone.
  */
-async function callCarriesOn(roomId: string, trio: Person[], fourth: Person): Promise<void> {
-  for (const person of trio)
-    expect(await peerConnectionStates(person.page)).toEqual(['connected', 'connected']);
+async function callCarriesOn(
+  roomId: string,
+  trio: Person[],
+  fourth: Person,
+  links: string[][],
+): Promise<void> {
+  // The same connections as before the fault, in the same state: none replaced, none added.
+  for (const [i, person] of trio.entries()) {
+    expect(links[i]!.filter((state) => state === 'connected')).toHaveLength(2);
+    expect(await peerConnectionStates(person.page)).toEqual(links[i]);
+  }
   await allSeeEachOther(trio);
   await expectOneTileEach(trio);
 
@@ -68,21 +83,29 @@ async function callCarriesOn(roomId: string, trio: Person[], fourth: Person): Pr
  * Everyone in `before` is present again within the promised time, those who were on `lostNode`
  * on a new socket (the old one's presence outlives it until its TTL).
  */
-function everyoneBack(roomId: string, before: RoomPresence, lostNode?: string) {
-  return eventually(
-    `all ${before.size} members are connected again`,
-    () => presence(roomId),
-    (now) =>
-      [...before].every(([userId, was]) => {
-        const p = now.get(userId);
+async function everyoneBack(
+  roomId: string,
+  before: RoomPresence,
+  lostNode?: string,
+): Promise<RoomPresence> {
+  // Entries, not the map, so a timeout shows where everyone was last seen.
+  const entries = await eventually(
+    `all ${before.size} members are connected again (before: ${JSON.stringify([...before])})`,
+    async () => [...(await presence(roomId))],
+    (now) => {
+      const current = new Map(now);
+      return [...before].every(([userId, was]) => {
+        const p = current.get(userId);
         return p !== undefined && (was.node !== lostNode || p.socket !== was.socket);
-      }),
+      });
+    },
     BACK_WITHIN_MS,
   );
+  return new Map(entries);
 }
 
 it('keeps a three-way call going when a signaling node is SIGKILLed: its people are back within 10 s, a newcomer meets all, a leaver goes', async () => {
-  const { roomId, trio, fourth } = await threeInACall();
+  const { roomId, trio, fourth, links } = await threeInACall();
   const before = await presence(roomId);
   expect(new Set([...before.values()].map((p) => p.node))).toEqual(
     new Set(['signaling-1', 'signaling-2']),
@@ -99,11 +122,11 @@ it('keeps a three-way call going when a signaling node is SIGKILLed: its people 
   for (const person of trio)
     await person.page.getByText('Connection lost', { exact: false }).waitFor({ state: 'detached' });
 
-  await callCarriesOn(roomId, trio, fourth);
+  await callCarriesOn(roomId, trio, fourth, links);
 });
 
 it('keeps a three-way call going through a Redis restart, and lets people join once Redis is back', async () => {
-  const { roomId, trio, fourth } = await threeInACall();
+  const { roomId, trio, fourth, links } = await threeInACall();
   const before = await presence(roomId);
 
   const restarted = suite.faults.next('restarted', 'redis');
@@ -114,5 +137,5 @@ it('keeps a three-way call going through a Redis restart, and lets people join o
   for (const person of trio)
     await person.page.getByText('Connection lost', { exact: false }).waitFor({ state: 'detached' });
 
-  await callCarriesOn(roomId, trio, fourth);
+  await callCarriesOn(roomId, trio, fourth, links);
 });

@@ -92,6 +92,8 @@ export interface FaultSuite {
 
 /** Registers the hooks of a fault suite: its own platform and browser, people per test. */
 export function faultSuite(): FaultSuite {
+  // A fault test sets up a call, breaks it and checks it all again: twice a plain test's work.
+  jest.setTimeout(180_000);
   let browser: Browser | undefined;
   let faults: FaultPlatform | undefined;
   let people: Person[] = [];
