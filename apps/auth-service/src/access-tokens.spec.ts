@@ -40,7 +40,11 @@ describe('createAccessTokenIssuer', () => {
       issuer: 'qual-meet',
       audience: 'qual-meet',
     });
-    expect(verify(accessToken)).toEqual({ userId: user.id, email: user.email });
+    expect(verify(accessToken)).toEqual({
+      userId: user.id,
+      email: user.email,
+      expiresAtMs: expect.any(Number),
+    });
   });
 
   it('refuses a key that is not RSA', () => {

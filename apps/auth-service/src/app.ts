@@ -34,9 +34,9 @@ export async function buildApp(config: AuthConfig, deps: AuthDeps) {
     accessTokens,
     refreshTokens: new RefreshTokenStore(deps.sql, {
       ttlDays: config.refreshTokenTtlDays,
+      sessionMaxDays: config.refreshSessionMaxDays,
       reuseGraceSeconds: config.refreshReuseGraceSeconds,
     }),
-    refreshTokenTtlDays: config.refreshTokenTtlDays,
     cookieSecure: config.cookieSecure,
   });
   return app;

@@ -1,54 +1,32 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { createAccessTokenVerifier } from '@qual-meet/server-kit';
+import { badAuthorizationHeaders, signTestToken, type TestDatabase } from '@qual-meet/testing';
 import {
-  badAuthorizationHeaders,
-  createTestDatabase,
-  generateTestKeyPair,
-  signTestToken,
-  type TestDatabase,
-} from '@qual-meet/testing';
-import { buildApp } from './app';
-import { authConfigSchema } from './config';
-import { REFRESH_COOKIE } from './routes/auth-routes';
+  PASSWORD as password,
+  refreshCookieOf,
+  startAuthUnderTest,
+  uniqueEmail,
+  withRefresh,
+  type AuthUnderTest,
+} from './test-support/auth-under-test';
 
-const keys = generateTestKeyPair();
+// Refresh rotation has its own suite: refresh-sessions.int-spec.ts.
+let auth: AuthUnderTest;
+let app: AuthUnderTest['app'];
 let db: TestDatabase;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let keys: AuthUnderTest['keys'];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const config = authConfigSchema.parse({
-    DATABASE_URL: db.url,
-    JWT_PRIVATE_KEY: keys.privateKeyPem,
-    LOG_LEVEL: 'silent',
-  });
-  app = await buildApp(config, { sql: db.sql });
+  auth = await startAuthUnderTest();
+  ({ app, db, keys } = auth);
 });
 
 afterAll(async () => {
-  await app.close();
-  await db.drop();
+  await auth?.close();
 });
 
-let counter = 0;
-const uniqueEmail = () => `person${++counter}.${Date.now()}@example.com`;
-const password = 'correct horse battery';
-
-function post(url: string, payload?: unknown, headers: Record<string, string> = {}) {
-  return app.inject({ method: 'POST', url, payload: payload as never, headers });
-}
-
-function refreshCookieOf(response: LightMyRequestResponse) {
-  return response.cookies.find((c) => c.name === REFRESH_COOKIE);
-}
-
-async function signup(email = uniqueEmail()) {
-  const response = await post('/api/auth/signup', { email, password });
-  expect(response.statusCode).toBe(201);
-  return { email, body: response.json(), refresh: refreshCookieOf(response)!.value };
-}
-
-const withRefresh = (token: string) => ({ cookie: `${REFRESH_COOKIE}=${token}` });
+const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+  auth.post(url, payload, headers);
+const signup = (email?: string) => auth.signup(email);
 
 describe('POST /api/auth/signup', () => {
   it('creates the account, returns a session and sets the refresh cookie', async () => {
@@ -84,7 +62,11 @@ describe('POST /api/auth/signup', () => {
       issuer: 'qual-meet',
       audience: 'qual-meet',
     });
-    expect(verify(body.accessToken)).toEqual({ userId: body.user.id, email: body.user.email });
+    expect(verify(body.accessToken)).toEqual({
+      userId: body.user.id,
+      email: body.user.email,
+      expiresAtMs: expect.any(Number),
+    });
     const [header, payload] = body.accessToken
       .split('.')
       .slice(0, 2)
@@ -208,75 +190,6 @@ describe('POST /api/auth/login', () => {
     const response = await post('/api/auth/login', { email: 'someone@example.com' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'password' });
-  });
-});
-
-describe('POST /api/auth/refresh', () => {
-  it('rotates the refresh token and returns a fresh access token', async () => {
-    const { body, refresh } = await signup();
-    const response = await post('/api/auth/refresh', undefined, withRefresh(refresh));
-    expect(response.statusCode).toBe(200);
-    expect(response.json().user).toEqual(body.user);
-    const rotated = refreshCookieOf(response)?.value;
-    expect(rotated).toBeTruthy();
-    expect(rotated).not.toBe(refresh);
-    const again = await post('/api/auth/refresh', undefined, withRefresh(rotated!));
-    expect(again.statusCode).toBe(200);
-  });
-
-  it('treats reuse of a rotated token as theft once the grace window has passed: 401 and the whole family is revoked', async () => {
-    const { body, refresh } = await signup();
-    const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
-    const current = refreshCookieOf(first)!.value;
-    await db.sql`UPDATE refresh_tokens SET rotated_at = rotated_at - interval '1 minute' WHERE user_id = ${body.user.id} AND rotated_at IS NOT NULL`;
-
-    const replay = await post('/api/auth/refresh', undefined, withRefresh(refresh));
-    expect(replay.statusCode).toBe(401);
-    expect(replay.json().code).toBe('INVALID_REFRESH_TOKEN');
-    expect(refreshCookieOf(replay)?.value).toBe('');
-
-    const afterTheft = await post('/api/auth/refresh', undefined, withRefresh(current));
-    expect(afterTheft.statusCode).toBe(401);
-  });
-
-  it('honours a just-rotated token again (a reload that lost the new cookie), keeping the session', async () => {
-    const { refresh } = await signup();
-    const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
-    expect(first.statusCode).toBe(200);
-    const retried = await post('/api/auth/refresh', undefined, withRefresh(refresh));
-    expect(retried.statusCode).toBe(200);
-    const next = refreshCookieOf(retried)!.value;
-    expect(next).not.toBe(refreshCookieOf(first)!.value);
-    expect((await post('/api/auth/refresh', undefined, withRefresh(next))).statusCode).toBe(200);
-  });
-
-  it('lets two concurrent refreshes with the same token both through (a double submit is not theft)', async () => {
-    const { refresh } = await signup();
-    const results = await Promise.all(
-      [1, 2].map(() => post('/api/auth/refresh', undefined, withRefresh(refresh))),
-    );
-    expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
-    const tokens = results.map((r) => refreshCookieOf(r)!.value);
-    expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens)
-      expect((await post('/api/auth/refresh', undefined, withRefresh(token))).statusCode).toBe(200);
-  });
-
-  it('does not honour a rotated token after logout, grace or not', async () => {
-    const { refresh } = await signup();
-    const first = await post('/api/auth/refresh', undefined, withRefresh(refresh));
-    await post('/api/auth/logout', undefined, withRefresh(refreshCookieOf(first)!.value));
-    expect((await post('/api/auth/refresh', undefined, withRefresh(refresh))).statusCode).toBe(401);
-  });
-
-  it('refuses a missing, unknown or expired token', async () => {
-    expect((await post('/api/auth/refresh')).statusCode).toBe(401);
-    expect(
-      (await post('/api/auth/refresh', undefined, withRefresh('made-up-token'))).statusCode,
-    ).toBe(401);
-    const { body, refresh } = await signup();
-    await db.sql`UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${body.user.id}`;
-    expect((await post('/api/auth/refresh', undefined, withRefresh(refresh))).statusCode).toBe(401);
   });
 });
 

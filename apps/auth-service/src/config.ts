@@ -18,7 +18,9 @@ export const authConfigSchema = z
     ...tokenClaimVars,
     ACCESS_TOKEN_TTL_SECONDS: intVar(15 * 60),
     REFRESH_TOKEN_TTL_DAYS: intVar(14),
-    /** A rotated refresh token still works this long (a reload that lost the new cookie). */
+    /** A login's session (every rotation after it) ends this long after the login. */
+    REFRESH_SESSION_MAX_DAYS: intVar(30),
+    /** A rotated refresh token still gets its successor back this long (a reload lost it). */
     REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     /** Secure cookies need HTTPS; the local stack on http://localhost turns this off. */
     COOKIE_SECURE: boolVar(true),
@@ -35,6 +37,7 @@ export const authConfigSchema = z
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     },
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    refreshSessionMaxDays: env.REFRESH_SESSION_MAX_DAYS,
     refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     cookieSecure: env.COOKIE_SECURE,
   }));

@@ -6,6 +6,7 @@ import { closeRedis, createRedis, redisPlugin, type Redis } from '@qual-meet/red
 import { createServiceApp, verifierFor } from '@qual-meet/server-kit';
 import type { SignalingConfig } from './config';
 import { ALL_ERROR_CODES } from './frames';
+import { RedisMeetingStore } from './membership/redis-meeting-store';
 import { RedisMembershipStore } from './membership/redis-membership-store';
 import { createSignalingMetrics, primeErrorCodes } from './metrics';
 import { RedisRoomBus } from './redis-room-bus';
@@ -96,10 +97,13 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
       }),
     bus: new RedisRoomBus(redis, subscriber),
     membership: new RedisMembershipStore(redis, config.presenceTtlSeconds),
+    meetings: new RedisMeetingStore(redis),
     metrics,
     log: app.log.child({ nodeId: config.nodeId }),
     authTimeoutMs: config.authTimeoutMs,
+    tokenExpiryGraceMs: config.tokenExpiryGraceMs,
     rateLimit: config.rateLimit,
+    meetingRateLimit: config.meetingRateLimit,
     presenceTtlSeconds: config.presenceTtlSeconds,
     nodeTimeoutMs: config.nodeTimeoutMs,
     pingIntervalMs: config.pingIntervalMs,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import {
   busEnvelopeSchema,
-  Limits,
   roomEndedEventSchema,
   userIdSchema,
   type BusEnvelope,
 } from '@qual-meet/protocol';
+import { decodeMeetingEvent, type MeetingEvent } from './meeting-events';
 
 /**
  * What signaling nodes say to each other on `room_events:{roomId}`, inside the protocol's bus
@@ -15,34 +15,32 @@ import {
 const memberJoinedData = z.object({
   userId: userIdSchema,
   displayName: z.string(),
+  // Absent from a node of an earlier release.
+  domain: z.string().default(''),
   connection: z.string().min(3),
 });
 const memberLeftData = z.object({ userId: userIdSchema, connection: z.string().min(3) });
-/**
- * A relay carries the frame exactly as the target will receive it, rendered once by the node
- * that took it in (from a frame it validated), as JSON inside `data`, so the node holding the
- * target sends those bytes as they are. `sentAt` is when the first node took the frame in, for the
- * relay latency metric.
- */
-const relayData = z.object({
-  sentAt: z.number(),
-  frame: z.record(z.string(), z.unknown()),
-});
-
-export type RelayType = 'offer' | 'answer' | 'ice_candidate';
+/** Frames to one peer; `mute_request` is the host's, the others carry WebRTC negotiation. */
+export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'mute_request';
 
 /** A change of a room's membership, as announced on the bus. */
 export type MemberEvent =
-  | { kind: 'member_joined'; userId: string; displayName: string; connection: string }
+  | {
+      kind: 'member_joined';
+      userId: string;
+      displayName: string;
+      domain: string;
+      connection: string;
+    }
   | { kind: 'member_left'; userId: string; connection: string };
 
 /** A bus message, decoded and checked. */
-export type BusEvent =
-  | MemberEvent
-  | { kind: 'relay'; type: RelayType; from: string; to: string; frame: string; sentAt: number }
-  | { kind: 'room_ended'; roomId: string };
+export type BusEvent = MemberEvent | { kind: 'room_ended'; roomId: string } | MeetingEvent;
 
-/** Decodes one bus message; `undefined` when it is not JSON or not an event this node knows. */
+/**
+ * Decodes one bus message other than a relay (relays are read by {@link readRelayHead});
+ * `undefined` when it is not JSON or not an event this node knows.
+ */
 export function parseBusEvent(raw: string): BusEvent | undefined {
   let json: unknown;
   try {
@@ -65,29 +63,12 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
       const data = memberLeftData.safeParse(envelope.data);
       return data.success ? { kind: 'member_left', ...data.data } : undefined;
     }
-    // A relay not in encodeRelay's layout: from a node of an earlier release (rolling upgrade).
-    case 'offer':
-    case 'answer':
-    case 'ice_candidate': {
-      const data = relayData.safeParse(envelope.data);
-      if (!data.success || !envelope.to) return undefined;
-      const frame = JSON.stringify(data.data.frame);
-      if (frame.length > Limits.signalingFrameBytes * 2) return undefined;
-      return {
-        kind: 'relay',
-        type: envelope.type,
-        from: envelope.from,
-        to: envelope.to,
-        frame,
-        sentAt: data.data.sentAt,
-      };
-    }
     case 'room_ended': {
       const event = roomEndedEventSchema.safeParse(envelope);
       return event.success ? { kind: 'room_ended', roomId: event.data.data.roomId } : undefined;
     }
     default:
-      return undefined;
+      return decodeMeetingEvent(envelope);
   }
 }
 
@@ -97,7 +78,7 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
  * validated client frame) goes in as JSON rather than as a string, so a 4 KB SDP is neither
  * escaped again here nor parsed again on the other side; and the keys come in a fixed order, the
  * target first and the frame last, so a receiving node reads the head at fixed offsets
- * ({@link readRelayHead}) and takes the frame as a slice. `type` is one of three words and
+ * ({@link readRelayHead}) and takes the frame as a slice. `type` is one of four words and
  * `from`/`to` are validated user ids, so nothing here needs escaping.
  */
 export function encodeRelay(
@@ -120,7 +101,7 @@ const HEAD_START = latin1('{"to":"');
 const AFTER_TO = latin1('","type":"');
 /** Each type with what follows it up to the sender, by the type's first byte. */
 const TYPE_TAILS = new Map<number, { type: RelayType; tail: Buffer }>(
-  (['offer', 'answer', 'ice_candidate'] as const).map((type) => [
+  (['offer', 'answer', 'ice_candidate', 'mute_request'] as const).map((type) => [
     type.charCodeAt(0),
     { type, tail: latin1(`${type}","from":"`) },
   ]),
@@ -153,7 +134,7 @@ function hasAt(raw: Buffer, offset: number, expected: Buffer): boolean {
  * The head of a relay envelope laid out by {@link encodeRelay}, read at fixed offsets: every node
  * subscribed to a room receives every relay of that room, and most are for someone elsewhere, so
  * they are skipped after comparing a few bytes, without decoding a 4 KB SDP. `undefined` when the
- * message is not laid out that way (then it is parsed in full by {@link parseBusEvent}).
+ * message is not laid out that way (then it is not a relay).
  */
 export function readRelayHead(raw: Buffer): RelayHead | undefined {
   if (!hasAt(raw, 0, HEAD_START) || !hasAt(raw, TO_AT + UUID_LENGTH, AFTER_TO)) return undefined;
@@ -196,7 +177,7 @@ export function relayFrameOf(raw: Buffer, head: RelayHead): string | undefined {
 /** The envelope of a membership change, as the Lua scripts publish it (in-memory store uses it). */
 export function encodeMemberEvent(
   type: 'user_joined' | 'user_left',
-  data: { userId: string; connection: string; displayName?: string },
+  data: { userId: string; connection: string; displayName?: string; domain?: string },
 ): string {
   const envelope: BusEnvelope = { type, from: data.userId, data };
   return JSON.stringify(envelope);

@@ -22,6 +22,7 @@ describe('signaling config', () => {
       logLevel: 'info',
       jwt: { issuer: 'qual-meet', audience: 'qual-meet' },
       authTimeoutMs: 5_000,
+      tokenExpiryGraceMs: 5_000,
       presenceTtlSeconds: 30,
       nodeTimeoutMs: 15_000,
       rateLimit: { perSecond: 100, burst: 300, maxDrops: 200 },

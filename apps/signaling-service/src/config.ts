@@ -43,6 +43,17 @@ export const signalingConfigSchema = z
     RATE_LIMIT_BURST: intVar(300),
     /** Frames dropped in one flood before the socket is closed with 4429. */
     RATE_LIMIT_MAX_DROPS: intVar(200),
+    /**
+     * Chat, hand and host-control frames per second per socket, and their burst: people type and
+     * click far slower, and each such frame goes to every member of the room.
+     */
+    MEETING_RATE_PER_SECOND: intVar(2),
+    MEETING_RATE_BURST: intVar(10),
+    /**
+     * A socket is closed this long after its token's `exp` unless a fresh `auth` came (DESIGN
+     * §4.10: at most 5 s, the verifiers' clock tolerance).
+     */
+    TOKEN_EXPIRY_GRACE_MS: z.coerce.number().int().min(0).max(5_000).default(5_000),
     /** Protocol-level ping period; a socket that missed the previous pong is terminated. */
     PING_INTERVAL_MS: intVar(15_000),
     /** Presence TTL of a member, refreshed by `heartbeat`. */
@@ -68,9 +79,15 @@ export const signalingConfigSchema = z
     allowedOrigins: new Set(env.ALLOWED_ORIGINS.map((origin) => origin.toLowerCase())),
     roomService: { url: env.ROOM_SERVICE_URL, timeoutMs: env.ROOM_LOOKUP_TIMEOUT_MS },
     authTimeoutMs: env.AUTH_TIMEOUT_MS,
+    tokenExpiryGraceMs: env.TOKEN_EXPIRY_GRACE_MS,
     rateLimit: {
       perSecond: env.RATE_LIMIT_PER_SECOND,
       burst: env.RATE_LIMIT_BURST,
+      maxDrops: env.RATE_LIMIT_MAX_DROPS,
+    },
+    meetingRateLimit: {
+      perSecond: env.MEETING_RATE_PER_SECOND,
+      burst: env.MEETING_RATE_BURST,
       maxDrops: env.RATE_LIMIT_MAX_DROPS,
     },
     pingIntervalMs: env.PING_INTERVAL_MS,

@@ -1,8 +1,8 @@
 import type { ClientMessage } from '@qual-meet/protocol';
-import type { AccessTokenClaims } from '@qual-meet/server-kit';
 import type { MemberEvent } from './bus-events';
 import { connectionOf, newSocketId } from './connection-id';
-import type { Member } from './membership/membership-store';
+import type { MeetingEvent } from './meeting-events';
+import type { MeetingSnapshot, Member } from './membership/membership-store';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
 
 /** What the node needs of a WebSocket; `ws` sockets fit, and so do the unit tests' fakes. */
@@ -24,78 +24,157 @@ export interface CorkableStream {
 export interface KnownPeer {
   connection: string;
   displayName: string;
+  domain: string;
 }
 
 /** Something for a joining client that must wait until it has had `room_joined`. */
 export type HeldBack =
   | { kind: 'event'; event: MemberEvent }
+  | { kind: 'meeting'; event: MeetingEvent }
   | { kind: 'frame'; type: string; data: string; sentAt: number; path: 'local' | 'bus' };
 
 /** The room a node holds members of: its local sessions and its bus subscription. */
 export interface LocalRoom {
   id: string;
   maxParticipants: number;
+  /** The meeting's host (from its record), the one sender of host controls. */
+  hostId: string;
   /** Local sessions joining or in the room. */
   sessions: Set<Session>;
   /** Settles when the node's subscription to the room channel is in place. */
   subscribed: Promise<void>;
 }
 
+/** Who an authenticated socket belongs to, from its latest `auth` frame. */
+export interface SessionUser {
+  userId: string;
+  displayName: string;
+  /** The part of the email after `@`, shown beside the name so look-alikes can be told apart. */
+  domain: string;
+  /** The access token of the latest auth frame, presented to room-service on a cache miss. */
+  token: string;
+  /** Closes the socket when the token runs out (DESIGN §4.10); a fresh `auth` resets it. */
+  expiry: NodeJS.Timeout;
+}
+
+/** The meeting's lock and raised hands as one member was told them (DESIGN §4.12). */
+export interface MeetingView {
+  locked: boolean;
+  /** Raised hands: user id → when it went up. */
+  hands: Map<string, number>;
+}
+
+/** Where a socket is in the protocol: each phase carries only what it needs. */
+export type SessionState =
+  /** Waiting for the first `auth` frame; refused when `timer` fires. */
+  | { phase: 'authenticating'; timer: NodeJS.Timeout }
+  /** Authenticated, in no room. */
+  | { phase: 'lobby'; user: SessionUser }
+  /** Taking a seat in `room`: `room_joined` goes out once both halves below are in. */
+  | {
+      phase: 'joining';
+      user: SessionUser;
+      room: LocalRoom;
+      /** The store's answer: the members at the instant the seat was taken. */
+      snapshot: Member[] | undefined;
+      /** The meeting's lock and hands at that instant. */
+      meeting: MeetingSnapshot | undefined;
+      /** This connection's own `user_joined` came by on the bus. */
+      announced: boolean;
+      /** What arrived after the seat was taken, delivered after `room_joined`. */
+      heldBack: HeldBack[];
+      /** Gives up waiting for the announcement (the subscriber may have lost it). */
+      timer: NodeJS.Timeout | undefined;
+    }
+  /** In the room: `view` is the peers this client has been told about, by user id. */
+  | {
+      phase: 'joined';
+      user: SessionUser;
+      room: LocalRoom;
+      view: Map<string, KnownPeer>;
+      meeting: MeetingView;
+      lastHeartbeatAt: number;
+    };
+
+export type JoiningState = Extract<SessionState, { phase: 'joining' }>;
+export type JoinedState = Extract<SessionState, { phase: 'joined' }>;
+
+export type SessionIn<P extends SessionState['phase']> = Session & {
+  state: Extract<SessionState, { phase: P }>;
+};
+
 /** Marks the end of a socket in a session's backlog. */
 export const CLOSED = Symbol('closed');
 
 /**
  * One client connection and what the node knows about it. Kept small: an idle authenticated
- * socket holds only the fields set here, the room state is allocated when it joins.
+ * socket holds only the fields set here and its state.
  */
 export class Session {
   readonly connection: string;
   readonly limiter: RateLimiter;
-  claims: AccessTokenClaims | undefined;
-  /** The access token of the auth frame, presented to room-service on a cache miss. */
-  token = '';
-  displayName = '';
-  authTimer: NodeJS.Timeout | undefined;
+  state: SessionState;
+  /**
+   * `open`; `closing`: refused or told to go, further frames are ignored; `closed`: the socket
+   * has closed.
+   */
+  lifecycle: 'open' | 'closing' | 'closed' = 'open';
   /** Answered the last protocol ping. */
   alive = true;
-  /** Output is corked until the end of this event-loop turn. */
-  corked = false;
-  /** Refused or closing: further frames are ignored. */
-  finished = false;
-  /** The socket has closed. */
-  closed = false;
-  /** An asynchronous operation (join, leave) is running; frames wait in `backlog`. */
-  busy = false;
+  /**
+   * While an asynchronous step (join, leave) runs, the frames that arrive meanwhile, in order;
+   * `undefined` when no step runs.
+   */
   backlog: (ClientMessage | typeof CLOSED)[] | undefined;
-
-  room: LocalRoom | undefined;
-  /** Joining: the store's answer, the members at the instant the seat was taken. */
-  snapshot: Member[] | undefined;
-  /** Joining: this connection's own `user_joined` came by on the bus. */
-  announced = false;
-  /** Joining: what arrived after the seat was taken, delivered after `room_joined`. */
-  heldBack: HeldBack[] | undefined;
-  joinTimer: NodeJS.Timeout | undefined;
-  /** In the room: the peers this client has been told about, by user id. */
-  view: Map<string, KnownPeer> | undefined;
-  lastHeartbeatAt = 0;
 
   constructor(
     readonly socket: SignalingSocket,
     nodeId: string,
     rateLimit: RateLimitOptions,
     readonly stream: CorkableStream | undefined,
+    auth: { timeoutMs: number; onTimeout: (session: Session) => void },
   ) {
     this.connection = connectionOf(nodeId, newSocketId());
     this.limiter = new RateLimiter(rateLimit);
+    this.state = {
+      phase: 'authenticating',
+      timer: setTimeout(() => auth.onTimeout(this), auth.timeoutMs),
+    };
   }
 
-  /** In the room (has had `room_joined`, so it has a view), as opposed to still joining. */
-  get joined(): boolean {
-    return this.view !== undefined;
+  get busy(): boolean {
+    return this.backlog !== undefined;
+  }
+
+  get open(): boolean {
+    return this.lifecycle === 'open';
+  }
+
+  get gone(): boolean {
+    return this.lifecycle === 'closed';
+  }
+
+  /** Puts frames a finished step did not get to in front of what the next step queues. */
+  requeue(waiting: (ClientMessage | typeof CLOSED)[]): void {
+    this.backlog = [...waiting, ...(this.backlog ?? [])];
   }
 
   get userId(): string {
-    return this.claims?.userId ?? '';
+    return this.state.phase === 'authenticating' ? '' : this.state.user.userId;
+  }
+
+  /** The room the session is joining or in. */
+  get room(): LocalRoom | undefined {
+    return this.state.phase === 'joining' || this.state.phase === 'joined'
+      ? this.state.room
+      : undefined;
+  }
+
+  isJoined(): this is SessionIn<'joined'> {
+    return this.state.phase === 'joined';
+  }
+
+  isJoining(): this is SessionIn<'joining'> {
+    return this.state.phase === 'joining';
   }
 }

@@ -1,112 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode, type Room } from '@qual-meet/protocol';
-import { createAccessTokenVerifier } from '@qual-meet/server-kit';
 import { eventually, generateTestKeyPair } from '@qual-meet/testing';
 import { encodeMemberEvent } from './bus-events';
-import { InMemoryMembershipStore } from './membership/in-memory-membership-store';
+import type { InMemoryMembershipStore } from './membership/in-memory-membership-store';
 import type { JoinOutcome, JoinRequest } from './membership/membership-store';
 import { createSignalingMetrics, RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
-import { InMemoryBusHub } from './room-bus';
-import { SignalingNode, type SignalingNodeOptions } from './signaling-node';
+import type { InMemoryBusHub } from './room-bus';
+import type { SignalingNode, SignalingNodeOptions } from './signaling-node';
 import { FakeSocket } from './test-support/fake-socket';
 import { testUser, type TestUser } from './test-support/fixtures';
+import { InMemoryNodes } from './test-support/in-memory-nodes';
 
 // The room logic on fake sockets, an in-memory bus and an in-memory membership store: two
 // nodes in one process, no network. The same behaviour is checked on Redis by the int-specs.
 const keys = generateTestKeyPair();
-const verifyAccessToken = createAccessTokenVerifier({
-  publicKeys: [keys.publicKeyPem],
-  issuer: 'qual-meet',
-  audience: 'qual-meet',
-});
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
+let cluster: InMemoryNodes;
 let hub: InMemoryBusHub;
 let store: InMemoryMembershipStore;
-let rooms: Map<string, Room>;
-const nodes: SignalingNode[] = [];
-
-function room(overrides: Partial<Room> = {}): Room {
-  const value: Room = {
-    id: randomUUID(),
-    hostId: randomUUID(),
-    isActive: true,
-    maxParticipants: 4,
-    createdAt: new Date().toISOString(),
-    ...overrides,
-  };
-  rooms.set(value.id, value);
-  return value;
-}
-
-async function startNode(overrides: Partial<SignalingNodeOptions> = {}): Promise<SignalingNode> {
-  const nodeId = `node-${nodes.length + 1}`;
-  const node = new SignalingNode({
-    nodeId,
-    verifyAccessToken,
-    rooms: { lookup: async (id) => rooms.get(id) ?? null },
-    bus: hub.connect(),
-    membership: store,
-    metrics: createSignalingMetrics(nodeId),
-    log: silent,
-    authTimeoutMs: 1_000,
-    rateLimit: { perSecond: 100, burst: 100, maxDrops: 20 },
-    presenceTtlSeconds: 30,
-    nodeTimeoutMs: 60_000,
-    pingIntervalMs: 60_000,
-    sendBufferLimitBytes: 1024 * 1024,
-    shutdownGraceMs: 200,
-    ...overrides,
-  });
-  nodes.push(node);
-  await node.start();
-  return node;
-}
 
 beforeEach(() => {
-  hub = new InMemoryBusHub();
-  store = new InMemoryMembershipStore(hub.connect());
-  rooms = new Map();
+  cluster = new InMemoryNodes(keys);
+  ({ hub, store } = cluster);
 });
 
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((node) => node.shutdown()));
-});
+afterEach(() => cluster.shutdown());
 
-async function signIn(node: SignalingNode, user: TestUser = testUser(keys)) {
-  const socket = FakeSocket.open(node);
-  socket.deliver({ type: 'auth', token: user.token });
-  await socket.take('authenticated');
-  return { socket, user };
-}
-
-async function joined(node: SignalingNode, roomId: string, user?: TestUser) {
-  const member = await signIn(node, user);
-  member.socket.deliver({ type: 'join_room', roomId });
-  return { ...member, frame: await member.socket.take('room_joined') };
-}
+const room = (overrides: Partial<Room> = {}) => cluster.room(overrides);
+const startNode = (overrides: Partial<SignalingNodeOptions> = {}) => cluster.startNode(overrides);
+const signIn = (node: SignalingNode, user?: TestUser) => cluster.signIn(node, user);
+const joined = (node: SignalingNode, roomId: string, user?: TestUser) =>
+  cluster.joined(node, roomId, user);
 
 describe('SignalingNode', () => {
   it('gives the joiner the existing peers and the others a user_joined, across nodes', async () => {
     const [one, two] = [await startNode(), await startNode()];
-    const { id } = room();
+    const { id, hostId } = room();
     const a = await joined(one, id);
     const b = await joined(two, id);
     expect(b.frame).toEqual({
       type: 'room_joined',
       roomId: id,
       existingPeers: [a.user.userId],
-      peers: [{ userId: a.user.userId, displayName: a.user.displayName }],
+      peers: [{ userId: a.user.userId, displayName: a.user.displayName, domain: 'example.com' }],
+      hostId,
+      locked: false,
+      hands: [],
     });
     expect(await a.socket.take()).toEqual({
       type: 'user_joined',
       userId: b.user.userId,
       displayName: b.user.displayName,
+      domain: 'example.com',
     });
   });
 

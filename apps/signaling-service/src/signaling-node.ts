@@ -1,47 +1,66 @@
 import {
   CloseCode,
   displayNameOf,
+  emailDomainOf,
   type ClientMessage,
-  type ServerMessage,
   type SignalingErrorCode,
-  type TargetedClientMessage,
 } from '@qual-meet/protocol';
 import type { AccessTokenVerifier } from '@qual-meet/server-kit';
-import {
-  encodeRelay,
-  parseBusEvent,
-  readRelayHead,
-  relayFrameOf,
-  type MemberEvent,
-  type RelayType,
-} from './bus-events';
-import { isOnNode } from './connection-id';
-import { errorFrame, parseClientFrame } from './frames';
-import type { MembershipStore } from './membership/membership-store';
-import { RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';
+import type { MemberEvent } from './bus-events';
+import { BusInbox } from './bus-inbox';
+import { FrameWriter } from './frame-writer';
+import { parseClientFrame } from './frames';
+import { LocalRooms } from './local-rooms';
+import type { SignalingLogger } from './logger';
+import { MeetingControls } from './meeting-controls';
+import type { MeetingStore } from './membership/meeting-store';
+import type {
+  JoinOutcome,
+  LeaveAnnouncement,
+  MeetingSnapshot,
+  MembershipStore,
+} from './membership/membership-store';
+import type { SignalingMetrics } from './metrics';
+import { NodeLiveness } from './node-liveness';
 import type { RateLimitOptions } from './rate-limiter';
+import { Relay } from './relay';
 import { RoomLookupError, type RoomDirectory } from './room-directory';
 import type { RoomBus } from './room-bus';
 import {
   CLOSED,
   Session,
   type CorkableStream,
+  type JoinedState,
+  type JoiningState,
   type KnownPeer,
   type LocalRoom,
+  type MeetingView,
+  type SessionIn,
+  type SessionUser,
   type SignalingSocket,
 } from './session';
 
+export type { SignalingLogger } from './logger';
+
 /** Frames a busy session may queue (a join in flight); more are refused as `rate_limited`. */
 const MAX_BACKLOG = 256;
+/** The longest delay `setTimeout` takes; a token valid for longer is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-type LogFn = (details: object, message?: string) => void;
+/** The error a refused join is answered with. */
+const REFUSALS: Record<Exclude<JoinOutcome['status'], 'joined'>, SignalingErrorCode> = {
+  full: 'room_full',
+  taken: 'room_full',
+  locked: 'room_locked',
+  removed: 'removed',
+};
 
-/** The logger the node writes to (pino's fits). */
-export interface SignalingLogger {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
+/** A member's view of the meeting, starting from its join's snapshot. */
+function meetingViewOf(snapshot: MeetingSnapshot | undefined): MeetingView {
+  return {
+    locked: snapshot?.locked ?? false,
+    hands: new Map((snapshot?.hands ?? []).map((hand) => [hand.userId, hand.raisedAt])),
+  };
 }
 
 export interface SignalingNodeOptions {
@@ -50,10 +69,16 @@ export interface SignalingNodeOptions {
   rooms: RoomDirectory;
   bus: RoomBus;
   membership: MembershipStore;
+  /** Lock, removals and raised hands of meetings (DESIGN §4.12). */
+  meetings: MeetingStore;
   metrics: SignalingMetrics;
   log: SignalingLogger;
   authTimeoutMs: number;
+  /** How long past its token's `exp` a socket stays open without a fresh `auth`. */
+  tokenExpiryGraceMs?: number;
   rateLimit: RateLimitOptions;
+  /** Chat, hand and host-control frames of one socket, on top of `rateLimit`. */
+  meetingRateLimit: RateLimitOptions;
   presenceTtlSeconds: number;
   nodeTimeoutMs: number;
   pingIntervalMs: number;
@@ -63,11 +88,10 @@ export interface SignalingNodeOptions {
   joinAnnouncementTimeoutMs?: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
-
 /**
- * One signaling node: authenticates sockets, keeps their rooms, and relays negotiation between
- * peers, locally or through the room's bus channel.
+ * One signaling node: authenticates sockets, dispatches their frames, and takes them into and out
+ * of rooms. Liveness ({@link NodeLiveness}), output ({@link FrameWriter}), relaying
+ * ({@link Relay}) and the room channels ({@link BusInbox}) live in modules of their own.
  *
  * Ordering: every membership change is announced on the room channel by the same atomic script
  * that made it, so each node sees changes in one global order. A joining client's view starts
@@ -78,20 +102,55 @@ const now = () => performance.timeOrigin + performance.now();
 export class SignalingNode {
   /** Open sessions, by connection id (what views and the store name a member's socket by). */
   private readonly sessions = new Map<string, Session>();
-  private readonly rooms = new Map<string, LocalRoom>();
-  private readonly pendingLeaves: { roomId: string; userId: string; connection: string }[] = [];
-  private readonly timers: NodeJS.Timeout[] = [];
   private readonly options: Required<SignalingNodeOptions>;
-  private corked: Session[] = [];
-  private readonly relaysDelivered = { local: 0, bus: 0 };
-  private isRegistered = false;
-  private ticking = false;
+  private readonly writer: FrameWriter;
+  private readonly rooms: LocalRooms;
+  private readonly relay: Relay;
+  private readonly liveness: NodeLiveness;
+  private readonly meeting: MeetingControls;
   private stopping = false;
   private drained: (() => void) | undefined;
 
   constructor(options: SignalingNodeOptions) {
-    this.options = { joinAnnouncementTimeoutMs: 1_000, ...options };
-    options.bus.onMessage((roomId, message) => this.onBusMessage(roomId, message));
+    this.options = { joinAnnouncementTimeoutMs: 1_000, tokenExpiryGraceMs: 5_000, ...options };
+    const { metrics, log, bus } = options;
+    this.writer = new FrameWriter(metrics, options.sendBufferLimitBytes);
+    this.rooms = new LocalRooms(bus, metrics, log);
+    this.relay = new Relay({
+      nodeId: options.nodeId,
+      bus,
+      metrics,
+      writer: this.writer,
+      sessionOf: (connection) => this.sessions.get(connection),
+    });
+    this.liveness = new NodeLiveness(options, {
+      sessions: () => this.sessions.values(),
+      reassert: (session) => this.reassert(session),
+      expire: (session) => this.expire(session),
+    });
+    this.meeting = new MeetingControls({
+      nodeId: options.nodeId,
+      store: options.meetings,
+      bus,
+      writer: this.writer,
+      relay: this.relay,
+      rateLimit: options.meetingRateLimit,
+      metrics,
+      log,
+      dropFromRoom: (session) => this.dropFromRoom(session),
+    });
+    const inbox = new BusInbox(
+      this.rooms,
+      this.relay,
+      {
+        memberEvent: (room, event) => this.onMemberEvent(room, event),
+        roomEnded: (room) => this.endRoom(room),
+        meetingEvent: (room, event) => this.meeting.onBusEvent(room, event),
+      },
+      metrics,
+      log,
+    );
+    bus.onMessage((roomId, message) => inbox.receive(roomId, message));
   }
 
   get nodeId(): string {
@@ -105,7 +164,7 @@ export class SignalingNode {
 
   /** Registered in the membership store: until then joins are answered "try again later". */
   get registered(): boolean {
-    return this.isRegistered;
+    return this.liveness.registered;
   }
 
   /** Open sockets, for tests and metrics. */
@@ -113,25 +172,14 @@ export class SignalingNode {
     return this.sessions.size;
   }
 
-  /**
-   * Starts the liveness, sweeping and ping timers, and registers the node now if the store is
-   * reachable — else at the first liveness step that reaches it (see {@link tick}); until then
-   * joins are answered "try again later".
-   */
-  async start(): Promise<void> {
-    const { nodeTimeoutMs, pingIntervalMs } = this.options;
-    await this.tick();
-    this.timers.push(setInterval(() => void this.tick(), Math.max(50, nodeTimeoutMs / 3)));
-    this.timers.push(setInterval(() => this.pingAll(), pingIntervalMs));
+  /** Starts the liveness timers (see {@link NodeLiveness.start}). */
+  start(): Promise<void> {
+    return this.liveness.start();
   }
 
-  /**
-   * Runs the liveness step now: after Redis comes back, seats may need re-asserting at once (or,
-   * if Redis was down at start, the node registers).
-   */
+  /** Redis is back: register, or re-assert seats, at once. */
   onStoreReconnected(): void {
-    if (this.isRegistered) this.options.metrics.redisReconnects.inc();
-    void this.tick();
+    this.liveness.onStoreReconnected();
   }
 
   /**
@@ -140,20 +188,45 @@ export class SignalingNode {
    * gather the frames of one event-loop turn into one write.
    */
   accept(socket: SignalingSocket, stream?: CorkableStream): Session {
-    const session = new Session(socket, this.options.nodeId, this.options.rateLimit, stream);
+    const session = new Session(socket, this.options.nodeId, this.options.rateLimit, stream, {
+      timeoutMs: this.options.authTimeoutMs,
+      onTimeout: (late) => this.refuse(late, 'no auth frame in time'),
+    });
     this.sessions.set(session.connection, session);
     this.options.metrics.connections.inc();
     this.options.metrics.connectionsOpened.inc();
-    session.authTimer = setTimeout(
-      () => this.refuse(session, 'no auth frame in time'),
-      this.options.authTimeoutMs,
-    );
     return session;
   }
 
   /** A frame arrived on a session's socket; `undefined` for a binary frame. */
   receive(session: Session, text: string | undefined): void {
-    this.onFrame(session, text);
+    if (!session.open) return;
+    const { metrics } = this.options;
+    const decision = session.limiter.take();
+    if (decision !== 'accept') {
+      metrics.framesIn.add('dropped');
+      this.writer.limited(session, decision);
+      return;
+    }
+    const frame = parseClientFrame(text);
+    // Labels stay bounded: a valid frame's type is one of the protocol's few.
+    metrics.framesIn.add(frame.ok ? frame.message.type : 'invalid');
+    if (session.state.phase === 'authenticating') {
+      if (frame.ok && frame.message.type === 'auth')
+        this.authenticate(session, frame.message.token);
+      else this.refuse(session, 'first frame was not auth');
+      return;
+    }
+    if (!frame.ok) {
+      this.writer.sendError(session, 'invalid_message', `Invalid frame: ${frame.reason}`);
+      return;
+    }
+    if (session.backlog) {
+      if (session.backlog.length >= MAX_BACKLOG) this.writer.sendError(session, 'rate_limited');
+      else session.backlog.push(frame.message);
+      return;
+    }
+    this.dispatch(session, frame.message);
   }
 
   /** The socket answered a protocol ping. */
@@ -163,7 +236,17 @@ export class SignalingNode {
 
   /** The socket closed, for whatever reason. */
   closed(session: Session): void {
-    this.onClosed(session);
+    if (session.lifecycle === 'closed') return;
+    session.lifecycle = 'closed';
+    const { state } = session;
+    if (state.phase === 'authenticating') clearTimeout(state.timer);
+    else clearTimeout(state.user.expiry);
+    if (state.phase === 'joining') clearTimeout(state.timer);
+    this.sessions.delete(session.connection);
+    this.options.metrics.connections.dec();
+    if (session.backlog) session.backlog.push(CLOSED);
+    else this.exclusive(session, () => this.leave(session, 'if-removed'));
+    if (this.sessions.size === 0) this.drained?.();
   }
 
   /**
@@ -174,7 +257,7 @@ export class SignalingNode {
   async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    for (const timer of this.timers) clearInterval(timer);
+    this.liveness.stop();
     for (const session of this.sessions.values()) this.exitRoom(session);
     try {
       await this.options.membership.sweepNode(this.options.nodeId, true);
@@ -184,9 +267,9 @@ export class SignalingNode {
     if (this.sessions.size === 0) return;
     const drained = new Promise<void>((resolve) => (this.drained = resolve));
     for (const session of this.sessions.values()) {
-      clearTimeout(session.authTimer);
-      session.finished = true;
-      session.socket.close(CloseCode.GOING_AWAY, 'server shutting down');
+      const { state } = session;
+      clearTimeout(state.phase === 'authenticating' ? state.timer : state.user.expiry);
+      this.writer.close(session, CloseCode.GOING_AWAY, 'server shutting down');
     }
     let grace: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -197,45 +280,7 @@ export class SignalingNode {
     for (const session of this.sessions.values()) session.socket.terminate();
   }
 
-  // ── Frames ────────────────────────────────────────────────────────────────────────────────
-
-  private onFrame(session: Session, text: string | undefined): void {
-    if (session.finished) return;
-    const { metrics } = this.options;
-    const decision = session.limiter.take();
-    if (decision !== 'accept') {
-      metrics.framesIn.add('dropped');
-      if (decision === 'warn') this.sendError(session, 'rate_limited');
-      if (decision === 'close') {
-        session.finished = true;
-        this.sendError(session, 'rate_limited', 'Too many messages: disconnected');
-        session.socket.close(CloseCode.RATE_LIMITED, 'rate limited');
-      }
-      return;
-    }
-    const frame = parseClientFrame(text);
-    // Labels stay bounded: a valid frame's type is one of the protocol's few.
-    metrics.framesIn.add(frame.ok ? frame.message.type : 'invalid');
-    if (!session.claims) {
-      if (frame.ok && frame.message.type === 'auth')
-        this.authenticate(session, frame.message.token);
-      else this.refuse(session, 'first frame was not auth');
-      return;
-    }
-    if (!frame.ok) {
-      this.sendError(session, 'invalid_message', `Invalid frame: ${frame.reason}`);
-      return;
-    }
-    if (session.busy) {
-      session.backlog ??= [];
-      if (session.backlog.length >= MAX_BACKLOG) this.sendError(session, 'rate_limited');
-      else session.backlog.push(frame.message);
-      return;
-    }
-    this.handle(session, frame.message);
-  }
-
-  private handle(session: Session, message: ClientMessage): void {
+  private dispatch(session: Session, message: ClientMessage): void {
     switch (message.type) {
       case 'auth':
         this.authenticate(session, message.token);
@@ -244,7 +289,7 @@ export class SignalingNode {
         this.exclusive(session, () => this.join(session, message.roomId));
         return;
       case 'leave_room':
-        if (!session.room) this.sendError(session, 'not_in_room');
+        if (!session.room) this.writer.sendError(session, 'not_in_room');
         else this.exclusive(session, () => this.leave(session, 'if-removed'));
         return;
       case 'heartbeat':
@@ -253,14 +298,24 @@ export class SignalingNode {
       case 'offer':
       case 'answer':
       case 'ice_candidate':
-        this.relay(session, message);
+        if (!session.isJoined()) this.writer.sendError(session, 'not_in_room');
+        else this.relay.forward(session, message);
+        return;
+      case 'chat':
+      case 'set_hand':
+      case 'lock_room':
+      case 'remove_participant':
+      case 'mute_participant':
+      case 'lower_hand':
+        this.meeting.handle(session, message);
         return;
     }
   }
 
   /**
    * Verifies a token with the shared RS256 verifier. A later `auth` frame on an authenticated
-   * socket refreshes the token kept for room lookups, but must name the same user.
+   * socket must name the same user; it replaces the token kept for room lookups and moves the
+   * socket's end to the new token's expiry (DESIGN §4.10).
    */
   private authenticate(session: Session, token: string): void {
     let claims;
@@ -270,80 +325,96 @@ export class SignalingNode {
       this.refuse(session, (error as Error).message);
       return;
     }
-    if (session.claims && session.claims.userId !== claims.userId) {
+    const { state } = session;
+    const deadline = claims.expiresAtMs + this.options.tokenExpiryGraceMs;
+    if (state.phase === 'authenticating') {
+      clearTimeout(state.timer);
+      session.state = {
+        phase: 'lobby',
+        user: {
+          userId: claims.userId,
+          displayName: displayNameOf(claims.email),
+          domain: emailDomainOf(claims.email),
+          token,
+          expiry: this.expiryTimer(session, deadline),
+        },
+      };
+    } else if (state.user.userId !== claims.userId) {
       this.refuse(session, 'token of another user');
       return;
+    } else {
+      clearTimeout(state.user.expiry);
+      state.user.token = token;
+      state.user.expiry = this.expiryTimer(session, deadline);
     }
-    clearTimeout(session.authTimer);
-    session.authTimer = undefined;
-    session.claims = claims;
-    session.token = token;
-    session.displayName = displayNameOf(claims.email);
-    this.send(session, { type: 'authenticated', userId: claims.userId });
+    this.writer.send(session, { type: 'authenticated', userId: claims.userId });
+  }
+
+  /** Refuses the session at `deadline` (its token's expiry plus the grace). */
+  private expiryTimer(session: Session, deadline: number): NodeJS.Timeout {
+    const delay = Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_MS);
+    return setTimeout(() => {
+      const { state } = session;
+      if (state.phase === 'authenticating') return;
+      if (Date.now() < deadline) state.user.expiry = this.expiryTimer(session, deadline);
+      else this.refuse(session, 'token expired', 'token expired');
+    }, delay);
   }
 
   /** `error unauthorized`, then close 4401. */
-  private refuse(session: Session, why: string): void {
-    if (session.finished) return;
+  private refuse(session: Session, why: string, message?: string): void {
+    if (!session.open) return;
     this.options.log.debug({ connection: session.connection, why }, 'unauthorized');
-    clearTimeout(session.authTimer);
-    this.sendError(session, 'unauthorized');
-    session.finished = true;
-    session.socket.close(CloseCode.UNAUTHORIZED, 'unauthorized');
+    const { state } = session;
+    clearTimeout(state.phase === 'authenticating' ? state.timer : state.user.expiry);
+    this.writer.closeWithError(
+      session,
+      CloseCode.UNAUTHORIZED,
+      'unauthorized',
+      message,
+      'unauthorized',
+    );
   }
 
   /** Runs an asynchronous step of a session alone; frames arriving meanwhile wait their turn. */
   private exclusive(session: Session, step: () => Promise<void>): void {
-    session.busy = true;
+    session.backlog = [];
     step()
       .catch((error: unknown) => this.options.log.error({ err: error }, 'session step failed'))
-      .finally(() => {
-        session.busy = false;
-        this.drain(session);
-      });
+      .finally(() => this.drain(session));
   }
 
+  /** Handles the frames that waited for a step, until one of them starts another. */
   private drain(session: Session): void {
-    while (!session.busy) {
-      const next = session.backlog?.shift();
-      if (next === undefined) return;
-      if (next === CLOSED) {
-        this.exclusive(session, () => this.cleanUp(session));
-      } else if (!session.closed) {
-        this.handle(session, next);
+    const waiting = session.backlog ?? [];
+    session.backlog = undefined;
+    while (waiting.length > 0) {
+      const next = waiting.shift()!;
+      if (next === CLOSED) this.exclusive(session, () => this.leave(session, 'if-removed'));
+      else if (!session.gone) this.dispatch(session, next);
+      if (session.busy) {
+        session.requeue(waiting);
+        return;
       }
     }
   }
 
-  private onClosed(session: Session): void {
-    if (session.closed) return;
-    session.closed = true;
-    session.finished = true;
-    clearTimeout(session.authTimer);
-    clearTimeout(session.joinTimer);
-    this.sessions.delete(session.connection);
-    this.options.metrics.connections.dec();
-    session.backlog = [CLOSED];
-    this.drain(session);
-    if (this.sessions.size === 0) this.drained?.();
+  private userOf(session: Session): SessionUser {
+    if (session.state.phase === 'authenticating') throw new Error('session not authenticated');
+    return session.state.user;
   }
-
-  private async cleanUp(session: Session): Promise<void> {
-    if (session.room) await this.leave(session, 'if-removed');
-  }
-
-  // ── Rooms ─────────────────────────────────────────────────────────────────────────────────
 
   private async join(session: Session, roomId: string): Promise<void> {
-    if (session.room?.id === roomId && session.joined) {
-      this.sendRoomJoined(session);
+    if (session.isJoined() && session.state.room.id === roomId) {
+      this.sendRoomJoined(session, session.state);
       return;
     }
-    if (session.room) await this.leave(session, 'if-removed');
+    await this.leave(session, 'if-removed');
+    const user = this.userOf(session);
 
     let room;
     try {
-      room = await this.options.rooms.lookup(roomId, session.token);
+      room = await this.options.rooms.lookup(roomId, user.token);
     } catch (error) {
       if (error instanceof RoomLookupError && error.reason === 'unauthorized') {
         this.refuse(session, error.message);
@@ -352,23 +423,36 @@ export class SignalingNode {
       }
       return;
     }
-    if (session.closed) return;
-    if (!room) return this.sendError(session, 'room_not_found');
-    if (!room.isActive) return this.sendError(session, 'room_inactive');
+    if (session.gone) return;
+    if (!room) return this.writer.sendError(session, 'room_not_found');
+    if (!room.isActive) return this.writer.sendError(session, 'room_inactive');
     // Seats taken before registration could be swept by it (it clears a previous run's seats).
-    if (!this.isRegistered)
+    if (!this.liveness.registered)
       return this.tryAgainLater(session, new Error('node not registered yet'));
 
-    const local = this.enterRoom(session, roomId, room.maxParticipants);
+    const local = this.rooms.enter(session, room);
+    const joining: JoiningState = {
+      phase: 'joining',
+      user,
+      room: local,
+      snapshot: undefined,
+      meeting: undefined,
+      announced: false,
+      heldBack: [],
+      timer: undefined,
+    };
+    session.state = joining;
     let outcome;
     try {
       await local.subscribed;
       outcome = await this.options.membership.join({
         roomId,
-        userId: session.userId,
+        userId: user.userId,
         connection: session.connection,
-        displayName: session.displayName,
+        displayName: user.displayName,
+        domain: user.domain,
         maxParticipants: room.maxParticipants,
+        isHost: room.hostId === user.userId,
         mode: 'join',
       });
     } catch (error) {
@@ -376,22 +460,23 @@ export class SignalingNode {
       this.tryAgainLater(session, error);
       return;
     }
-    if (session.room !== local) {
+    if (session.state !== joining) {
       // The room ended while the seat was being taken: give it back.
       if (outcome.status === 'joined') await this.releaseSeat(roomId, session, 'if-removed');
       return;
     }
     if (outcome.status !== 'joined') {
       this.exitRoom(session);
-      this.sendError(session, 'room_full');
+      this.writer.sendError(session, REFUSALS[outcome.status]);
       return;
     }
-    if (session.closed) return;
-    session.snapshot = outcome.members;
+    if (session.gone) return;
+    joining.snapshot = outcome.members;
+    joining.meeting = outcome.meeting;
     if (!this.activate(session)) {
       // Normally our own announcement is already here or a moment away; if the subscriber
       // connection dropped it, the snapshot alone is still a correct start.
-      session.joinTimer = setTimeout(
+      joining.timer = setTimeout(
         () => this.activate(session, true),
         this.options.joinAnnouncementTimeoutMs,
       );
@@ -403,83 +488,68 @@ export class SignalingNode {
    * `room_joined`, then whatever was held back meanwhile.
    */
   private activate(session: Session, force = false): boolean {
-    if (session.closed || session.joined || !session.room || !session.snapshot) return false;
-    if (!session.announced && !force) return false;
-    clearTimeout(session.joinTimer);
-    session.joinTimer = undefined;
+    const joining = session.state;
+    if (session.gone || joining.phase !== 'joining') return false;
+    if (!joining.snapshot || (!joining.announced && !force)) return false;
+    clearTimeout(joining.timer);
     const view = new Map<string, KnownPeer>();
-    for (const member of session.snapshot) {
+    for (const member of joining.snapshot) {
       if (member.userId === session.userId) continue;
-      view.set(member.userId, { connection: member.connection, displayName: member.displayName });
+      const { connection, displayName, domain } = member;
+      view.set(member.userId, { connection, displayName, domain });
     }
-    session.snapshot = undefined;
-    session.view = view;
-    session.lastHeartbeatAt = Date.now();
-    this.sendRoomJoined(session);
-    const heldBack = session.heldBack ?? [];
-    session.heldBack = undefined;
-    for (const item of heldBack) {
-      if (item.kind === 'event') this.applyToView(session, item.event);
-      else this.deliver(session, item.type, item.data, item.sentAt, item.path);
+    const joined: JoinedState = {
+      phase: 'joined',
+      user: joining.user,
+      room: joining.room,
+      view,
+      meeting: meetingViewOf(joining.meeting),
+      lastHeartbeatAt: Date.now(),
+    };
+    session.state = joined;
+    this.sendRoomJoined(session, joined);
+    for (const item of joining.heldBack) {
+      if (item.kind === 'event') this.applyToView(session, joined, item.event);
+      else if (item.kind === 'meeting') {
+        if (session.isJoined()) this.meeting.apply(session, item.event);
+      } else this.relay.deliver(session, item.type, item.data, item.sentAt, item.path);
     }
     return true;
   }
 
-  private sendRoomJoined(session: Session): void {
-    const peers = [...(session.view ?? [])].map(([userId, peer]) => ({
+  private sendRoomJoined(session: Session, state: JoinedState): void {
+    const peers = [...state.view].map(([userId, peer]) => ({
       userId,
       displayName: peer.displayName,
+      domain: peer.domain,
     }));
-    this.send(session, {
+    this.writer.send(session, {
       type: 'room_joined',
-      roomId: session.room?.id ?? '',
+      roomId: state.room.id,
       existingPeers: peers.map((peer) => peer.userId),
       peers,
+      ...this.meeting.roomJoinedFields(state),
     });
   }
 
-  private enterRoom(session: Session, roomId: string, maxParticipants: number): LocalRoom {
-    let room = this.rooms.get(roomId);
-    if (!room) {
-      const subscribed = this.options.bus.subscribe(roomId);
-      subscribed.catch(() => undefined);
-      room = { id: roomId, maxParticipants, sessions: new Set(), subscribed };
-      this.rooms.set(roomId, room);
-      this.options.metrics.rooms.set(this.rooms.size);
-    }
-    room.sessions.add(session);
-    session.room = room;
-    session.view = undefined;
-    session.announced = false;
-    session.snapshot = undefined;
-    session.heldBack = [];
-    return room;
+  /** Takes a session out of its room on this node only: back to the lobby. */
+  private exitRoom(session: Session): void {
+    const { state } = session;
+    if (state.phase !== 'joining' && state.phase !== 'joined') return;
+    if (state.phase === 'joining') clearTimeout(state.timer);
+    session.state = { phase: 'lobby', user: state.user };
+    this.rooms.exit(session, state.room);
   }
 
-  /** Takes a session out of its room on this node only; the last one out unsubscribes. */
-  private exitRoom(session: Session): void {
+  /** The host removed this member: out of the room here; its seat is already gone. */
+  private dropFromRoom(session: Session): void {
     const room = session.room;
     if (!room) return;
-    room.sessions.delete(session);
-    session.room = undefined;
-    session.view = undefined;
-    session.snapshot = undefined;
-    session.heldBack = undefined;
-    clearTimeout(session.joinTimer);
-    session.joinTimer = undefined;
-    if (room.sessions.size === 0 && this.rooms.get(room.id) === room) {
-      this.rooms.delete(room.id);
-      this.options.metrics.rooms.set(this.rooms.size);
-      this.options.bus
-        .unsubscribe(room.id)
-        .catch((error: unknown) => this.options.log.warn({ err: error }, 'unsubscribe failed'));
-    }
+    this.exitRoom(session);
+    void this.releaseSeat(room.id, session, 'never');
   }
 
-  private async leave(
-    session: Session,
-    announce: 'if-removed' | 'always' | 'never',
-  ): Promise<void> {
+  private async leave(session: Session, announce: LeaveAnnouncement): Promise<void> {
     const room = session.room;
     if (!room) return;
     this.exitRoom(session);
@@ -490,12 +560,12 @@ export class SignalingNode {
   private async releaseSeat(
     roomId: string,
     session: Session,
-    announce: 'if-removed' | 'always' | 'never',
+    announce: LeaveAnnouncement,
   ): Promise<void> {
     try {
       await this.options.membership.leave(roomId, session.userId, session.connection, announce);
     } catch {
-      this.pendingLeaves.push({ roomId, userId: session.userId, connection: session.connection });
+      this.liveness.leaveLater(roomId, session.userId, session.connection);
     }
   }
 
@@ -504,19 +574,17 @@ export class SignalingNode {
       { err: error, connection: session.connection },
       'join failed: dependency unavailable',
     );
-    if (session.finished) return;
-    session.finished = true;
-    session.socket.close(CloseCode.TRY_AGAIN_LATER, 'try again later');
+    this.writer.close(session, CloseCode.TRY_AGAIN_LATER, 'try again later');
   }
 
   private heartbeat(session: Session): void {
-    const room = session.room;
-    if (!room || !session.joined) return;
-    session.lastHeartbeatAt = Date.now();
+    if (!session.isJoined()) return;
+    const { state } = session;
+    state.lastHeartbeatAt = Date.now();
     this.options.membership
-      .refresh(room.id, session.userId, session.connection)
+      .refresh(state.room.id, session.userId, session.connection)
       .then((held) => {
-        if (!held && session.room === room && session.joined) this.reassert(session);
+        if (!held && session.state === state) this.reassert(session);
       })
       .catch((error: unknown) => this.options.log.debug({ err: error }, 'heartbeat not stored'));
   }
@@ -525,144 +593,57 @@ export class SignalingNode {
    * Restores a member's seat that the store lost (Redis restarted, or this node was taken for
    * dead and swept). A newer connection of the user wins; a room filled meanwhile refuses.
    */
-  private reassert(session: Session): void {
-    if (session.busy || !session.room || !session.joined) return;
-    const room = session.room;
+  private reassert(session: SessionIn<'joined'>): void {
+    if (session.busy) return;
+    const state = session.state;
     this.exclusive(session, async () => {
-      if (session.room !== room || !session.joined) return;
+      if (session.state !== state) return;
       const outcome = await this.options.membership.join({
-        roomId: room.id,
+        roomId: state.room.id,
         userId: session.userId,
         connection: session.connection,
-        displayName: session.displayName,
-        maxParticipants: room.maxParticipants,
+        displayName: state.user.displayName,
+        domain: state.user.domain,
+        maxParticipants: state.room.maxParticipants,
+        isHost: state.room.hostId === session.userId,
         mode: 'reassert',
       });
-      if (session.room !== room) return;
+      if (session.state !== state) return;
       if (outcome.status === 'taken') this.replaced(session);
+      // The host removed it while this node was not listening.
+      if (outcome.status === 'removed') {
+        this.meeting.apply(session, { kind: 'participant_removed', userId: session.userId });
+      }
       if (outcome.status === 'full') {
         await this.leave(session, 'always');
-        this.sendError(session, 'room_full');
+        this.writer.sendError(session, 'room_full');
       }
+    });
+  }
+
+  /** Members that stopped heartbeating for the presence TTL no longer hold their seat. */
+  private expire(session: SessionIn<'joined'>): void {
+    this.exclusive(session, async () => {
+      await this.leave(session, 'if-removed');
+      this.writer.sendError(session, 'not_in_room', 'No heartbeat: you left the room, join again');
     });
   }
 
   /** Another connection of the same user took the seat: this one is closed with 4409. */
   private replaced(session: Session): void {
     this.exitRoom(session);
-    session.finished = true;
-    session.socket.close(CloseCode.REPLACED, 'joined from another connection');
-  }
-
-  // ── Relay ─────────────────────────────────────────────────────────────────────────────────
-
-  private relay(session: Session, message: TargetedClientMessage): void {
-    const room = session.room;
-    if (!room || !session.joined) return this.sendError(session, 'not_in_room');
-    const peer = session.view?.get(message.targetUserId);
-    if (!peer) return this.sendError(session, 'peer_not_found');
-    const sentAt = now();
-    const frame: ServerMessage =
-      message.type === 'ice_candidate'
-        ? { type: message.type, senderUserId: session.userId, candidate: message.candidate }
-        : { type: message.type, senderUserId: session.userId, sdp: message.sdp };
-    const data = JSON.stringify(frame);
-    if (isOnNode(peer.connection, this.options.nodeId)) {
-      const target = this.sessions.get(peer.connection);
-      if (!target || target.room !== room) {
-        this.options.metrics.relayDropped.inc({ reason: 'target_gone' });
-        return;
-      }
-      this.deliver(target, message.type, data, sentAt, 'local');
-      return;
-    }
-    const envelope = encodeRelay(message.type, session.userId, message.targetUserId, data, sentAt);
-    this.options.bus.publish(room.id, envelope).then(this.published, this.notPublished);
-  }
-
-  // Bound once, not per relay.
-  private readonly published = (): void => this.options.metrics.busMessages.add('out');
-  private readonly notPublished = (): void =>
-    this.options.metrics.relayDropped.inc({ reason: 'bus_unavailable' });
-
-  /** Hands a relayed frame to a local session, or holds it back until its `room_joined`. */
-  private deliver(
-    target: Session,
-    type: string,
-    data: string,
-    sentAt: number,
-    path: 'local' | 'bus',
-  ): void {
-    if (target.joined) {
-      const sent = this.sendRaw(target, type, data);
-      if (sent && this.relaysDelivered[path]++ % RELAY_LATENCY_SAMPLING === 0) {
-        this.options.metrics.relayLatency.observe({ path }, (now() - sentAt) / 1000);
-      }
-    } else if (target.heldBack) {
-      target.heldBack.push({ kind: 'frame', type, data, sentAt, path });
-    }
-  }
-
-  // ── Bus ───────────────────────────────────────────────────────────────────────────────────
-
-  private onBusMessage(roomId: string, message: Buffer): void {
-    this.options.metrics.busMessages.add('in');
-    const room = this.rooms.get(roomId);
-    if (!room) return;
-    const head = readRelayHead(message);
-    if (head) {
-      // Most relays on a room's channel are for someone elsewhere: skipped without decoding.
-      let frame: string | undefined;
-      for (const session of room.sessions) {
-        if (session.userId !== head.to) continue;
-        frame ??= relayFrameOf(message, head);
-        if (frame === undefined) {
-          this.options.log.warn({ roomId }, 'ignored a truncated relay');
-          return;
-        }
-        this.deliver(session, head.type, frame, head.sentAt, 'bus');
-      }
-      return;
-    }
-    const event = parseBusEvent(message.toString());
-    if (!event) {
-      this.options.log.warn({ roomId }, 'ignored a malformed bus message');
-      return;
-    }
-    switch (event.kind) {
-      case 'relay':
-        this.deliverRelay(room, event.type, event.to, event.frame, event.sentAt);
-        return;
-      case 'member_joined':
-      case 'member_left':
-        this.onMemberEvent(room, event);
-        return;
-      case 'room_ended':
-        this.endRoom(room);
-        return;
-    }
-  }
-
-  /** Hands a frame relayed through the bus to the target's sessions in the room on this node. */
-  private deliverRelay(
-    room: LocalRoom,
-    type: RelayType,
-    to: string,
-    frame: string,
-    sentAt: number,
-  ): void {
-    for (const session of room.sessions) {
-      if (session.userId === to) this.deliver(session, type, frame, sentAt, 'bus');
-    }
+    this.writer.close(session, CloseCode.REPLACED, 'joined from another connection');
   }
 
   private onMemberEvent(room: LocalRoom, event: MemberEvent): void {
     for (const session of [...room.sessions]) {
+      const { state } = session;
+      if (state.phase !== 'joining' && state.phase !== 'joined') continue;
       if (session.connection === event.connection) {
-        if (event.kind === 'member_joined' && !session.joined) {
-          session.announced = true;
+        if (event.kind === 'member_joined' && state.phase === 'joining') {
+          state.announced = true;
           this.activate(session);
-        } else if (event.kind === 'member_left' && session.joined) {
+        } else if (event.kind === 'member_left' && session.isJoined()) {
           // Our seat was taken from us (swept or pruned) although the socket is fine.
           this.reassert(session);
         }
@@ -670,14 +651,14 @@ export class SignalingNode {
       }
       if (event.kind === 'member_joined' && session.userId === event.userId) {
         // A newer connection of this user took the seat: unless ours is still on its way.
-        if (session.joined || session.announced) this.replaced(session);
+        if (state.phase === 'joined' || state.announced) this.replaced(session);
         continue;
       }
-      if (!session.joined) {
-        if (session.announced) session.heldBack?.push({ kind: 'event', event });
+      if (state.phase === 'joining') {
+        if (state.announced) state.heldBack.push({ kind: 'event', event });
         continue;
       }
-      this.applyToView(session, event);
+      this.applyToView(session, state, event);
     }
   }
 
@@ -685,143 +666,29 @@ export class SignalingNode {
    * Tells a client about a membership change it has not seen yet. Keyed by connection, so
    * repeated announcements (a seat re-asserted after a Redis restart) change nothing.
    */
-  private applyToView(session: Session, event: MemberEvent): void {
-    const view = session.view;
-    if (!view || event.userId === session.userId) return;
+  private applyToView(session: Session, state: JoinedState, event: MemberEvent): void {
+    const { view } = state;
+    if (event.userId === session.userId) return;
     const known = view.get(event.userId);
     if (event.kind === 'member_left') {
       if (known?.connection !== event.connection) return;
       view.delete(event.userId);
-      this.send(session, { type: 'user_left', userId: event.userId });
+      this.writer.send(session, { type: 'user_left', userId: event.userId });
       return;
     }
     if (known?.connection === event.connection) return;
-    if (known) this.send(session, { type: 'user_left', userId: event.userId });
-    view.set(event.userId, { connection: event.connection, displayName: event.displayName });
-    this.send(session, {
-      type: 'user_joined',
-      userId: event.userId,
-      displayName: event.displayName,
-    });
+    if (known) this.writer.send(session, { type: 'user_left', userId: event.userId });
+    const { connection, displayName, domain } = event;
+    view.set(event.userId, { connection, displayName, domain });
+    this.writer.send(session, { type: 'user_joined', userId: event.userId, displayName, domain });
   }
 
   /** room-service ended the meeting: everyone here gets `room_ended` and is out. */
   private endRoom(room: LocalRoom): void {
     for (const session of [...room.sessions]) {
       this.exitRoom(session);
-      this.send(session, { type: 'room_ended', roomId: room.id });
+      this.writer.send(session, { type: 'room_ended', roomId: room.id });
       void this.releaseSeat(room.id, session, 'never');
     }
-  }
-
-  // ── Liveness ──────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * The periodic step: register the node the first time the store is reachable (clearing seats a
-   * previous run under the same node id may have left), refresh its liveness (re-asserting every
-   * seat when the store had given the node up or lost its data), retry leaves Redis missed, sweep
-   * dead nodes, and let go of members whose heartbeats stopped.
-   */
-  private async tick(): Promise<void> {
-    if (this.ticking || this.stopping) return;
-    this.ticking = true;
-    const { membership, nodeId, log } = this.options;
-    try {
-      if (!this.isRegistered) await membership.sweepNode(nodeId, true);
-      const wasAlive = await membership.markAlive(nodeId, this.options.nodeTimeoutMs);
-      if (!wasAlive && this.isRegistered) {
-        log.warn({ nodeId }, 'membership store had lost this node: re-asserting its seats');
-        for (const session of this.sessions.values()) if (session.joined) this.reassert(session);
-      }
-      this.isRegistered = true;
-      while (this.pendingLeaves.length > 0) {
-        const leave = this.pendingLeaves[0]!;
-        await membership.leave(leave.roomId, leave.userId, leave.connection, 'always');
-        this.pendingLeaves.shift();
-      }
-      for (const dead of await membership.deadNodes(nodeId)) {
-        const removed = await membership.sweepNode(dead, false);
-        if (removed >= 0) log.info({ deadNode: dead, removed }, 'swept a dead node');
-      }
-    } catch (error) {
-      log.warn({ err: error }, 'liveness step failed');
-    } finally {
-      this.ticking = false;
-    }
-    this.expireSilentMembers();
-  }
-
-  /** Members that stopped heartbeating for the presence TTL no longer hold their seat. */
-  private expireSilentMembers(): void {
-    const deadline = Date.now() - this.options.presenceTtlSeconds * 1000;
-    for (const session of this.sessions.values()) {
-      if (!session.joined || session.busy || session.lastHeartbeatAt >= deadline) continue;
-      this.exclusive(session, async () => {
-        await this.leave(session, 'if-removed');
-        this.sendError(session, 'not_in_room', 'No heartbeat: you left the room, join again');
-      });
-    }
-  }
-
-  /** Protocol pings: a socket that did not answer the previous one is dead. */
-  private pingAll(): void {
-    for (const session of this.sessions.values()) {
-      if (!session.alive) {
-        session.socket.terminate();
-        continue;
-      }
-      session.alive = false;
-      session.socket.ping();
-    }
-  }
-
-  // ── Output ────────────────────────────────────────────────────────────────────────────────
-
-  private send(session: Session, message: ServerMessage): void {
-    this.sendRaw(session, message.type, JSON.stringify(message));
-  }
-
-  private sendError(session: Session, code: SignalingErrorCode, message?: string): void {
-    this.options.metrics.errors.inc({ code });
-    this.send(session, errorFrame(code, message));
-  }
-
-  /**
-   * Writes a frame unless the socket is gone. A peer that lets its output pile up past the limit
-   * is cut off, so one slow client cannot hold the node's memory.
-   */
-  /**
-   * Holds a socket's output until the current I/O callback is done (one read can carry many
-   * frames, and so can a Redis reply), so the frames it produces for one client leave in one
-   * write instead of one system call each — about a quarter less CPU per relayed frame.
-   */
-  private cork(session: Session): void {
-    session.stream!.cork();
-    session.corked = true;
-    this.corked.push(session);
-    if (this.corked.length === 1) process.nextTick(this.uncorkAll);
-  }
-
-  private readonly uncorkAll = (): void => {
-    const corked = this.corked;
-    this.corked = [];
-    for (const session of corked) {
-      session.corked = false;
-      session.stream!.uncork();
-    }
-  };
-
-  private sendRaw(session: Session, type: string, data: string): boolean {
-    if (session.closed) return false;
-    if (session.socket.bufferedAmount > this.options.sendBufferLimitBytes) {
-      this.options.metrics.relayDropped.inc({ reason: 'slow_consumer' });
-      session.finished = true;
-      session.socket.terminate();
-      return false;
-    }
-    if (session.stream && !session.corked) this.cork(session);
-    session.socket.send(data);
-    this.options.metrics.framesOut.add(type);
-    return true;
   }
 }

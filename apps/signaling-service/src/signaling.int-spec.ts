@@ -45,7 +45,7 @@ const clients: TestClient[] = [];
 function env(nodeId: string): Record<string, string> {
   return {
     NODE_ID: nodeId,
-    REDIS_URL: db.url,
+    REDIS_URL: db.urlFor('signaling-service'),
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     ROOM_SERVICE_URL: roomServiceUrl,
     LOG_LEVEL: 'silent',
@@ -69,7 +69,11 @@ beforeAll(async () => {
       jwtPublicKey: keys.publicKeyPem,
       turnSecret: 'unused',
     },
-    backends: { databaseUrl: postgres.url, redisUrl: db.url, turn: { host: '127.0.0.1', port: 0 } },
+    backends: {
+      databaseUrl: (service) => postgres.urlFor(service),
+      redisUrl: (service) => db.urlFor(service),
+      turn: { host: '127.0.0.1', port: 0 },
+    },
     env: { LOG_LEVEL: 'warn' },
     local: false,
     publicOrigins: [],
@@ -359,19 +363,28 @@ describe('rooms', () => {
   it('joins across nodes: room_joined to the joiner, user_joined to the others', async () => {
     const room = await seedRoom(redis);
     const a = await joined(nodeA, room.id);
-    expect(a.frame).toEqual({ type: 'room_joined', roomId: room.id, existingPeers: [], peers: [] });
+    const meeting = { hostId: room.hostId, locked: false, hands: [] };
+    expect(a.frame).toEqual({
+      type: 'room_joined',
+      roomId: room.id,
+      existingPeers: [],
+      peers: [],
+      ...meeting,
+    });
 
     const b = await joined(nodeB, room.id);
     expect(b.frame).toEqual({
       type: 'room_joined',
       roomId: room.id,
       existingPeers: [a.user.userId],
-      peers: [{ userId: a.user.userId, displayName: a.user.displayName }],
+      peers: [{ userId: a.user.userId, displayName: a.user.displayName, domain: 'example.com' }],
+      ...meeting,
     });
     expect(await a.client.next()).toEqual({
       type: 'user_joined',
       userId: b.user.userId,
       displayName: b.user.displayName,
+      domain: 'example.com',
     });
 
     const members = await redis.hgetall(RedisKeys.roomMembers(room.id));
@@ -511,6 +524,7 @@ describe('rooms', () => {
       type: 'user_joined',
       userId: user.userId,
       displayName: user.displayName,
+      domain: 'example.com',
     });
     // The seat is the new connection's: relays reach it, and only one seat is counted.
     other.client.send({ type: 'offer', targetUserId: user.userId, sdp: 'v=0 to the new one' });
@@ -691,7 +705,9 @@ describe('operations', () => {
       userId: ghost.userId,
       connection: 'node-e:previous-run',
       displayName: ghost.displayName,
+      domain: 'example.com',
       maxParticipants: room.maxParticipants,
+      isHost: false,
       mode: 'join',
     });
     await stayer.client.take('user_joined', (f) => f.userId === ghost.userId);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { userIdSchema } from './ids';
+import { roomIdSchema, userIdSchema } from './ids';
+import { chatMessageSchema } from './signaling';
 
 /**
  * What travels on the Redis channel `room_events:{roomId}` between signaling nodes and from
@@ -24,3 +25,39 @@ export const roomEndedEventSchema = busEnvelopeSchema.extend({
   data: z.object({ roomId: z.uuid() }),
 });
 export type RoomEndedEvent = z.infer<typeof roomEndedEventSchema>;
+
+// Meeting features (DESIGN §4.12) between signaling nodes. The hand, lock and removal events are
+// published by signaling's Lua scripts, atomically with the change they announce.
+
+/** A hand went up or down; `raisedAt` is Redis time (ms) while raised. */
+export const handChangedEventSchema = busEnvelopeSchema.extend({
+  type: z.literal('hand_changed'),
+  data: z.object({
+    userId: userIdSchema,
+    raised: z.boolean(),
+    raisedAt: z.number().optional(),
+  }),
+});
+/** The host locked or unlocked the meeting. */
+export const lockChangedEventSchema = busEnvelopeSchema.extend({
+  type: z.literal('lock_changed'),
+  data: z.object({ locked: z.boolean() }),
+});
+/** The host removed `to` from the meeting; its seat is already gone. */
+export const participantRemovedEventSchema = busEnvelopeSchema.extend({
+  type: z.literal('participant_removed'),
+  to: userIdSchema,
+  data: z.object({ roomId: roomIdSchema }),
+});
+/**
+ * A chat message for every member, rendered once by the sender's node; `node` is that node,
+ * which has already delivered it to its own members.
+ */
+export const chatEventSchema = busEnvelopeSchema.extend({
+  type: z.literal('chat'),
+  data: z.object({ node: z.string().min(1), frame: chatMessageSchema }),
+});
+export type HandChangedEvent = z.infer<typeof handChangedEventSchema>;
+export type LockChangedEvent = z.infer<typeof lockChangedEventSchema>;
+export type ParticipantRemovedEvent = z.infer<typeof participantRemovedEventSchema>;
+export type ChatEvent = z.infer<typeof chatEventSchema>;

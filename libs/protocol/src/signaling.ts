@@ -163,6 +163,18 @@ export type HostClientMessage = Extract<
 >;
 
 // Server → client.
+/** A chat message as every member receives it (and as nodes pass it on to each other). */
+export const chatMessageSchema = z.object({
+  type: z.literal('chat'),
+  senderUserId: userIdSchema,
+  displayName: z.string(),
+  domain: z.string().optional(),
+  text: z.string(),
+  /** Server time, ms since the epoch. */
+  sentAt: z.number(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('authenticated'), userId: userIdSchema }),
   z.object({
@@ -190,15 +202,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     senderUserId: userIdSchema,
     candidate: iceCandidateSchema,
   }),
-  z.object({
-    type: z.literal('chat'),
-    senderUserId: userIdSchema,
-    displayName: z.string(),
-    domain: z.string().optional(),
-    text: z.string(),
-    /** Server time, ms since the epoch. */
-    sentAt: z.number(),
-  }),
+  chatMessageSchema,
   z.object({ type: z.literal('lock_changed'), locked: z.boolean() }),
   z.object({ type: z.literal('removed'), roomId: roomIdSchema }),
   z.object({ type: z.literal('mute_request'), senderUserId: userIdSchema }),

@@ -12,6 +12,15 @@ export const RedisKeys = {
    * scanning keys (the display name rides along for `peers`).
    */
   roomMembers: (roomId: string) => `room_members:${roomId}`,
+  /**
+   * Set of the users a locked meeting still lets in (its host and whoever was in it when it was
+   * locked); exists exactly while the meeting is locked. Deleted when the room empties.
+   */
+  roomLock: (roomId: string) => `room_lock:${roomId}`,
+  /** Set of the users the host removed: they cannot join again while the room is occupied. */
+  roomRemoved: (roomId: string) => `room_removed:${roomId}`,
+  /** Raised hands: a hash userId → raisedAt (ms since the epoch, Redis time). */
+  roomHands: (roomId: string) => `room_hands:${roomId}`,
   /** Pub/Sub channel of one room's events between signaling nodes and room-service. */
   roomEvents: (roomId: string) => `room_events:${roomId}`,
   /** A signaling node's liveness, refreshed while it runs. */

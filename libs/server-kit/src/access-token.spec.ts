@@ -32,8 +32,16 @@ describe('createAccessTokenVerifier', () => {
   });
 
   it('returns the caller of a valid token, choosing the key by kid (key rotation)', () => {
-    expect(verify(sign(current))).toEqual({ userId, email: 'ada@example.com' });
-    expect(verify(sign(next))).toEqual({ userId, email: 'ada@example.com' });
+    expect(verify(sign(current))).toEqual({
+      userId,
+      email: 'ada@example.com',
+      expiresAtMs: expect.any(Number),
+    });
+    expect(verify(sign(next))).toEqual({
+      userId,
+      email: 'ada@example.com',
+      expiresAtMs: expect.any(Number),
+    });
   });
 
   it('refuses a token without kid, with an unknown kid, or signed by another key under a known kid', () => {
@@ -72,9 +80,17 @@ describe('createAccessTokenVerifier', () => {
         clockToleranceMs: 0,
       });
       const token = sign(current, { expiresIn: 2_000 });
-      expect(strict(token)).toEqual({ userId, email: 'ada@example.com' });
+      expect(strict(token)).toEqual({
+        userId,
+        email: 'ada@example.com',
+        expiresAtMs: expect.any(Number),
+      });
       jest.advanceTimersByTime(1_000);
-      expect(strict(token)).toEqual({ userId, email: 'ada@example.com' });
+      expect(strict(token)).toEqual({
+        userId,
+        email: 'ada@example.com',
+        expiresAtMs: expect.any(Number),
+      });
       jest.advanceTimersByTime(2_000);
       expect(() => strict(token)).toThrow(TokenVerificationError);
     } finally {

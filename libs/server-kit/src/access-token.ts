@@ -11,6 +11,8 @@ export const ACCESS_TOKEN_ALGORITHM = 'RS256';
 export interface AccessTokenClaims {
   userId: string;
   email: string;
+  /** When the token expires (its `exp`), in ms since the epoch: open sockets end then. */
+  expiresAtMs: number;
 }
 
 export class TokenVerificationError extends Error {
@@ -83,7 +85,11 @@ export function createAccessTokenVerifier(
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new TokenVerificationError('unexpected claims');
-    const caller = { userId: claims.data.sub, email: claims.data.email };
+    const caller = {
+      userId: claims.data.sub,
+      email: claims.data.email,
+      expiresAtMs: claims.data.exp * 1000,
+    };
     verified.set(token, caller, claims.data.exp);
     return caller;
   };

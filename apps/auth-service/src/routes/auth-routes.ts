@@ -12,7 +12,7 @@ import {
 import { callerOf, Errors } from '@qual-meet/server-kit';
 import type { AccessTokenIssuer } from '../access-tokens';
 import type { PasswordHasher } from '../passwords';
-import type { RefreshTokenStore } from '../refresh-tokens';
+import type { IssuedRefreshToken, RefreshTokenStore } from '../refresh-tokens';
 import { findUserByEmail, findUserById, insertUser, updatePasswordHash } from '../users';
 
 /** The refresh cookie: httpOnly, SameSite=Strict, only ever sent to `/api/auth`. */
@@ -23,7 +23,6 @@ export interface AuthRoutesOptions {
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokenStore;
-  refreshTokenTtlDays: number;
   cookieSecure: boolean;
 }
 
@@ -37,10 +36,15 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     secure: options.cookieSecure,
   };
 
-  function startSession(reply: FastifyReply, user: User, refreshToken: string): AuthSession {
-    reply.setCookie(REFRESH_COOKIE, refreshToken, {
+  function startSession(
+    reply: FastifyReply,
+    user: User,
+    refreshToken: IssuedRefreshToken,
+  ): AuthSession {
+    // The cookie lives as long as the token, which never outlives its family.
+    reply.setCookie(REFRESH_COOKIE, refreshToken.token, {
       ...cookieOptions,
-      maxAge: options.refreshTokenTtlDays * 86_400,
+      maxAge: Math.max(0, Math.floor((refreshToken.expiresAt.getTime() - Date.now()) / 1000)),
     });
     return { user, ...accessTokens.issue(user) };
   }
@@ -89,9 +93,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       const presented = request.cookies[REFRESH_COOKIE];
       if (!presented) throw new Errors.InvalidRefreshToken();
       const result = await refreshTokens.rotate(presented);
-      const user =
-        result.outcome === 'rotated' ? await findUserById(app.sql, result.userId) : undefined;
-      if (result.outcome !== 'rotated' || !user) {
+      const issued = result.outcome === 'rotated' || result.outcome === 'reissued';
+      const user = issued ? await findUserById(app.sql, result.userId) : undefined;
+      if (!issued || !user) {
         if (result.outcome === 'reused') {
           request.log.warn(
             { userId: result.userId },
@@ -101,7 +105,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         endSession(reply);
         throw new Errors.InvalidRefreshToken();
       }
-      return startSession(reply, user, result.token);
+      if (result.outcome === 'reissued') {
+        request.log.info({ userId: user.id }, 'rotated refresh token re-presented in grace');
+      }
+      return startSession(reply, user, result);
     },
   );
 

@@ -1,21 +1,33 @@
+import type { BusEnvelope } from '@qual-meet/protocol';
 import { encodeMemberEvent } from '../bus-events';
 import { parseConnection } from '../connection-id';
 import type { RoomBus } from '../room-bus';
-import type {
-  JoinOutcome,
-  JoinRequest,
-  LeaveAnnouncement,
-  Member,
-  MembershipStore,
+import {
+  sortHands,
+  type JoinOutcome,
+  type JoinRequest,
+  type LeaveAnnouncement,
+  type Member,
+  type MembershipStore,
 } from './membership-store';
+import type { HandOutcome, MeetingStore } from './meeting-store';
+
+/** A room's meeting state, as the `room_lock`, `room_removed` and `room_hands` keys hold it. */
+interface MeetingState {
+  /** Present while locked: who may still join. */
+  lock: Set<string> | undefined;
+  removed: Set<string>;
+  hands: Map<string, number>;
+}
 
 /**
- * The membership semantics of the Lua scripts, in memory, for unit tests of the room logic.
- * Several nodes share one instance (one "Redis"); changes are announced on `bus`, as the scripts
- * publish them. Presence never expires by itself: tests call {@link expirePresence}.
+ * The membership and meeting semantics of the Lua scripts, in memory, for unit tests of the room
+ * logic. Several nodes share one instance (one "Redis"); changes are announced on `bus`, as the
+ * scripts publish them. Presence never expires by itself: tests call {@link expirePresence}.
  */
-export class InMemoryMembershipStore implements MembershipStore {
+export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
   private readonly rooms = new Map<string, Map<string, Member>>();
+  private readonly meetings = new Map<string, MeetingState>();
   private readonly present = new Set<string>();
   private readonly aliveUntil = new Map<string, number>();
 
@@ -33,20 +45,30 @@ export class InMemoryMembershipStore implements MembershipStore {
       if (this.present.has(presenceKey(roomId, member.userId))) {
         others += 1;
       } else {
-        members.delete(member.userId);
+        this.dropSeat(roomId, member.userId);
         this.announce(roomId, 'user_left', member);
       }
+    }
+    const meeting = this.meetings.get(roomId);
+    if (meeting?.removed.has(userId)) return { status: 'removed' };
+    if (request.mode === 'join' && !request.isHost && meeting?.lock && !meeting.lock.has(userId)) {
+      return { status: 'locked' };
     }
     const previous = members.get(userId);
     if (previous && previous.connection !== connection && request.mode === 'reassert') {
       return { status: 'taken' };
     }
     if (!previous && others >= request.maxParticipants) return { status: 'full' };
-    const member = { userId, connection, displayName: request.displayName };
+    const member = { userId, connection, displayName: request.displayName, domain: request.domain };
     members.set(userId, member);
     this.present.add(presenceKey(roomId, userId));
     this.announce(roomId, 'user_joined', member);
-    return { status: 'joined', members: [...members.values()] };
+    const hands = [...(meeting?.hands ?? [])].map(([id, raisedAt]) => ({ userId: id, raisedAt }));
+    return {
+      status: 'joined',
+      members: [...members.values()],
+      meeting: { locked: meeting?.lock !== undefined, hands: sortHands(hands) },
+    };
   }
 
   async leave(
@@ -58,7 +80,7 @@ export class InMemoryMembershipStore implements MembershipStore {
     const members = this.membersOf(roomId);
     const removed = members.get(userId)?.connection === connection;
     if (removed) {
-      members.delete(userId);
+      this.dropSeat(roomId, userId);
       this.present.delete(presenceKey(roomId, userId));
     }
     if (announce === 'always' || (announce === 'if-removed' && removed)) {
@@ -91,7 +113,7 @@ export class InMemoryMembershipStore implements MembershipStore {
     for (const [roomId, members] of this.rooms) {
       for (const member of [...members.values()]) {
         if (parseConnection(member.connection).nodeId !== nodeId) continue;
-        members.delete(member.userId);
+        this.dropSeat(roomId, member.userId);
         this.present.delete(presenceKey(roomId, member.userId));
         this.announce(roomId, 'user_left', member);
         removed += 1;
@@ -99,6 +121,60 @@ export class InMemoryMembershipStore implements MembershipStore {
     }
     this.aliveUntil.delete(nodeId);
     return removed;
+  }
+
+  async setLock(roomId: string, hostId: string, locked: boolean) {
+    const members = this.membersOf(roomId);
+    if (!members.has(hostId)) return 'not_in_room' as const;
+    const meeting = this.meetingOf(roomId);
+    if (locked === (meeting.lock !== undefined)) return false;
+    meeting.lock = locked ? new Set([hostId, ...members.keys()]) : undefined;
+    this.publish(roomId, { type: 'lock_changed', from: hostId, data: { locked } });
+    return true;
+  }
+
+  async remove(roomId: string, hostId: string, userId: string) {
+    const members = this.membersOf(roomId);
+    if (!members.has(hostId)) return 'not_in_room' as const;
+    const meeting = this.meetingOf(roomId);
+    meeting.removed.add(userId);
+    meeting.lock?.delete(userId);
+    const member = members.get(userId);
+    if (!member) return false;
+    this.dropSeat(roomId, userId);
+    this.present.delete(presenceKey(roomId, userId));
+    this.publish(roomId, {
+      type: 'participant_removed',
+      from: hostId,
+      to: userId,
+      data: { roomId },
+    });
+    this.announce(roomId, 'user_left', member);
+    return true;
+  }
+
+  async setHand(request: Parameters<MeetingStore['setHand']>[0]): Promise<HandOutcome> {
+    const { roomId, userId, raised } = request;
+    const seat = this.membersOf(roomId).get(userId);
+    if (!seat || (request.connection !== undefined && seat.connection !== request.connection)) {
+      return { status: 'not_member' };
+    }
+    const hands = this.meetingOf(roomId).hands;
+    const current = hands.get(userId);
+    if (raised === (current !== undefined)) return { status: 'unchanged', raisedAt: current };
+    const raisedAt = raised
+      ? Math.max(this.now(), ...[...hands.values()].map((at) => at + 1))
+      : undefined;
+    if (raisedAt === undefined) hands.delete(userId);
+    else hands.set(userId, raisedAt);
+    const data = raisedAt === undefined ? { userId, raised } : { userId, raised, raisedAt };
+    this.publish(roomId, { type: 'hand_changed', from: request.from, data });
+    return { status: 'changed', raisedAt };
+  }
+
+  /** The meeting state recorded for a room, or `undefined` once it was forgotten (emptied). */
+  meetingState(roomId: string): MeetingState | undefined {
+    return this.meetings.get(roomId);
   }
 
   /** Lets a member's presence lapse, as if it had missed its heartbeats for the TTL. */
@@ -118,6 +194,27 @@ export class InMemoryMembershipStore implements MembershipStore {
       this.rooms.set(roomId, members);
     }
     return members;
+  }
+
+  private meetingOf(roomId: string): MeetingState {
+    let meeting = this.meetings.get(roomId);
+    if (!meeting) {
+      meeting = { lock: undefined, removed: new Set(), hands: new Map() };
+      this.meetings.set(roomId, meeting);
+    }
+    return meeting;
+  }
+
+  /** Takes a seat and its hand away; the last one out takes the meeting's state along. */
+  private dropSeat(roomId: string, userId: string): void {
+    const members = this.membersOf(roomId);
+    members.delete(userId);
+    this.meetings.get(roomId)?.hands.delete(userId);
+    if (members.size === 0) this.meetings.delete(roomId);
+  }
+
+  private publish(roomId: string, envelope: BusEnvelope): void {
+    void this.bus.publish(roomId, JSON.stringify(envelope));
   }
 
   private announce(

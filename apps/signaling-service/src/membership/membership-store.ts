@@ -1,9 +1,20 @@
+import type { RaisedHand } from '@qual-meet/protocol';
+
 /** A member of a room, as the shared membership records it. */
 export interface Member {
   userId: string;
   /** `<nodeId>:<socketId>` of the member's socket. */
   connection: string;
   displayName: string;
+  /** The member's email domain, so others can tell look-alike names apart. */
+  domain: string;
+}
+
+/** The meeting's shared state as a joiner starts from it (DESIGN §4.12). */
+export interface MeetingSnapshot {
+  locked: boolean;
+  /** Raised hands, in the order they went up. */
+  hands: RaisedHand[];
 }
 
 export interface JoinRequest {
@@ -11,7 +22,10 @@ export interface JoinRequest {
   userId: string;
   connection: string;
   displayName: string;
+  domain: string;
   maxParticipants: number;
+  /** The meeting's host: a locked meeting still lets them in. */
+  isHost: boolean;
   /**
    * `join`: a client asked; takes the seat over from another connection of the same user.
    * `reassert`: the node restores a member Redis forgot (restart, or the node was swept); it
@@ -22,8 +36,12 @@ export interface JoinRequest {
 
 export type JoinOutcome =
   /** In; `members` is the room right after the join, the joiner included. */
-  | { status: 'joined'; members: Member[] }
+  | { status: 'joined'; members: Member[]; meeting: MeetingSnapshot }
   | { status: 'full' }
+  /** The meeting is locked and the user was not in it when it was locked. */
+  | { status: 'locked' }
+  /** The host removed the user from this meeting. */
+  | { status: 'removed' }
   /** `reassert` only: the user is in the room from another connection now. */
   | { status: 'taken' };
 
@@ -65,15 +83,34 @@ export interface MembershipStore {
 }
 
 /**
- * Decodes a `room_members` entry, `<nodeId>:<socketId>:<displayName>` as the Lua scripts write it.
+ * Decodes a `room_members` entry, `<nodeId>:<socketId>:<displayName>@<domain>` as the join script
+ * writes it. A display name is the part of an email before its first `@`, so the first `@` after
+ * the connection splits the two; an entry without one (an earlier release's) is a name alone.
  */
 export function memberOf(userId: string, value: string): Member {
   const first = value.indexOf(':');
   const second = value.indexOf(':', first + 1);
-  if (first < 0 || second < 0) return { userId, connection: value, displayName: '' };
+  if (first < 0 || second < 0) return { userId, connection: value, displayName: '', domain: '' };
+  const label = value.slice(second + 1);
+  const at = label.indexOf('@');
   return {
     userId,
     connection: value.slice(0, second),
-    displayName: value.slice(second + 1),
+    displayName: at < 0 ? label : label.slice(0, at),
+    domain: at < 0 ? '' : label.slice(at + 1),
   };
+}
+
+/** Hands as the join script returns them (`userId, raisedAt, …`), in the order raised. */
+export function handsOf(flat: string[]): RaisedHand[] {
+  const hands: RaisedHand[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    hands.push({ userId: flat[i]!, raisedAt: Number(flat[i + 1]) });
+  }
+  return sortHands(hands);
+}
+
+/** Earliest first; ties (same millisecond) by user id, so every node lists them alike. */
+export function sortHands(hands: RaisedHand[]): RaisedHand[] {
+  return hands.sort((a, b) => a.raisedAt - b.raisedAt || (a.userId < b.userId ? -1 : 1));
 }

@@ -1,10 +1,12 @@
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import { parseConnection } from '../connection-id';
+import { defineScript, ROOM, USER, type Script } from './define-script';
 import { JOIN_ROOM_LUA } from './scripts/join-room';
 import { LEAVE_ROOM_LUA } from './scripts/leave-room';
 import { REFRESH_PRESENCE_LUA } from './scripts/refresh-presence';
 import { SWEEP_NODE_LUA } from './scripts/sweep-node';
 import {
+  handsOf,
   memberOf,
   type JoinOutcome,
   type JoinRequest,
@@ -13,23 +15,10 @@ import {
   type MembershipStore,
 } from './membership-store';
 
-type ScriptArg = string | number;
-type Script = (keys: string[], args: ScriptArg[]) => Promise<unknown>;
-
-/** Registers a Lua script with `defineCommand` (EVALSHA, falling back to EVAL) and types it. */
-function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): Script {
-  redis.defineCommand(name, { numberOfKeys, lua });
-  const command = (redis as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[
-    name
-  ];
-  if (!command) throw new Error(`script ${name} was not defined`);
-  return (keys, args) => command.call(redis, ...keys, ...args);
+/** The keys of a meeting's lock, removals and hands, in the order the scripts take them. */
+export function meetingKeys(roomId: string): string[] {
+  return [RedisKeys.roomLock(roomId), RedisKeys.roomRemoved(roomId), RedisKeys.roomHands(roomId)];
 }
-
-// Placeholders the scripts replace with a room or user id, so that key names are still spelled
-// only by RedisKeys.
-const ROOM = '\x01';
-const USER = '\x02';
 
 /**
  * {@link MembershipStore} on Redis: `room_members:{roomId}` hashes, `presence:{roomId}:{userId}`
@@ -45,8 +34,8 @@ export class RedisMembershipStore implements MembershipStore {
     private readonly redis: Redis,
     private readonly presenceTtlSeconds: number,
   ) {
-    this.joinScript = defineScript(redis, 'qmJoinRoom', 3, JOIN_ROOM_LUA);
-    this.leaveScript = defineScript(redis, 'qmLeaveRoom', 3, LEAVE_ROOM_LUA);
+    this.joinScript = defineScript(redis, 'qmJoinRoom', 6, JOIN_ROOM_LUA);
+    this.leaveScript = defineScript(redis, 'qmLeaveRoom', 6, LEAVE_ROOM_LUA);
     this.refreshScript = defineScript(redis, 'qmRefreshPresence', 2, REFRESH_PRESENCE_LUA);
     this.sweepScript = defineScript(redis, 'qmSweepNode', 3, SWEEP_NODE_LUA);
   }
@@ -58,6 +47,7 @@ export class RedisMembershipStore implements MembershipStore {
         RedisKeys.roomMembers(roomId),
         RedisKeys.presence(roomId, userId),
         RedisKeys.nodeRooms(parseConnection(connection).nodeId),
+        ...meetingKeys(roomId),
       ],
       [
         RedisKeys.presence(ROOM, USER),
@@ -69,15 +59,17 @@ export class RedisMembershipStore implements MembershipStore {
         this.presenceTtlSeconds,
         roomId,
         request.mode,
+        request.domain,
+        request.isHost ? '1' : '0',
       ],
-    )) as string[];
-    const [status, ...entries] = reply;
-    if (status === 'full' || status === 'taken') return { status };
+    )) as [JoinOutcome['status'], string[], number, string[]];
+    const [status, entries, locked, hands] = reply;
+    if (status !== 'joined') return { status };
     const members: Member[] = [];
     for (let i = 0; i + 1 < entries.length; i += 2) {
       members.push(memberOf(entries[i]!, entries[i + 1]!));
     }
-    return { status: 'joined', members };
+    return { status: 'joined', members, meeting: { locked: locked === 1, hands: handsOf(hands) } };
   }
 
   async leave(
@@ -92,6 +84,7 @@ export class RedisMembershipStore implements MembershipStore {
         RedisKeys.roomMembers(roomId),
         RedisKeys.presence(roomId, userId),
         RedisKeys.nodeRooms(nodeId),
+        ...meetingKeys(roomId),
       ],
       [userId, connection, RedisKeys.roomEvents(roomId), roomId, nodeId, announce],
     );
@@ -137,6 +130,7 @@ export class RedisMembershipStore implements MembershipStore {
         RedisKeys.roomMembers(ROOM),
         RedisKeys.presence(ROOM, USER),
         RedisKeys.roomEvents(ROOM),
+        ...meetingKeys(ROOM),
       ],
     );
     return Number(removed);

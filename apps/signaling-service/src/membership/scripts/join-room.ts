@@ -7,25 +7,31 @@ import { LUA_HELPERS } from './lua-helpers';
  * presence key exists. Members whose presence expired (their node died, or they stopped
  * heartbeating) are pruned and announced as left before counting, so they stop taking seats.
  * A user already present keeps one seat: joining again replaces the old connection.
+ * A user the host removed never gets a seat; while the meeting is locked only its host and those
+ * in it when it was locked do (a re-assert of a seat held is not a new join).
  *
  * Because a script runs alone, the count, the add and the `user_joined` announcement happen at
  * one instant: two clients racing for the last seat on different nodes cannot both get it, and
  * every node hears of members in the order the seats were taken.
  *
- * KEYS: 1 room_members:{roomId}, 2 presence:{roomId}:{userId}, 3 signaling_node_rooms:{nodeId}
+ * KEYS: 1 room_members:{roomId}, 2 presence:{roomId}:{userId}, 3 signaling_node_rooms:{nodeId},
+ *       4 room_lock:{roomId}, 5 room_removed:{roomId}, 6 room_hands:{roomId}
  * ARGV: 1 presence key template, `\1` standing for the room id and `\2` for a user id,
  *       2 room_events:{roomId}, 3 userId, 4 connection, 5 displayName, 6 maxParticipants,
- *       7 presence TTL (s), 8 roomId, 9 mode (`join` | `reassert`)
- * Returns `{'joined', userId, value, …}` (the members after the join), `{'full'}` or `{'taken'}`.
+ *       7 presence TTL (s), 8 roomId, 9 mode (`join` | `reassert`), 10 domain, 11 is host (`1`)
+ * Returns `{'joined', {userId, value, …}, locked (0 | 1), {userId, raisedAt, …}}` (the members
+ * after the join, the lock and the hands at that instant), or `{'full'}`, `{'taken'}`,
+ * `{'locked'}`, `{'removed'}`.
  */
 export const JOIN_ROOM_LUA = `${LUA_HELPERS}
 local members_key, presence_key, node_rooms_key = KEYS[1], KEYS[2], KEYS[3]
+local lock_key, removed_key, hands_key = KEYS[4], KEYS[5], KEYS[6]
 local channel, user_id, connection = ARGV[2], ARGV[3], ARGV[4]
 local max, ttl, room_id, mode = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
 
 local entries = redis.call('HGETALL', members_key)
--- The reply: 'joined', then the members (the others still present, then the joiner).
-local result = { 'joined' }
+-- The members in the reply: the others still present, then the joiner.
+local result = {}
 local previous = false
 for i = 1, #entries, 2 do
   local uid, value = entries[i], entries[i + 1]
@@ -33,14 +39,23 @@ for i = 1, #entries, 2 do
     previous = value
   elseif redis.call('EXISTS', fill(ARGV[1], room_id, uid)) == 0 then
     redis.call('HDEL', members_key, uid)
+    redis.call('HDEL', hands_key, uid)
     announce_left(channel, uid, connection_of(value))
   else
     result[#result + 1] = uid
     result[#result + 1] = value
   end
 end
-local others = (#result - 1) / 2
+local others = #result / 2
+forget_meeting_if_empty(members_key, lock_key, removed_key, hands_key)
 
+if redis.call('SISMEMBER', removed_key, user_id) == 1 then
+  return { 'removed' }
+end
+if mode == 'join' and ARGV[11] ~= '1' and redis.call('EXISTS', lock_key) == 1
+    and redis.call('SISMEMBER', lock_key, user_id) == 0 then
+  return { 'locked' }
+end
 if previous and connection_of(previous) ~= connection and mode == 'reassert' then
   return { 'taken' }
 end
@@ -48,15 +63,15 @@ if not previous and others >= max then
   return { 'full' }
 end
 
-local value = connection .. ':' .. ARGV[5]
+local value = connection .. ':' .. ARGV[5] .. '@' .. ARGV[10]
 redis.call('HSET', members_key, user_id, value)
 redis.call('SET', presence_key, connection, 'EX', ttl)
 redis.call('SADD', node_rooms_key, room_id)
 redis.call('PUBLISH', channel, cjson.encode({
   type = 'user_joined', from = user_id,
-  data = { userId = user_id, displayName = ARGV[5], connection = connection },
+  data = { userId = user_id, displayName = ARGV[5], domain = ARGV[10], connection = connection },
 }))
 result[#result + 1] = user_id
 result[#result + 1] = value
-return result
+return { 'joined', result, redis.call('EXISTS', lock_key), redis.call('HGETALL', hands_key) }
 `;

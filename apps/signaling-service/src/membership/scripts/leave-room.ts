@@ -6,8 +6,11 @@ import { LUA_HELPERS } from './lua-helpers';
  * Invariant: a connection can only ever remove itself — never a newer connection of the same
  * user that replaced it — and the node stays listed in `signaling_node_rooms:{nodeId}` for the
  * room exactly while it still holds a member there, so the sweeper finds every seat of a node.
+ * A member who leaves takes their raised hand along; the last one out takes the meeting's lock and
+ * removals too.
  *
- * KEYS: 1 room_members:{roomId}, 2 presence:{roomId}:{userId}, 3 signaling_node_rooms:{nodeId}
+ * KEYS: 1 room_members:{roomId}, 2 presence:{roomId}:{userId}, 3 signaling_node_rooms:{nodeId},
+ *       4 room_lock:{roomId}, 5 room_removed:{roomId}, 6 room_hands:{roomId}
  * ARGV: 1 userId, 2 connection, 3 room_events:{roomId}, 4 roomId, 5 nodeId,
  *       6 announce (`if-removed` | `always` | `never`)
  * Returns 1 when the seat was removed, else 0.
@@ -21,8 +24,10 @@ local removed = 0
 local value = redis.call('HGET', members_key, user_id)
 if value and connection_of(value) == connection then
   redis.call('HDEL', members_key, user_id)
+  redis.call('HDEL', KEYS[6], user_id)
   removed = 1
 end
+forget_meeting_if_empty(members_key, KEYS[4], KEYS[5], KEYS[6])
 if redis.call('GET', presence_key) == connection then
   redis.call('DEL', presence_key)
 end

@@ -1,7 +1,8 @@
 /**
  * Lua shared by the membership scripts. Member values are `<nodeId>:<socketId>:<displayName>`;
  * node and socket ids never contain `:` (config and socket ids guarantee it), the display name
- * may. Events are published in the protocol's bus envelope `{type, from, data}`.
+ * may. The meeting's lock, removals and hands live exactly as long as the room has a member.
+ * Events are published in the protocol's bus envelope `{type, from, data}`.
  */
 export const LUA_HELPERS = `
 local function connection_of(value)
@@ -15,6 +16,13 @@ local function announce_left(channel, user_id, connection)
   redis.call('PUBLISH', channel, cjson.encode({
     type = 'user_left', from = user_id, data = { userId = user_id, connection = connection },
   }))
+end
+
+-- A room nobody is in any more starts afresh: its lock, removals and hands go with its last member.
+local function forget_meeting_if_empty(members_key, lock_key, removed_key, hands_key)
+  if redis.call('EXISTS', members_key) == 0 then
+    redis.call('DEL', lock_key, removed_key, hands_key)
+  end
 end
 
 local function fill(template, a, b)
