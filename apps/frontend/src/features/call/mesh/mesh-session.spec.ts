@@ -349,8 +349,8 @@ describe('MeshSession.leave', () => {
     await flushPromises();
     pcs.last.emitIceState('failed');
     await flushPromises();
-    // heartbeat + ICE credential refresh + Bob's restart window.
-    expect(clock.pendingCount).toBe(3);
+    // heartbeat + ICE credential refresh + Bob's restart window + the call-quality loop.
+    expect(clock.pendingCount).toBe(4);
 
     const seen = jest.fn();
     session.subscribe(seen);

@@ -1,25 +1,12 @@
 import { describeLink, limitNotice, linkHealthOf } from './link-health';
-import type { LinkSample } from './link-stats';
+import { emptyLinkSample, type LinkSample } from './link-stats';
 
 const base: LinkSample = {
-  at: 0,
+  ...emptyLinkSample(0),
   availableOutgoingBitrate: 1_000_000,
   rttMs: 180.4,
   loss: 0.021,
-  videoBytesSent: 0,
-  audioBytesSent: 0,
-  qualityLimitation: 'none',
   path: { localType: 'relay', remoteType: 'srflx', protocol: 'udp', relayProtocol: 'tcp' },
-  inbound: {
-    videoFramesDecoded: 0,
-    videoFramesPerSecond: null,
-    videoFrameHeight: null,
-    freezeCount: 0,
-    audioPacketsReceived: 0,
-    audioPacketsLost: 0,
-    concealedSamples: 0,
-    totalSamplesReceived: 0,
-  },
 };
 
 describe('link health', () => {

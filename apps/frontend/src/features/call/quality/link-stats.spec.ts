@@ -61,7 +61,9 @@ const relayedReport: StatsEntry[] = [
     packetsLost: 20,
     concealedSamples: 4_800,
     totalSamplesReceived: 480_000,
+    audioLevel: 0.25,
   },
+  { type: 'media-source', id: 'SA', kind: 'audio', audioLevel: 0.5 },
 ];
 
 describe('readLinkSample', () => {
@@ -85,7 +87,9 @@ describe('readLinkSample', () => {
         audioPacketsLost: 20,
         concealedSamples: 4_800,
         totalSamplesReceived: 480_000,
+        audioLevel: 0.25,
       },
+      localAudioLevel: 0.5,
     });
   });
 

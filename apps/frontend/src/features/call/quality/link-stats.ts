@@ -30,6 +30,8 @@ export interface InboundFigures {
   audioPacketsLost: number;
   concealedSamples: number;
   totalSamplesReceived: number;
+  /** Loudness of what we hear from the peer now (0–1). */
+  audioLevel: number | null;
 }
 
 /** One reading of a link: cumulative counters plus the latest estimates. */
@@ -48,6 +50,8 @@ export interface LinkSample {
   qualityLimitation: string;
   path: LinkPath | null;
   inbound: InboundFigures;
+  /** Loudness of our own microphone as this link sends it (0–1). */
+  localAudioLevel: number | null;
 }
 
 const num = (value: unknown): number | null =>
@@ -88,21 +92,17 @@ function pathOf(pair: StatsEntry, byId: Map<string, StatsEntry>): LinkPath | nul
   };
 }
 
-/** Reads a report (a real `RTCStatsReport` or any iterable of entries). */
-export function readLinkSample(report: Iterable<StatsEntry>, at: number): LinkSample {
-  const byId = new Map<string, StatsEntry>();
-  for (const entry of report) byId.set(entry.id, entry);
-
-  const pair = selectedPair(byId);
-  const sample: LinkSample = {
+/** A reading with nothing reported yet. */
+export function emptyLinkSample(at: number): LinkSample {
+  return {
     at,
-    availableOutgoingBitrate: pair ? num(pair['availableOutgoingBitrate']) : null,
+    availableOutgoingBitrate: null,
     rttMs: null,
     loss: null,
     videoBytesSent: 0,
     audioBytesSent: 0,
     qualityLimitation: 'none',
-    path: pair ? pathOf(pair, byId) : null,
+    path: null,
     inbound: {
       videoFramesDecoded: 0,
       videoFramesPerSecond: null,
@@ -112,8 +112,23 @@ export function readLinkSample(report: Iterable<StatsEntry>, at: number): LinkSa
       audioPacketsLost: 0,
       concealedSamples: 0,
       totalSamplesReceived: 0,
+      audioLevel: null,
     },
+    localAudioLevel: null,
   };
+}
+
+/** Reads the entries of a report (`[...report.values()]`, or any iterable of entries). */
+export function readLinkSample(report: Iterable<StatsEntry>, at: number): LinkSample {
+  const byId = new Map<string, StatsEntry>();
+  for (const entry of report) byId.set(entry.id, entry);
+
+  const pair = selectedPair(byId);
+  const sample = emptyLinkSample(at);
+  if (pair) {
+    sample.availableOutgoingBitrate = num(pair['availableOutgoingBitrate']);
+    sample.path = pathOf(pair, byId);
+  }
   const pairRtt = pair ? num(pair['currentRoundTripTime']) : null;
 
   for (const entry of byId.values()) {
@@ -148,7 +163,12 @@ export function readLinkSample(report: Iterable<StatsEntry>, at: number): LinkSa
         inbound.audioPacketsLost += Math.max(0, num(entry['packetsLost']) ?? 0);
         inbound.concealedSamples += num(entry['concealedSamples']) ?? 0;
         inbound.totalSamplesReceived += num(entry['totalSamplesReceived']) ?? 0;
+        const level = num(entry['audioLevel']);
+        if (level !== null) inbound.audioLevel = Math.max(inbound.audioLevel ?? 0, level);
       }
+    } else if (entry.type === 'media-source' && kind === 'audio') {
+      const level = num(entry['audioLevel']);
+      if (level !== null) sample.localAudioLevel = Math.max(sample.localAudioLevel ?? 0, level);
     }
   }
   if (sample.rttMs === null && pairRtt !== null) sample.rttMs = pairRtt * 1000;

@@ -1,4 +1,4 @@
-import type { LinkSample } from './link-stats';
+import { emptyLinkSample, type LinkSample } from './link-stats';
 import {
   DEFAULT_BUDGET_SETTINGS,
   UplinkBudget,
@@ -14,24 +14,10 @@ const hidden: ReceiverNeed = { width: 0, height: 0, hidden: true };
 
 function sample(overrides: Partial<LinkSample> = {}): LinkSample {
   return {
-    at: 0,
+    ...emptyLinkSample(0),
     availableOutgoingBitrate: 2_500_000,
     rttMs: 40,
     loss: 0,
-    videoBytesSent: 0,
-    audioBytesSent: 0,
-    qualityLimitation: 'none',
-    path: null,
-    inbound: {
-      videoFramesDecoded: 0,
-      videoFramesPerSecond: null,
-      videoFrameHeight: null,
-      freezeCount: 0,
-      audioPacketsReceived: 0,
-      audioPacketsLost: 0,
-      concealedSamples: 0,
-      totalSamplesReceived: 0,
-    },
     ...overrides,
   };
 }
