@@ -57,17 +57,18 @@ export function linkHealthOf(
   };
 }
 
-/** "Bob ↔ you: relayed over TCP, 180 ms, 2 % loss" */
-export function describeLink(name: string, health: LinkHealth): string {
-  if (health.route === null) return `${name} ↔ you: connecting`;
-  const parts = [
-    health.route === 'relayed'
-      ? `relayed${health.over ? ` over ${health.over}` : ''}`
-      : `direct${health.over ? ` over ${health.over}` : ''}`,
-  ];
+/** "relayed over TCP, 180 ms, 2 % loss"; null before a candidate pair. */
+export function linkWords(health: LinkHealth): string | null {
+  if (health.route === null) return null;
+  const parts = [`${health.route}${health.over ? ` over ${health.over}` : ''}`];
   if (health.rttMs !== null) parts.push(`${health.rttMs} ms`);
   if (health.lossPercent !== null) parts.push(`${health.lossPercent} % loss`);
-  return `${name} ↔ you: ${parts.join(', ')}`;
+  return parts.join(', ');
+}
+
+/** "Bob ↔ you: relayed over TCP, 180 ms, 2 % loss" */
+export function describeLink(name: string, health: LinkHealth): string {
+  return `${name} ↔ you: ${linkWords(health) ?? 'connecting'}`;
 }
 
 /** What both people are told when video is paused or reduced to keep audio. */

@@ -185,9 +185,9 @@ export class FakePeerConnection implements PeerConnectionLike {
           this.sending[index] = next;
         },
         // One encoding, as a browser has once the sender was negotiated.
-        getParameters: () => structuredClone(this.sendParameters[index] ?? { encodings: [{}] }),
+        getParameters: () => plainCopy(this.sendParameters[index] ?? { encodings: [{}] }),
         setParameters: async (parameters: RTCRtpSendParameters) => {
-          this.sendParameters[index] = structuredClone(parameters);
+          this.sendParameters[index] = plainCopy(parameters);
         },
       },
       { fakeIndex: index },
@@ -445,6 +445,11 @@ function remoteStream(id: string): MediaStream {
     addEventListener: () => undefined,
     removeEventListener: () => undefined,
   } as unknown as MediaStream;
+}
+
+/** A deep copy of plain data; jsdom (component tests) has no `structuredClone`. */
+function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Records every peer connection the engine creates. */
