@@ -116,6 +116,17 @@ describe('CallQuality', () => {
     ]);
   });
 
+  it('tells a new link to the same person (they rejoined) what it told the old one', async () => {
+    const { clock, links, quality, round } = setup(1);
+    quality.setView('peer-0', { width: 640, height: 360, hidden: true });
+    const fresh = new FakeQualityLink(clock);
+    links.set('peer-0', fresh);
+    await round();
+    expect(fresh.told.at(-1)?.[0]).toEqual({ width: 640, height: 360, hidden: true });
+    quality.setView('peer-0', { width: 650, height: 365, hidden: true });
+    expect(fresh.told).toHaveLength(1);
+  });
+
   it('marks a link poor when the peer says it holds back its video to us', async () => {
     const { links, quality, round } = setup(1);
     links.get('peer-0')!.remoteSendLimit = { paused: true, by: 'sender' };

@@ -89,6 +89,8 @@ export class CallQuality {
   /** What we show of each participant, as last told (see {@link setView}). */
   private readonly views = new Map<string, PeerView>();
   private readonly told = new Map<string, PeerView | null>();
+  /** The link last told, per person: a new link (they rejoined) is told again. */
+  private readonly toldLinks = new Map<string, QualityLink>();
   private readonly sendLimits = new Map<string, PeerSendLimit | null>();
   private readonly previous = new Map<string, LinkSample>();
   private interval: TimerHandle | null = null;
@@ -116,7 +118,11 @@ export class CallQuality {
     if (view) this.views.set(userId, view);
     else this.views.delete(userId);
     const link = new Map(this.options.links()).get(userId);
-    if (link && viewChanged(this.told.get(userId) ?? null, view)) this.tell(userId, link);
+    if (
+      link &&
+      (this.toldLinks.get(userId) !== link || viewChanged(this.told.get(userId) ?? null, view))
+    )
+      this.tell(userId, link);
   }
 
   /** One round: read, decide, apply, publish. Rounds never overlap. */
@@ -155,6 +161,9 @@ export class CallQuality {
     });
     for (const userId of [...this.previous.keys()])
       if (!samples.has(userId)) this.previous.delete(userId);
+    const present = new Set(links.map(([userId]) => userId));
+    for (const userId of [...this.toldLinks.keys()])
+      if (!present.has(userId)) this.toldLinks.delete(userId);
 
     const decision = this.options.budget === false ? null : this.budget.update(inputs);
     const allocations = new Map(decision?.allocations.map((a) => [a.peerId, a]));
@@ -164,10 +173,10 @@ export class CallQuality {
       const allocation = allocations.get(userId);
       if (allocation) link.applyVideoLimits(allocation.video);
       const sending = sendLimitOf(allocation);
-      if (JSON.stringify(sending) !== JSON.stringify(this.sendLimits.get(userId) ?? null)) {
-        this.sendLimits.set(userId, sending);
-        this.tell(userId, link);
-      }
+      const limitChanged =
+        JSON.stringify(sending) !== JSON.stringify(this.sendLimits.get(userId) ?? null);
+      this.sendLimits.set(userId, sending);
+      if (limitChanged || this.toldLinks.get(userId) !== link) this.tell(userId, link);
       const receiving = link.remoteSendLimit;
       const health = linkHealthOf(sample, allocation?.limitedBy ?? null);
       peers.set(userId, {
@@ -191,6 +200,7 @@ export class CallQuality {
   private tell(userId: string, link: QualityLink): void {
     const view = this.views.get(userId) ?? null;
     this.told.set(userId, view);
+    this.toldLinks.set(userId, link);
     link.tellQuality(view, this.sendLimits.get(userId) ?? null);
   }
 }
