@@ -89,6 +89,13 @@ async function withBob() {
   return { harness, pc, channel };
 }
 
+/** Bob says he pauses the video he sends us, because of his side (`sender`) or ours. */
+function bobHoldsBack(channel: { receive(data: unknown): void }, by: 'sender' | 'receiver') {
+  channel.receive(
+    JSON.stringify({ muted: false, cameraOff: false, sendLimit: { paused: true, by } }),
+  );
+}
+
 const bobTile = () => screen.getByRole('group', { name: 'bob' });
 
 describe('call quality in the meeting', () => {
@@ -120,29 +127,13 @@ describe('call quality in the meeting', () => {
   it('shows "Video paused to keep audio" naming whose connection is weak, as the sender told us', async () => {
     const { harness, pc, channel } = await withBob();
     pc.stats = bobStats();
-    act(() =>
-      channel.receive(
-        JSON.stringify({
-          muted: false,
-          cameraOff: false,
-          sendLimit: { paused: true, by: 'sender' },
-        }),
-      ),
-    );
+    act(() => bobHoldsBack(channel, 'sender'));
     await round(harness);
     const status = within(bobTile()).getByRole('status');
     expect(status.textContent).toBe("Video paused to keep audio — bob's connection is weak");
     expect(within(bobTile()).getByText("Poor connection — bob's connection")).toBeTruthy();
 
-    act(() =>
-      channel.receive(
-        JSON.stringify({
-          muted: false,
-          cameraOff: false,
-          sendLimit: { paused: true, by: 'receiver' },
-        }),
-      ),
-    );
+    act(() => bobHoldsBack(channel, 'receiver'));
     await round(harness);
     expect(within(bobTile()).getByRole('status').textContent).toBe(
       'Video paused to keep audio — your connection is weak',
