@@ -23,6 +23,11 @@ export class MediaStateChannel {
     view: null,
     sendLimit: null,
   };
+  /**
+   * The peer closed its end (it left or reloaded): the channel closed under us, which happens at
+   * once, long before ICE notices.
+   */
+  peerClosed = false;
   private readonly channel;
   private closed = false;
 
@@ -35,6 +40,11 @@ export class MediaStateChannel {
     this.channel = pc.createDataChannel(CHANNEL.label, CHANNEL.init);
     this.channel.addEventListener('open', () => this.flush());
     this.channel.addEventListener('message', (event) => this.receive(event.data));
+    this.channel.addEventListener('close', () => {
+      if (this.closed) return;
+      this.peerClosed = true;
+      this.onRemoteChange();
+    });
   }
 
   /** Our state changed: the peer is told now, or once the channel opens. */
