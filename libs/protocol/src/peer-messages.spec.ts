@@ -14,6 +14,16 @@ describe('parsePeerMediaState', () => {
     ).toEqual({ muted: false, cameraOff: false, screenStreamId: null });
   });
 
+  it('reads what the peer shows of our video and what it holds back of its own', () => {
+    const state = {
+      muted: false,
+      cameraOff: false,
+      view: { width: 640, height: 360, hidden: false },
+      sendLimit: { paused: true, by: 'sender' },
+    };
+    expect(parsePeerMediaState(JSON.stringify(state))).toEqual(state);
+  });
+
   it('tolerates fields a newer peer adds', () => {
     expect(parsePeerMediaState('{"muted":false,"cameraOff":false,"later":1}')).toEqual({
       muted: false,
@@ -30,6 +40,17 @@ describe('parsePeerMediaState', () => {
       '{"muted":true}',
       JSON.stringify({ muted: true, cameraOff: false, screenStreamId: '' }),
       JSON.stringify({ muted: true, cameraOff: false, screenStreamId: 'x'.repeat(65) }),
+      JSON.stringify({
+        muted: true,
+        cameraOff: false,
+        view: { width: -1, height: 9, hidden: false },
+      }),
+      JSON.stringify({
+        muted: true,
+        cameraOff: false,
+        view: { width: 1e9, height: 9, hidden: false },
+      }),
+      JSON.stringify({ muted: true, cameraOff: false, sendLimit: { paused: true, by: 'nobody' } }),
       JSON.stringify({ muted: true, cameraOff: false, pad: 'x'.repeat(PEER_MESSAGE_MAX_BYTES) }),
       new ArrayBuffer(4),
       undefined,

@@ -16,11 +16,35 @@ export const mediaStreamIdSchema = z.string().min(1).max(64);
  * The sender's media state. Unknown fields are tolerated (a newer peer may say more); an older
  * peer omits `screenStreamId`, which means it is not sharing.
  */
+/**
+ * What the sender shows of the receiver's camera video, so the receiver's upload budget sends
+ * no more than is seen (docs/CALL-QUALITY.md): the tile in device pixels, or hidden (tab in
+ * the background, tile scrolled away).
+ */
+export const peerViewSchema = z.object({
+  width: z.number().int().min(0).max(16_384),
+  height: z.number().int().min(0).max(16_384),
+  hidden: z.boolean(),
+});
+export type PeerView = z.infer<typeof peerViewSchema>;
+
+/**
+ * What the sender does to the camera video it sends the receiver, and whose connection forces
+ * it: the sender's uplink or the receiver's side. Null: nothing is held back.
+ */
+export const peerSendLimitSchema = z.object({
+  paused: z.boolean(),
+  by: z.enum(['sender', 'receiver']),
+});
+export type PeerSendLimit = z.infer<typeof peerSendLimitSchema>;
+
 export const peerMediaStateSchema = z.object({
   muted: z.boolean(),
   cameraOff: z.boolean(),
   /** The stream carrying the shared screen (video, and audio where the browser gave it). */
   screenStreamId: mediaStreamIdSchema.nullable().optional(),
+  view: peerViewSchema.nullable().optional(),
+  sendLimit: peerSendLimitSchema.nullable().optional(),
 });
 export type PeerMediaState = z.infer<typeof peerMediaStateSchema>;
 

@@ -11,6 +11,7 @@ import {
   createBrowserWebSocket,
   iceTransportPolicyFrom,
   signalingUrlFor,
+  uploadBudgetFrom,
 } from './mesh/browser-adapters';
 import { MeshSession } from './mesh/mesh-session';
 
@@ -50,6 +51,8 @@ function readStorage(): Storage | null {
 
 /** The real thing: this page's camera, WebSocket and RTCPeerConnection. */
 export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient): CallEnvironment {
+  // Read once: the switch holds for every meeting of this page.
+  const uploadBudget = uploadBudgetFrom(window.location.search);
   return {
     mediaDevices: navigator.mediaDevices as MediaDevicesLike | undefined,
     displayMedia:
@@ -64,6 +67,7 @@ export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient)
         selfDomain,
         signalingUrl: signalingUrlFor(window.location),
         iceTransportPolicy: iceTransportPolicyFrom(readStorage()),
+        uploadBudget,
         deps: {
           createWebSocket: createBrowserWebSocket,
           createPeerConnection: createBrowserPeerConnection,

@@ -19,7 +19,10 @@ import { useHostMute } from '../moderation/use-host-mute';
 import { meetingShortcuts } from '../shortcuts/shortcuts';
 import { ShortcutsDialog } from '../shortcuts/shortcuts-dialog';
 import { useShortcuts } from '../shortcuts/use-shortcuts';
+import { SELF_SPEAKER } from '../quality/call-quality';
+import { useSpeakerFocus } from '../quality/use-speaker-focus';
 import { ConnectionBanner } from './connection-banner';
+import { ConnectionPanel, ConnectionToggle } from './connection-panel';
 import { DevicePickers } from './device-pickers';
 import { MediaProblems } from './media-problems';
 import { MediaToggles, noVideoNote } from './media-toggles';
@@ -27,6 +30,7 @@ import { RemoteTile, SelfTile } from './participant-tile';
 import { ScreenShareButton, ScreenShareNotice } from './screen-share-controls';
 import { useScreenTiles } from './screen-tiles';
 import { SoundPrompt } from './sound-prompt';
+import { TileQuality } from './tile-quality';
 
 interface CallViewProps {
   room: Room;
@@ -47,6 +51,9 @@ export function CallView(props: CallViewProps) {
   const endRoom = useEndRoom();
   const features = useSnapshot(session.features);
   const chatPanelId = useId();
+  const connectionPanelId = useId();
+  const [connectionOpen, setConnectionOpen] = useState(false);
+  const quality = useSnapshot(session.quality);
   const chat = useChatPanel(features.chat, snapshot.selfUserId);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const { selfUserId, participants } = snapshot;
@@ -64,6 +71,10 @@ export function CallView(props: CallViewProps) {
     guard,
     speakerId: mediaState.speakerId,
   });
+  const speakerKey = useSpeakerFocus(
+    quality.speakerId,
+    participants.map((p) => p.userId),
+  );
 
   const shortcuts = meetingShortcuts({
     toggleMicrophone:
@@ -100,6 +111,7 @@ export function CallView(props: CallViewProps) {
           noVideoNote={noVideoNote(mediaState)}
           muted={outgoing.muted}
           handRaised={selfHandRaised}
+          speaking={quality.speakerId === SELF_SPEAKER}
         />
       ),
     },
@@ -112,6 +124,15 @@ export function CallView(props: CallViewProps) {
           guard={guard}
           speakerId={mediaState.speakerId}
           handRaised={raised.has(participant.userId)}
+          speaking={quality.speakerId === participant.userId}
+          quality={
+            <TileQuality
+              userId={participant.userId}
+              name={participant.displayName}
+              peer={quality.peers.get(participant.userId)}
+              quality={session.quality}
+            />
+          }
         />
       ),
       actions: isHost ? (
@@ -157,7 +178,7 @@ export function CallView(props: CallViewProps) {
             nameOf={nameOf}
             onLower={isHost ? (userId) => session.features.lowerHand(userId) : undefined}
           />
-          <CallLayout tiles={tiles} />
+          <CallLayout tiles={tiles} speakerKey={speakerKey} />
           {alone ? (
             <p className="muted call__waiting">
               Nobody else is here yet. Copy the invite link and send it to the people you are
@@ -174,6 +195,12 @@ export function CallView(props: CallViewProps) {
           onClose={() => chat.setOpen(false)}
         />
       </div>
+      <ConnectionPanel
+        id={connectionPanelId}
+        open={connectionOpen}
+        participants={participants}
+        quality={quality}
+      />
       {endRoom.isError ? (
         <Notice tone="error">Could not end the meeting. {describeError(endRoom.error)}</Notice>
       ) : null}
@@ -186,6 +213,11 @@ export function CallView(props: CallViewProps) {
           open={chat.open}
           unread={chat.unread}
           onToggle={chat.toggle}
+        />
+        <ConnectionToggle
+          panelId={connectionPanelId}
+          open={connectionOpen}
+          onToggle={() => setConnectionOpen((open) => !open)}
         />
         <details className="call__devices">
           <summary className="button">Devices</summary>

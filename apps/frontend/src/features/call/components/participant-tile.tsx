@@ -1,4 +1,4 @@
-import { memo, useId } from 'react';
+import { memo, useId, type ReactNode } from 'react';
 import type { AutoplayGuard } from '../media/autoplay-guard';
 import type { ParticipantView } from '../mesh/mesh-session';
 import type { PeerStatus } from '../mesh/peer-link';
@@ -14,6 +14,11 @@ export const statusText: Record<PeerStatus, string> = {
 /** What to do about a peer we cannot reach. */
 export function unreachableText(name: string): string {
   return `Can't connect to ${name}: no network path between you two, even through the relay. A firewall on either side may be blocking calls: try another network (a phone's hotspot), or ask ${name} to. This keeps retrying by itself.`;
+}
+
+/** Said in words too: the highlight alone is colour. */
+function SpeakingMark({ speaking }: { speaking: boolean | undefined }) {
+  return speaking ? <span className="tile__status tile__status--speaking">Speaking</span> : null;
 }
 
 /** The raised-hand mark in a tile's caption. */
@@ -37,17 +42,25 @@ interface SelfTileProps {
   noVideoNote: string | null;
   muted: boolean;
   handRaised?: boolean;
+  speaking?: boolean;
 }
 
 /** Our own tile: mirrored, never played back to us. */
-export function SelfTile({ name, stream, noVideoNote, muted, handRaised }: SelfTileProps) {
+export function SelfTile({
+  name,
+  stream,
+  noVideoNote,
+  muted,
+  handRaised,
+  speaking,
+}: SelfTileProps) {
   const statusId = useId();
   return (
     <div
       role="group"
       aria-label={`You (${name})`}
       aria-describedby={statusId}
-      className="tile tile--self"
+      className={speaking ? 'tile tile--self tile--speaking' : 'tile tile--self'}
     >
       <LocalVideo stream={stream} label="Your video" />
       {noVideoNote ? <Avatar name={name} note={noVideoNote} /> : null}
@@ -57,6 +70,7 @@ export function SelfTile({ name, stream, noVideoNote, muted, handRaised }: SelfT
           {muted ? 'Muted' : 'Microphone on'}
         </span>
         <HandMark raised={handRaised} />
+        <SpeakingMark speaking={speaking} />
       </div>
     </div>
   );
@@ -67,6 +81,9 @@ interface RemoteTileProps {
   guard: AutoplayGuard;
   speakerId: string | null;
   handRaised?: boolean;
+  speaking?: boolean;
+  /** The link health and notices (a TileQuality). */
+  quality?: ReactNode;
 }
 
 /**
@@ -78,6 +95,8 @@ export const RemoteTile = memo(function RemoteTile({
   guard,
   speakerId,
   handRaised,
+  speaking,
+  quality,
 }: RemoteTileProps) {
   const { displayName, status, stream, muted, cameraOff } = participant;
   const statusId = useId();
@@ -87,7 +106,7 @@ export const RemoteTile = memo(function RemoteTile({
       role="group"
       aria-label={displayName}
       aria-describedby={muted ? `${statusId} ${mutedId}` : statusId}
-      className="tile"
+      className={speaking ? 'tile tile--speaking' : 'tile'}
       data-status={status}
     >
       <RemoteVideo
@@ -99,6 +118,7 @@ export const RemoteTile = memo(function RemoteTile({
       {stream && !cameraOff ? null : (
         <Avatar name={displayName} note={stream ? 'Camera off' : 'Waiting for video…'} />
       )}
+      {quality}
       <div className="tile__caption">
         <span className="tile__name">{displayName}</span>
         {muted ? (
@@ -110,6 +130,7 @@ export const RemoteTile = memo(function RemoteTile({
           {statusText[status]}
         </span>
         <HandMark raised={handRaised} />
+        <SpeakingMark speaking={speaking} />
       </div>
       {status === 'unreachable' ? (
         <p role="alert" className="tile__alert">

@@ -39,3 +39,29 @@ describe('CallLayout', () => {
     expect(placeOf('alice')).toBe('grid');
   });
 });
+
+describe('CallLayout speaker view', () => {
+  it('shows the speaker large and the others in the strip, a featured tile still first', async () => {
+    const user = userEvent.setup();
+    const { rerender } = render(
+      <CallLayout tiles={[tile('self'), tile('bob'), tile('carol')]} speakerKey="carol" />,
+    );
+    expect(placeOf('carol')).toBe('grid');
+    await user.click(screen.getByRole('button', { name: 'Speaker view' }));
+    expect(['carol', 'self', 'bob'].map(placeOf)).toEqual(['main', 'strip', 'strip']);
+
+    rerender(<CallLayout tiles={[tile('self'), tile('bob'), tile('carol')]} speakerKey="bob" />);
+    expect(placeOf('bob')).toBe('main');
+    rerender(
+      <CallLayout
+        tiles={[tile("bob's screen", true), tile('self'), tile('bob')]}
+        speakerKey="bob"
+      />,
+    );
+    expect(placeOf("bob's screen")).toBe('main');
+
+    await user.click(screen.getByRole('button', { name: 'Grid view' }));
+    rerender(<CallLayout tiles={[tile('self'), tile('bob')]} speakerKey="bob" />);
+    expect(placeOf('bob')).toBe('grid');
+  });
+});

@@ -19,15 +19,27 @@ export interface StageTile {
 
 const GAP_PX = 8;
 
+/** Grid: every tile as large as fits. Speaker: the speaker large, the others in a strip. */
+export type LayoutMode = 'grid' | 'speaker';
+
+interface CallLayoutProps {
+  tiles: readonly StageTile[];
+  /** The tile speaker view shows large when nothing is pinned or featured. */
+  speakerKey?: string | null;
+}
+
 /**
  * The tiles of a call. Without a focus, a grid that fills the space, tiles as large as fit.
- * With one (a pinned tile, or else the first featured one), that tile takes the space and the
- * others line up in a strip below it. Pinning is this person's view only.
+ * With one (a pinned tile, else the first featured one, else in speaker view the speaker), that
+ * tile takes the space and the others line up in a strip below it. Pinning and the view are
+ * this person's only.
  */
-export function CallLayout({ tiles }: { tiles: readonly StageTile[] }) {
+export function CallLayout({ tiles, speakerKey = null }: CallLayoutProps) {
   const [pinnedKey, setPinnedKey] = useState<string | null>(null);
+  const [mode, setMode] = useState<LayoutMode>('grid');
   const pinned = tiles.find((tile) => tile.key === pinnedKey);
-  const focus = pinned ?? tiles.find((tile) => tile.featured);
+  const speaker = mode === 'speaker' ? tiles.find((tile) => tile.key === speakerKey) : undefined;
+  const focus = pinned ?? tiles.find((tile) => tile.featured) ?? speaker;
   const frame = (tile: StageTile) => (
     <TileFrame
       key={tile.key}
@@ -36,14 +48,29 @@ export function CallLayout({ tiles }: { tiles: readonly StageTile[] }) {
       onPin={() => setPinnedKey(tile === pinned ? null : tile.key)}
     />
   );
-
-  if (!focus) return <TileGrid count={tiles.length}>{tiles.map(frame)}</TileGrid>;
   const others = tiles.filter((tile) => tile !== focus);
   return (
-    <div className="stage stage--focus">
-      <div className="stage__main">{frame(focus)}</div>
-      {others.length > 0 ? <div className="stage__strip">{others.map(frame)}</div> : null}
-    </div>
+    <>
+      {tiles.length > 1 ? (
+        <div className="stage-bar">
+          <button
+            type="button"
+            className="button"
+            onClick={() => setMode(mode === 'grid' ? 'speaker' : 'grid')}
+          >
+            {mode === 'grid' ? 'Speaker view' : 'Grid view'}
+          </button>
+        </div>
+      ) : null}
+      {focus ? (
+        <div className="stage stage--focus" data-mode={mode}>
+          <div className="stage__main">{frame(focus)}</div>
+          {others.length > 0 ? <div className="stage__strip">{others.map(frame)}</div> : null}
+        </div>
+      ) : (
+        <TileGrid count={tiles.length}>{tiles.map(frame)}</TileGrid>
+      )}
+    </>
   );
 }
 

@@ -1,4 +1,4 @@
-import { iceTransportPolicyFrom, signalingUrlFor } from './browser-adapters';
+import { iceTransportPolicyFrom, signalingUrlFor, uploadBudgetFrom } from './browser-adapters';
 
 describe('signalingUrlFor', () => {
   it('uses the page host, secure under HTTPS', () => {
@@ -26,5 +26,15 @@ describe('iceTransportPolicyFrom', () => {
       },
     };
     expect(iceTransportPolicyFrom(blocked)).toBeUndefined();
+  });
+});
+
+describe('uploadBudgetFrom', () => {
+  it('turns the budget off only for ?uploadBudget=off', () => {
+    expect(uploadBudgetFrom('?uploadBudget=off')).toBe(false);
+    expect(uploadBudgetFrom('?x=1&uploadBudget=off')).toBe(false);
+    expect(uploadBudgetFrom('')).toBe(true);
+    expect(uploadBudgetFrom('?uploadBudget=no')).toBe(true);
+    expect(uploadBudgetFrom('?uploadBudget=OFF')).toBe(true);
   });
 });

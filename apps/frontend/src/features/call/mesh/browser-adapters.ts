@@ -18,6 +18,14 @@ export function iceTransportPolicyFrom(
   }
 }
 
+/**
+ * The test switch that turns the upload budget off (see README): `?uploadBudget=off` in the
+ * page address. Benchmarks compare a call with and without it; nobody else needs it.
+ */
+export function uploadBudgetFrom(search: string): boolean {
+  return new URLSearchParams(search).get('uploadBudget') !== 'off';
+}
+
 /** The signaling endpoint on the page's own host: `wss:` under HTTPS, `ws:` otherwise. */
 export function signalingUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;

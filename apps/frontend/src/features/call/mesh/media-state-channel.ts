@@ -1,8 +1,10 @@
 import { parsePeerMediaState, type PeerMediaState } from '@qual-meet/protocol';
 import type { PeerConnectionLike } from './types';
 
-/** The peer's state as we keep it: no screen is `null`. */
-export type RemoteMediaState = Required<PeerMediaState> & { screenStreamId: string | null };
+/** The peer's state as we keep it: what it did not say is `null`. */
+export type RemoteMediaState = {
+  [K in keyof PeerMediaState]-?: Exclude<PeerMediaState[K], undefined>;
+};
 
 /** Made on both sides with the same id (negotiated), so neither waits for the other to open it. */
 const CHANNEL = { label: 'media-state', init: { negotiated: true, id: 0 } } as const;
@@ -14,7 +16,13 @@ const CHANNEL = { label: 'media-state', init: { negotiated: true, id: 0 } } as c
  */
 export class MediaStateChannel {
   /** What the peer last told us; nothing yet means unmuted, camera on, no screen. */
-  remote: RemoteMediaState = { muted: false, cameraOff: false, screenStreamId: null };
+  remote: RemoteMediaState = {
+    muted: false,
+    cameraOff: false,
+    screenStreamId: null,
+    view: null,
+    sendLimit: null,
+  };
   /**
    * The peer closed its end (it left or reloaded): the channel closed under us, which happens at
    * once, long before ICE notices.
@@ -61,14 +69,10 @@ export class MediaStateChannel {
       muted: state.muted,
       cameraOff: state.cameraOff,
       screenStreamId: state.screenStreamId ?? null,
+      view: state.view ?? null,
+      sendLimit: state.sendLimit ?? null,
     };
-    const { remote } = this;
-    if (
-      next.muted === remote.muted &&
-      next.cameraOff === remote.cameraOff &&
-      next.screenStreamId === remote.screenStreamId
-    )
-      return;
+    if (JSON.stringify(next) === JSON.stringify(this.remote)) return;
     this.remote = next;
     this.onRemoteChange();
   }

@@ -434,8 +434,9 @@ describe('MeshSession.leave', () => {
     await flushPromises();
     pcs.last.emitIceState('failed');
     await flushPromises();
-    // heartbeat + ICE credential refresh + Alice's wait for an offer + Bob's restart window.
-    expect(clock.pendingCount).toBe(4);
+    // heartbeat + ICE credential refresh + Alice's wait for an offer + Bob's restart window
+    // + the call-quality loop.
+    expect(clock.pendingCount).toBe(5);
 
     const seen = jest.fn();
     session.subscribe(seen);

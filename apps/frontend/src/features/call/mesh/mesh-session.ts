@@ -15,6 +15,7 @@ import {
   type SignalingTermination,
 } from './signaling-client';
 import { participantName } from './participant-name';
+import { CallQuality } from '../quality/call-quality';
 import { RoomFeatures } from './room-features';
 import type { MediaState, MeshDeps } from './types';
 
@@ -78,6 +79,8 @@ export interface MeshSessionOptions {
   /** After ICE failed, how long a restart may take before a peer counts as unreachable. */
   restartWindowMs?: number;
   backoff?: BackoffOptions;
+  /** False turns the upload budget off, leaving each link to itself (benchmark baseline). */
+  uploadBudget?: boolean;
 }
 
 interface Remote {
@@ -136,6 +139,8 @@ export class MeshSession {
   readonly subscribe = this.store.subscribe;
   /** Chat, hands, lock and host requests, observable on their own. */
   readonly features: RoomFeatures;
+  /** Link health, the upload budget and who is speaking, observable on their own. */
+  readonly quality: CallQuality;
 
   constructor(private readonly options: MeshSessionOptions) {
     const { deps } = options;
@@ -151,6 +156,11 @@ export class MeshSession {
       () => deps.timers.now(),
       (sender) => this.nameOf(sender),
     );
+    this.quality = new CallQuality({
+      timers: deps.timers,
+      links: () => [...this.remotes].map(([userId, { link }]) => [userId, link] as const),
+      budget: options.uploadBudget ?? true,
+    });
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,
       timers: deps.timers,
@@ -427,6 +437,7 @@ export class MeshSession {
     if (this.isFinal) return;
     this.signaling.close();
     this.ice.stop();
+    this.quality.stop();
     for (const timers of [this.departures, this.patience])
       for (const userId of [...timers.keys()]) cancel(timers, userId, this.options.deps.timers);
     for (const { link } of this.remotes.values()) link.close();
@@ -448,7 +459,9 @@ export class MeshSession {
   }
 
   private setPhase(phase: MeshPhase): void {
-    if (phase !== this.phase) this.store.update((s) => ({ ...s, phase }));
+    if (phase === this.phase) return;
+    if (phase === 'joined') this.quality.start();
+    this.store.update((s) => ({ ...s, phase }));
   }
 
   /** Rebuilds the participant list, keeping unchanged entries identical for memoised tiles. */

@@ -1,5 +1,12 @@
-import type { IceCandidate, TargetedClientMessage } from '@qual-meet/protocol';
+import type {
+  IceCandidate,
+  PeerSendLimit,
+  PeerView,
+  TargetedClientMessage,
+} from '@qual-meet/protocol';
 import type { TimerHandle, Timers } from '../../../lib/timers';
+import type { StatsEntry } from '../quality/link-stats';
+import type { VideoLimits } from '../quality/uplink-budget';
 import { MediaStateChannel } from './media-state-channel';
 import { Negotiation } from './negotiation';
 import type { CreatePeerConnection, MediaState, PeerConnectionLike, RtpSenderLike } from './types';
@@ -83,6 +90,11 @@ export class PeerLink {
   private retryTimer: TimerHandle | null = null;
   private closed = false;
   private localMediaState: MediaState;
+  /** What we tell the peer for its upload budget, and of ours (see quality/call-quality.ts). */
+  private view: PeerView | null = null;
+  private sendLimit: PeerSendLimit | null = null;
+  /** The video limits last applied, as JSON, so an unchanged decision costs nothing. */
+  private appliedLimits: string | null = null;
 
   constructor(private readonly options: PeerLinkOptions) {
     this.role = options.role;
@@ -137,6 +149,16 @@ export class PeerLink {
   get screen(): MediaStream | null {
     const screenId = this.mediaState.remote.screenStreamId;
     return screenId ? (this.remoteStreams.get(screenId) ?? null) : null;
+  }
+
+  /** What the peer shows of our camera video, as it last told us. */
+  get remoteView(): PeerView | null {
+    return this.mediaState.remote.view;
+  }
+
+  /** What the peer holds back of the video it sends us, and why, as it last told us. */
+  get remoteSendLimit(): PeerSendLimit | null {
+    return this.mediaState.remote.sendLimit;
   }
 
   /** Whether the peer is muted or has its camera off, as it last told us. */
@@ -229,6 +251,50 @@ export class PeerLink {
     this.mediaState.setLocal(this.outgoingState());
   }
 
+  /** The connection's stats entries, or null once it is closed or the browser refused. */
+  async readStats(): Promise<StatsEntry[] | null> {
+    if (this.closed) return null;
+    try {
+      return [...(await this.pc.getStats()).values()] as StatsEntry[];
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Limits the camera video we send this peer, or pauses it (null; audio goes on), through the
+   * sender's encoding parameters: no renegotiation.
+   */
+  applyVideoLimits(limits: VideoLimits | null): void {
+    const sender = this.senders.get('video');
+    const key = JSON.stringify(limits);
+    if (this.closed || !sender || key === this.appliedLimits) return;
+    const parameters = sender.getParameters();
+    // Before the first negotiation there are no encodings to limit: the next round applies.
+    if (!parameters.encodings?.length) return;
+    for (const encoding of parameters.encodings) {
+      encoding.active = limits !== null;
+      if (limits) {
+        encoding.maxBitrate = limits.maxBitrate;
+        encoding.scaleResolutionDownBy = limits.scaleResolutionDownBy;
+        encoding.maxFramerate = limits.maxFramerate;
+      }
+    }
+    this.appliedLimits = key;
+    sender.setParameters(parameters).catch(() => {
+      this.appliedLimits = null;
+    });
+  }
+
+  /** Tells the peer what we show of its video and what we hold back of ours (when changed). */
+  tellQuality(view: PeerView | null, sendLimit: PeerSendLimit | null): void {
+    if (this.closed) return;
+    if (JSON.stringify([view, sendLimit]) === JSON.stringify([this.view, this.sendLimit])) return;
+    this.view = view;
+    this.sendLimit = sendLimit;
+    this.mediaState.setLocal(this.outgoingState());
+  }
+
   /** Closes the connection and cancels its timer; nothing is reported afterwards. */
   close(): void {
     if (this.closed) return;
@@ -241,7 +307,13 @@ export class PeerLink {
   }
 
   private outgoingState() {
-    return { ...this.localMediaState, screenStreamId: this.screenStream?.id ?? null };
+    return {
+      ...this.localMediaState,
+      screenStreamId: this.screenStream?.id ?? null,
+      // Said only once there is something to say: most calls never need them.
+      ...(this.view ? { view: this.view } : {}),
+      ...(this.sendLimit ? { sendLimit: this.sendLimit } : {}),
+    };
   }
 
   private addCameraTracks(tracks: readonly MediaStreamTrack[], stream: MediaStream): void {

@@ -48,6 +48,9 @@ export interface DataChannelLike {
 /** The part of `RTCRtpSender` the engine uses: swapping the track it sends. */
 export interface RtpSenderLike {
   replaceTrack(track: MediaStreamTrack | null): Promise<void>;
+  /** Encoding limits (the upload budget's), changed without renegotiating. */
+  getParameters(): RTCRtpSendParameters;
+  setParameters(parameters: RTCRtpSendParameters): Promise<void>;
 }
 
 /**
@@ -69,6 +72,7 @@ export interface PeerConnectionLike {
   setConfiguration(configuration: RTCConfiguration): void;
   /** The next offer gets new ICE credentials; fires `negotiationneeded`. */
   restartIce(): void;
+  getStats(): Promise<RTCStatsReport>;
   close(): void;
 }
 

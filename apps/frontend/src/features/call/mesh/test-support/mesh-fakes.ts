@@ -4,6 +4,7 @@ import type {
   IceServersResponse,
   ServerMessage,
 } from '@qual-meet/protocol';
+import type { StatsEntry } from '../../quality/link-stats';
 import { FakeClock } from '../../../../test-support/fake-clock';
 import type {
   CreatePeerConnection,
@@ -141,6 +142,8 @@ export class FakePeerConnection implements PeerConnectionLike {
   readonly sending: (MediaStreamTrack | null)[] = [];
   readonly transceivers: string[] = [];
   readonly configurations: RTCConfiguration[] = [];
+  /** Each sender's encoding parameters as last set (`setParameters`), by sender index. */
+  readonly sendParameters: (RTCRtpSendParameters | undefined)[] = [];
   signalingState: RTCSignalingState = 'stable';
   remoteDescription: RTCSessionDescriptionInit | null = null;
   localDescription: RTCSessionDescriptionInit | null = null;
@@ -181,9 +184,21 @@ export class FakePeerConnection implements PeerConnectionLike {
         replaceTrack: async (next: MediaStreamTrack | null) => {
           this.sending[index] = next;
         },
+        // One encoding, as a browser has once the sender was negotiated.
+        getParameters: () => plainCopy(this.sendParameters[index] ?? { encodings: [{}] }),
+        setParameters: async (parameters: RTCRtpSendParameters) => {
+          this.sendParameters[index] = plainCopy(parameters);
+        },
       },
       { fakeIndex: index },
-    );
+    ) as RtpSenderLike;
+  }
+
+  /** What the report `getStats` answers holds; tests set it. */
+  stats: StatsEntry[] = [];
+
+  async getStats(): Promise<RTCStatsReport> {
+    return new Map(this.stats.map((entry) => [entry.id, entry])) as unknown as RTCStatsReport;
   }
 
   removeTrack(sender: RtpSenderLike): void {
@@ -430,6 +445,11 @@ function remoteStream(id: string): MediaStream {
     addEventListener: () => undefined,
     removeEventListener: () => undefined,
   } as unknown as MediaStream;
+}
+
+/** A deep copy of plain data; jsdom (component tests) has no `structuredClone`. */
+function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Records every peer connection the engine creates. */
