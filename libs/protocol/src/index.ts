@@ -2,5 +2,6 @@ export * from './bus';
 export * from './http';
 export * from './ids';
 export * from './limits';
+export * from './room-cache';
 export * from './peer-messages';
 export * from './signaling';
