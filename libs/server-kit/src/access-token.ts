@@ -31,6 +31,9 @@ export interface AccessTokenVerifierOptions {
 /** Verifies an access token string, resolving its claims or throwing {@link TokenVerificationError}. */
 export type AccessTokenVerifier = (token: string) => AccessTokenClaims;
 
+/** Verified tokens each verifier remembers (per key). */
+const VERIFIED_TOKENS_CACHED = 10_000;
+
 const claimsSchema = z.object({ sub: userIdSchema, email: z.string().min(3), exp: z.number() });
 
 /**
@@ -62,13 +65,13 @@ export function createAccessTokenVerifier(
         allowedAud: options.audience,
         requiredClaims: ['sub', 'iss', 'aud', 'exp', 'iat'],
         clockTolerance: options.clockToleranceMs ?? 5_000,
+        // fast-jwt's own LRU of verified tokens, each kept until its `exp` at most: a client sends
+        // the same token with every request, and an RSA check each time is the main cost.
+        cache: VERIFIED_TOKENS_CACHED,
       }),
     ]),
   );
-  const verified = new VerifiedTokenCache(options.clockToleranceMs ?? 5_000);
   return (token) => {
-    const known = verified.get(token);
-    if (known) return known;
     let kid: unknown;
     try {
       kid = (decodeHeader(token) as { header: { kid?: unknown } }).header.kid;
@@ -90,39 +93,8 @@ export function createAccessTokenVerifier(
       email: claims.data.email,
       expiresAtMs: claims.data.exp * 1000,
     };
-    verified.set(token, caller, claims.data.exp);
     return caller;
   };
-}
-
-/**
- * Tokens already verified, until they expire: a client sends the same token with every request
- * for fifteen minutes, and decoding plus an RSA check each time was a large share of the
- * gateway's per-request cost. Bounded; the oldest entries go first.
- */
-class VerifiedTokenCache {
-  private static readonly MAX_ENTRIES = 10_000;
-  private readonly entries = new Map<string, { caller: AccessTokenClaims; expiresAtMs: number }>();
-
-  constructor(private readonly toleranceMs: number) {}
-
-  get(token: string): AccessTokenClaims | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    if (Date.now() > entry.expiresAtMs + this.toleranceMs) {
-      this.entries.delete(token);
-      return undefined;
-    }
-    return entry.caller;
-  }
-
-  set(token: string, caller: AccessTokenClaims, expSeconds: number): void {
-    if (this.entries.size >= VerifiedTokenCache.MAX_ENTRIES) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(token, { caller, expiresAtMs: expSeconds * 1000 });
-  }
 }
 
 /** The verifier for a service's token config (one key today; a list makes rotation possible). */
