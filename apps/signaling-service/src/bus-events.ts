@@ -3,6 +3,7 @@ import {
   memberJoinedEventSchema,
   memberLeftEventSchema,
   MemberEventType,
+  parseJsonAs,
   roomEndedEventSchema,
   type BusEnvelope,
   type MemberJoinedEvent,
@@ -37,15 +38,8 @@ export type BusEvent = MemberEvent | { kind: 'room_ended'; roomId: string } | Me
  * `undefined` when it is not JSON or not an event this node knows.
  */
 export function parseBusEvent(raw: string): BusEvent | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  const envelope = busEnvelopeSchema.safeParse(json);
-  if (!envelope.success) return undefined;
-  return decode(envelope.data);
+  const envelope = parseJsonAs(busEnvelopeSchema, raw);
+  return envelope && decode(envelope);
 }
 
 function decode(envelope: BusEnvelope): BusEvent | undefined {

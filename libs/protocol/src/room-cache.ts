@@ -1,4 +1,5 @@
 import { roomSchema, type Room } from './http';
+import { parseJsonAs } from './json';
 
 /**
  * The `room:{roomId}` entry in Redis: room-service writes it through, signaling reads it. One
@@ -10,13 +11,6 @@ export const roomCacheCodec = {
   },
   /** The cached room; `undefined` for an entry that is not one (read as a miss). */
   decode(raw: string): Room | undefined {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    const parsed = roomSchema.safeParse(json);
-    return parsed.success ? parsed.data : undefined;
+    return parseJsonAs(roomSchema, raw);
   },
 };
