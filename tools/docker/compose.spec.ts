@@ -19,6 +19,7 @@ const root = workspaceRoot();
 interface ComposeService {
   image?: string;
   healthcheck?: { test: unknown };
+  restart?: string;
   build?: { dockerfile: string; args?: { APP?: string } };
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
@@ -47,6 +48,12 @@ describe('docker/compose.yaml', () => {
         name,
         healthcheck: true,
       });
+  });
+
+  it('restarts every long-running service that exits, unless an operator stopped it', () => {
+    for (const [name, service] of longRunning)
+      expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+    expect(services.migrate?.restart).toBe('no');
   });
 
   it('builds each Node service from an app that exists', () => {
@@ -80,6 +87,26 @@ describe('docker/compose.yaml', () => {
       nginx.networks.default.ipv4_address,
     );
     expect(services['signaling-1']?.environment?.ALLOWED_ORIGINS).toContain('PUBLIC_ORIGIN');
+  });
+
+  it('mounts the TLS certificate into coturn and denies the relay its own address', () => {
+    const coturn = services.coturn as unknown as { volumes: string[]; entrypoint: string[] };
+    expect(coturn.volumes).toEqual(
+      expect.arrayContaining([
+        '${TLS_CERT_FILE}:/etc/coturn/tls/certificate.pem:ro',
+        '${TLS_KEY_FILE}:/etc/coturn/tls/key.pem:ro',
+      ]),
+    );
+    expect(coturn.entrypoint.join(' ')).toContain('--denied-peer-ip="$$TURN_EXTERNAL_IP"');
+  });
+
+  it('gives nginx its public host name and a way to coturn for TURN over TLS on 443', () => {
+    const nginx = services.nginx as unknown as {
+      environment: Record<string, string>;
+      extra_hosts: string[];
+    };
+    expect(nginx.environment.PUBLIC_HOST).toMatch(/^\$\{PUBLIC_HOST/);
+    expect(nginx.extra_hosts).toContain('host.docker.internal:host-gateway');
   });
 
   it('keeps secrets out of the file', () => {
@@ -226,11 +253,11 @@ describe('generated production configs', () => {
 
   it('serve HTTPS only (TLS 1.2+, HSTS), redirecting HTTP', () => {
     const config = productionNginxConfig();
-    expect(config).toContain('listen 443 ssl');
+    expect(config).toContain('listen 127.0.0.1:8443 ssl http2 proxy_protocol;');
     expect(config).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
     expect(config).toContain('return 301 https://$host$request_uri;');
     expect(config).toMatch(/Strict-Transport-Security "max-age=63072000/);
-    expect(config).toMatch(/connect-src 'self' wss:\/\/\$http_host/);
+    expect(config).toMatch(/connect-src 'self' wss:\/\/\$\{PUBLIC_HOST\}/);
   });
 
   it("serve the build's precompressed files; brotli only where nginx has the module", () => {

@@ -2,17 +2,24 @@
  * `npm start`: the whole platform on this machine, as local processes under `.runtime/`, at
  * http://localhost:8080. Installs missing servers (as root, with apt-get), generates dev secrets
  * once into `.env`, builds every app, starts PostgreSQL, Redis, coturn, the services (two
- * signaling nodes) and nginx, and stops all of it on Ctrl-C.
+ * signaling nodes) and nginx, restarts any of them that crashes, and stops all of it on Ctrl-C.
  */
 import { join } from 'node:path';
 import { hostname, networkInterfaces } from 'node:os';
 import {
+  describeSupervisorEvent,
   ensureServerPackages,
   isTcpOpen,
   selfSignedCertificate,
   workspaceRoot,
 } from '@qual-meet/local-servers';
-import { buildApps, startPlatform, type Platform, type PlatformPorts } from '@qual-meet/stack';
+import {
+  buildApps,
+  parsePublicHost,
+  startPlatform,
+  type Platform,
+  type PlatformPorts,
+} from '@qual-meet/stack';
 import { ensureLocalSecrets } from './secrets';
 
 const root = workspaceRoot();
@@ -64,6 +71,16 @@ async function lanHttps() {
   };
 }
 
+/**
+ * A real address (`QM_PUBLIC_HOST=<IPv4>`, DESIGN §6): the whole platform served there too, with
+ * HTTPS and TURN over TLS on `QM_HTTPS_PORT` and coturn relaying on it, for other machines on a
+ * LAN, a single server, or browsers in other network namespaces (docs/NETWORKS.md).
+ */
+function publicHost(): string | undefined {
+  const value = process.env.QM_PUBLIC_HOST;
+  return value ? parsePublicHost(value) : undefined;
+}
+
 let platform: Platform | undefined;
 let stopping = false;
 async function stop(exitCode = 0): Promise<void> {
@@ -78,7 +95,16 @@ async function stop(exitCode = 0): Promise<void> {
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  await ensureServerPackages(['/usr/lib/postgresql', 'redis-server', 'turnserver', 'nginx'], log);
+  await ensureServerPackages(
+    [
+      '/usr/lib/postgresql',
+      'redis-server',
+      'turnserver',
+      'nginx',
+      ...(process.env.QM_PUBLIC_HOST ? ['/usr/lib/nginx/modules/ngx_stream_module.so'] : []),
+    ],
+    log,
+  );
   for (const value of Object.values(ports).flat()) {
     if (await isTcpOpen(value))
       throw new Error(`port ${value} is already in use — is another stack running?`);
@@ -88,11 +114,13 @@ async function main(): Promise<void> {
   log('building the services and the web app…');
   buildApps();
 
-  const tls = await lanHttps();
+  const host = publicHost();
+  const tls = host ? undefined : await lanHttps();
   platform = await startPlatform({
     ...(tls ? { tls } : {}),
+    ...(host ? { publicHost: host } : {}),
     runtimeDir: join(root, '.runtime'),
-    ports,
+    ports: host ? { ...ports, https: port('QM_HTTPS_PORT', 8443) } : ports,
     mode: 'bundle',
     local: true,
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -102,10 +130,8 @@ async function main(): Promise<void> {
       turnSecret: env.TURN_SECRET!,
     },
     log,
-    onUnexpectedExit: (name, tail) => {
-      log(`${name} exited unexpectedly; last log lines:\n${tail}`);
-      void stop(1);
-    },
+    // A part that crashes is restarted (with backoff) while the rest keep serving.
+    supervision: { onEvent: (event) => log(describeSupervisorEvent(event)) },
   });
   log(
     `PostgreSQL 127.0.0.1:${ports.postgres} (data in .runtime/postgres) · Redis 127.0.0.1:${ports.redis} · coturn 127.0.0.1:${ports.turn}`,
@@ -114,11 +140,17 @@ async function main(): Promise<void> {
   log(
     'per-IP rate limits are lifted in this local stack (per-user and per-account limits stay on)',
   );
-  log('logs in .runtime/logs — Ctrl-C stops everything');
+  log('logs in .runtime/logs — a part that crashes is restarted — Ctrl-C stops everything');
   if (tls) {
     log(`HTTPS for other devices on this network (self-signed: accept it once on each device):`);
     for (const name of tls.hostnames.filter((n) => n !== 'localhost' && n !== '127.0.0.1'))
       log(`  https://${name}:${tls.port}`);
+  }
+  if (host) {
+    log(`on ${host}: ${platform.publicUrl} and ${platform.httpsUrl} (self-signed certificate)`);
+    log(
+      `coturn on ${host}: ${ports.turn} UDP and TCP, TLS ${platform.ports.turnTls} and ${platform.ports.https}`,
+    );
   }
   log(`QUAL_MEET is running at http://localhost:${ports.http}`);
 }

@@ -26,7 +26,17 @@ function step(name: string, command: string, args: string[]): void {
 }
 
 await ensureServerPackages(
-  ['/usr/lib/postgresql', 'redis-server', 'turnserver', 'nginx', '/usr/lib/chromium/chromium'],
+  [
+    '/usr/lib/postgresql',
+    'redis-server',
+    'turnserver',
+    'nginx',
+    '/usr/lib/nginx/modules/ngx_stream_module.so',
+    '/usr/lib/chromium/chromium',
+    'nft',
+    'ip',
+    'ss',
+  ],
   log,
 );
 step('lint, typecheck, unit tests, build', 'npx', [

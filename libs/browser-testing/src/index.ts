@@ -1,2 +1,4 @@
 export * from './people';
 export * from './platform-state';
+export * from './candidate-pairs';
+export * from './lab-people';

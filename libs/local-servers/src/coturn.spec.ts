@@ -1,7 +1,7 @@
 import { coturnConfig, type CoturnSettings } from './coturn';
 
 const settings: CoturnSettings = {
-  listeningIp: '127.0.0.1',
+  listeningIps: ['127.0.0.1'],
   port: 3478,
   minRelayPort: 49160,
   maxRelayPort: 49200,
@@ -31,8 +31,32 @@ describe('coturnConfig', () => {
   });
 
   it('appends extra lines last', () => {
+    expect(lines({ ...settings, extraLines: ['user-quota=10'] }).at(-1)).toBe('user-quota=10');
+  });
+
+  it('listens on every given address and lists denied and allowed peers', () => {
+    const config = lines({
+      ...settings,
+      listeningIps: ['127.0.0.1', '198.18.0.1'],
+      deniedPeers: ['10.0.0.0-10.255.255.255'],
+      allowedPeers: ['198.18.0.0-198.19.255.255'],
+    });
+    expect(config).toEqual(
+      expect.arrayContaining([
+        'listening-ip=127.0.0.1',
+        'listening-ip=198.18.0.1',
+        'denied-peer-ip=10.0.0.0-10.255.255.255',
+        'allowed-peer-ip=198.18.0.0-198.19.255.255',
+      ]),
+    );
+  });
+
+  it('turns TLS on with the given certificate, or off explicitly', () => {
+    expect(lines(settings)).toContain('no-tls');
     expect(
-      lines({ ...settings, extraLines: ['denied-peer-ip=10.0.0.0-10.255.255.255'] }).at(-1),
-    ).toBe('denied-peer-ip=10.0.0.0-10.255.255.255');
+      lines({ ...settings, tls: { port: 5349, certificate: '/c.pem', certificateKey: '/k.pem' } }),
+    ).toEqual(
+      expect.arrayContaining(['tls-listening-port=5349', 'cert=/c.pem', 'pkey=/k.pem', 'no-tlsv1']),
+    );
   });
 });

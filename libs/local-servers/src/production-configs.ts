@@ -1,65 +1,24 @@
-import { coturnConfig } from './coturn';
-import { nginxSiteConfig } from './nginx';
+import { coturnConfig, DENIED_PEER_RANGES } from './coturn';
+import { nginxSiteConfig, type NginxClientLimits } from './nginx-site';
+import { nginxTlsRouterConfig } from './nginx-tls-router';
+
+/** Relay ports of the production coturn: the whole dynamic range (IANA), 16 384 ports. */
+export const PRODUCTION_RELAY_PORTS = { min: 49_152, max: 65_535 } as const;
 
 /**
- * Peer addresses the production relay must never reach: private, loopback, link-local, CGNAT,
- * multicast and other special-purpose ranges (IPv4 and IPv6). Without this a TURN client could
- * use the relay to reach the servers next to it (SSRF).
+ * Allocations one TURN username may hold at once. A full mesh of six has five peer connections;
+ * each allocates once per TURN URL it can reach, and production hands out two (UDP 3478 and TLS
+ * 443): ten. See docs/NETWORKS.md.
  */
-export const DENIED_PEER_RANGES: readonly string[] = [
-  '0.0.0.0-0.255.255.255',
-  '10.0.0.0-10.255.255.255',
-  '100.64.0.0-100.127.255.255',
-  '127.0.0.0-127.255.255.255',
-  '169.254.0.0-169.254.255.255',
-  '172.16.0.0-172.31.255.255',
-  '192.0.0.0-192.0.0.255',
-  '192.0.2.0-192.0.2.255',
-  '192.88.99.0-192.88.99.255',
-  '192.168.0.0-192.168.255.255',
-  '198.18.0.0-198.19.255.255',
-  '198.51.100.0-198.51.100.255',
-  '203.0.113.0-203.0.113.255',
-  '224.0.0.0-239.255.255.255',
-  '240.0.0.0-255.255.255.255',
-  '::1',
-  '64:ff9b::-64:ff9b::ffff:ffff',
-  '::ffff:0.0.0.0-::ffff:255.255.255.255',
-  '100::-100::ffff:ffff:ffff:ffff',
-  '2001::-2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff',
-  '2002::-2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
-  'fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
-  'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
-  'ff00::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
-];
+export const PRODUCTION_USER_QUOTA = 10;
 
 /**
- * coturn for production (docker/coturn/turnserver.conf): REST-API credentials with the secret
- * appended from a Docker secret at start, no loopback or private peers, per-user and total
- * quotas, no CLI.
+ * Allocations the relay holds at once: half the relay ports, so ports still in use by closing
+ * allocations never run out before the quota refuses new ones with a clear 486.
  */
-export function productionCoturnConfig(): string {
-  return coturnConfig({
-    listeningIp: '0.0.0.0',
-    port: 3478,
-    minRelayPort: 49160,
-    maxRelayPort: 49200,
-    realm: 'qual-meet',
-    allowLoopbackPeers: false,
-    dir: '/var/lib/coturn',
-    tls: { port: 5349, ...PRODUCTION_TLS('/etc/coturn/tls') },
-    extraLines: [
-      'no-tcp-relay',
-      'no-software-attribute',
-      'stale-nonce=600',
-      // A mesh of six sends to five peers: a few allocations per user, generous but bounded.
-      'user-quota=12',
-      'total-quota=1200',
-      'max-bps=3000000',
-      ...DENIED_PEER_RANGES.map((range) => `denied-peer-ip=${range}`),
-    ],
-  });
-}
+export const PRODUCTION_TOTAL_QUOTA = Math.floor(
+  (PRODUCTION_RELAY_PORTS.max - PRODUCTION_RELAY_PORTS.min + 1) / 2,
+);
 
 /** Where compose mounts the certificate (`TLS_CERT_FILE`, `TLS_KEY_FILE` of .env) in a container. */
 const PRODUCTION_TLS = (dir: string) => ({
@@ -68,23 +27,122 @@ const PRODUCTION_TLS = (dir: string) => ({
 });
 
 /**
- * nginx for the container (docker/nginx/default.conf): HTTPS on 443 (HTTP redirects), services
- * reached by their compose names.
+ * coturn for production (docker/coturn/turnserver.conf): REST-API credentials, no loopback or
+ * private peers, per-user and total quotas, TLS with the mounted certificate, no CLI. The secret
+ * is appended from a Docker secret when the container starts, and the relay's own external
+ * address (also denied as a peer) comes from the environment (docker/compose.yaml).
+ */
+export function productionCoturnConfig(): string {
+  return coturnConfig({
+    listeningIps: ['0.0.0.0'],
+    port: 3478,
+    minRelayPort: PRODUCTION_RELAY_PORTS.min,
+    maxRelayPort: PRODUCTION_RELAY_PORTS.max,
+    realm: 'qual-meet',
+    allowLoopbackPeers: false,
+    dir: '/var/lib/coturn',
+    tls: { port: 5349, ...PRODUCTION_TLS('/etc/coturn/tls') },
+    deniedPeers: DENIED_PEER_RANGES,
+    extraLines: [
+      'no-tcp-relay',
+      'no-software-attribute',
+      'stale-nonce=600',
+      `user-quota=${PRODUCTION_USER_QUOTA}`,
+      `total-quota=${PRODUCTION_TOTAL_QUOTA}`,
+      'max-bps=3000000',
+    ],
+  });
+}
+
+/**
+ * Per-address limits at the production edge. Generous enough for an office behind one NAT
+ * address (page, API, a signaling socket per person), far below what a flood needs.
+ */
+export const PRODUCTION_CLIENT_LIMITS: NginxClientLimits = {
+  connections: 200,
+  requestsPerSecond: 50,
+  burst: 200,
+};
+
+/** nginx's HTTPS listener inside the container, behind the TLS router on 443. */
+const PRODUCTION_HTTPS_PORT = 8443;
+
+/**
+ * nginx for the container, http part (docker/nginx/templates/qual-meet.conf.template): HTTPS
+ * behind the TLS router (HTTP redirects), services by their compose names, `server_name` and the
+ * content security policy from `PUBLIC_HOST`, which the image's entrypoint substitutes at start.
  */
 export function productionNginxConfig(): string {
-  return nginxSiteConfig({
-    port: 80,
-    spaRoot: '/usr/share/nginx/html',
-    gateways: ['api-gateway:3000'],
-    signalingNodes: ['signaling-1:3101', 'signaling-2:3101'],
-    tls: { port: 443, redirectHttp: true, ...PRODUCTION_TLS('/etc/nginx/tls') },
+  return nginxSiteConfig(
+    {
+      port: 80,
+      serverName: '${PUBLIC_HOST}',
+      publicOrigins: ['https://${PUBLIC_HOST}'],
+      spaRoot: '/usr/share/nginx/html',
+      gateways: ['api-gateway:3000'],
+      signalingNodes: ['signaling-1:3101', 'signaling-2:3101'],
+      clientLimits: PRODUCTION_CLIENT_LIMITS,
+      tls: {
+        port: PRODUCTION_HTTPS_PORT,
+        redirectHttp: true,
+        behindRouter: true,
+        ...PRODUCTION_TLS('/etc/nginx/tls'),
+      },
+    },
+    443,
+  ).trimStart();
+}
+
+/**
+ * nginx for the container, stream part (docker/nginx/stream.d/tls-router.conf): port 443 routes
+ * web TLS to the HTTPS listener and everything else to coturn's TLS port on the host (coturn
+ * runs with host networking).
+ */
+export function productionTlsRouterConfig(): string {
+  return nginxTlsRouterConfig({
+    listen: '443',
+    httpsPort: PRODUCTION_HTTPS_PORT,
+    turnsHopPort: 5350,
+    turns: 'host.docker.internal:5349',
+    connectionsPerAddress: PRODUCTION_CLIENT_LIMITS.connections,
   }).trimStart();
 }
+
+/** nginx.conf of the container: the image's defaults plus the stream block of the TLS router. */
+export function productionNginxMainConfig(): string {
+  return `user nginx;
+worker_processes auto;
+error_log /var/log/nginx/error.log notice;
+pid /var/run/nginx.pid;
+
+events {
+  worker_connections 4096;
+}
+
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log /var/log/nginx/access.log;
+  sendfile on;
+  keepalive_timeout 65;
+  include /etc/nginx/conf.d/*.conf;
+}
+
+stream {
+  include /etc/nginx/stream.d/*.conf;
+}
+`;
+}
+
+const HEADER =
+  '# Generated by tools/scripts/render-configs.ts from libs/local-servers; do not edit.\n';
 
 /** Every generated config file under docker/, by path. */
 export function generatedDockerConfigs(): Record<string, string> {
   return {
-    'docker/coturn/turnserver.conf': `# Generated by tools/scripts/render-configs.ts from libs/local-servers; do not edit.\n${productionCoturnConfig()}`,
-    'docker/nginx/default.conf': `# Generated by tools/scripts/render-configs.ts from libs/local-servers; do not edit.\n${productionNginxConfig()}`,
+    'docker/coturn/turnserver.conf': `${HEADER}${productionCoturnConfig()}`,
+    'docker/nginx/nginx.conf': `${HEADER}${productionNginxMainConfig()}`,
+    'docker/nginx/templates/qual-meet.conf.template': `${HEADER}${productionNginxConfig()}`,
+    'docker/nginx/stream.d/tls-router.conf': `${HEADER}${productionTlsRouterConfig()}`,
   };
 }

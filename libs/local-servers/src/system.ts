@@ -16,10 +16,12 @@ export function workspaceRoot(from = process.cwd()): string {
   return dir;
 }
 
-/** True when `command` is on the PATH or is an existing absolute path. */
+/** True when `command` is on the PATH (or in /usr/sbin, which root's PATH may lack) or is an existing absolute path. */
 export function hasCommand(command: string): boolean {
   if (command.startsWith('/')) return existsSync(command);
-  return (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, command)));
+  return [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'].some((dir) =>
+    existsSync(join(dir, command)),
+  );
 }
 
 /** The bin folder of the newest PostgreSQL installed from Debian's packages. */
@@ -49,7 +51,13 @@ export const SERVER_PACKAGES: Record<string, string> = {
   'redis-server': 'redis-server',
   turnserver: 'coturn',
   nginx: 'nginx',
+  // The stream module: HTTPS and TURN over TLS on one port (the TLS router).
+  '/usr/lib/nginx/modules/ngx_stream_module.so': 'libnginx-mod-stream',
   '/usr/lib/chromium/chromium': 'chromium',
+  // The network lab (libs/netlab): NAT and firewalls in network namespaces.
+  nft: 'nftables',
+  ip: 'iproute2',
+  ss: 'iproute2',
 };
 
 /**
@@ -60,9 +68,11 @@ export async function ensureServerPackages(
   binaries: readonly string[],
   log = console.log,
 ): Promise<void> {
-  const missing = binaries
-    .filter((bin) => !hasCommand(bin))
-    .map((bin) => SERVER_PACKAGES[bin] ?? bin);
+  const missing = [
+    ...new Set(
+      binaries.filter((bin) => !hasCommand(bin)).map((bin) => SERVER_PACKAGES[bin] ?? bin),
+    ),
+  ];
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`missing packages: ${missing.join(' ')} — install them with apt-get (as root)`);

@@ -6,3 +6,4 @@ export * from './limits';
 export * from './room-cache';
 export * from './peer-messages';
 export * from './signaling';
+export * from './endpoints';

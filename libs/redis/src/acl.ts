@@ -66,14 +66,15 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
     keys: [
       RedisKeys.presence(any, any),
       RedisKeys.roomMembers(any),
+      // Host controls and hands (DESIGN §4.12), kept by the membership scripts.
+      RedisKeys.roomLock(any),
+      RedisKeys.roomRemoved(any),
+      RedisKeys.roomHands(any),
       RedisKeys.nodeAlive(any),
       RedisKeys.nodeRooms(any),
       RedisKeys.signalingNodes(),
       RedisKeys.userSockets(any),
       RedisKeys.userJoins(any),
-      RedisKeys.roomLock(any),
-      RedisKeys.roomRemoved(any),
-      RedisKeys.roomHands(any),
     ],
     // The meeting cache is room-service's: signaling reads it and never writes meeting data.
     readKeys: [RedisKeys.room(any)],
@@ -97,6 +98,7 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
       'srem',
       'smembers',
       'sismember',
+      // The membership scripts read the server clock, so every node agrees on it.
       'time',
       'multi',
       'exec',

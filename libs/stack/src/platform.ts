@@ -14,16 +14,20 @@ import {
 import { generateRedisCredentials, redisAclFile, redisUrlAs } from '@qual-meet/redis';
 import {
   freePort,
+  selfSignedCertificate,
   startLocalCoturn,
   startLocalNginx,
   startLocalPostgres,
   startLocalRedis,
   workspaceRoot,
   type LocalCoturn,
+  type LocalNginxSite,
   type LocalPostgres,
   type LocalRedis,
   type LocalServer,
+  type SupervisionOptions,
 } from '@qual-meet/local-servers';
+import { browserOrigin, platformOrigins, type PublicHostPorts } from './public-host';
 import { runServices, type RunningServices, type ServiceMode } from './run-services';
 import { serviceSpecs, type StackBackends, type StackSecrets } from './services';
 
@@ -37,8 +41,10 @@ export interface PlatformPorts {
   rooms: number;
   turnCredentials: number;
   signaling: number[];
-  /** The HTTPS port, when TLS is on. */
+  /** The HTTPS port, when TLS is on (on a public host: HTTPS and TURN over TLS). */
   https?: number;
+  /** coturn's TURN-over-TLS port (5349 on a public host). */
+  turnTls?: number;
 }
 
 export interface PlatformTls {
@@ -66,26 +72,40 @@ export interface PlatformOptions {
   local: boolean;
   /** Serve HTTPS (and wss) too, with this certificate. */
   tls?: PlatformTls;
+  /**
+   * A real address (DESIGN §6, `QM_PUBLIC_HOST`): nginx also listens there (HTTP on
+   * `ports.http`, HTTPS and TURN over TLS on `ports.https`, a self-signed certificate), coturn
+   * listens and relays there, and the ICE servers name it. Replaces `tls`.
+   */
+  publicHost?: string;
   /** The built SPA nginx serves; by default `dist/apps/frontend`. */
   spaRoot?: string;
   logLevel?: string;
   /** Extra environment per service name (e.g. shorter timeouts in tests). */
   envByService?: Record<string, Record<string, string>>;
-  onUnexpectedExit?: (name: string, logTail: string) => void;
+  /**
+   * Keep every process running: a server or service that dies on its own is restarted with
+   * backoff while the rest keep serving (the local stack, the fault tests). Without, a crash
+   * leaves that part down.
+   */
+  supervision?: SupervisionOptions;
   log?: (line: string) => void;
 }
 
 export interface Platform {
   /** The public origin, e.g. http://127.0.0.1:8080. */
   url: string;
-  /** The HTTPS origin when TLS is on, e.g. https://localhost:8443. */
+  /** The HTTPS origin when TLS is on, e.g. https://localhost:8443 or https://198.18.0.1. */
   httpsUrl?: string;
+  /** The plain-HTTP origin on the public host, when there is one. */
+  publicUrl?: string;
   /** Every origin the app is served from (signaling accepts only these). */
   origins: string[];
   ports: PlatformPorts;
   postgres: LocalPostgres;
   redis: LocalRedis;
   coturn: LocalCoturn;
+  nginx: LocalServer;
   services: RunningServices;
   runtimeDir: string;
   stop(): Promise<void>;
@@ -110,6 +130,8 @@ async function resolvePorts(
     signaling:
       given.signaling ??
       (await Promise.all(Array.from({ length: signalingNodes }, () => freePort()))),
+    ...(given.https ? { https: given.https } : {}),
+    ...(given.turnTls ? { turnTls: given.turnTls } : {}),
   };
 }
 
@@ -172,6 +194,28 @@ export function prepareRuntimeDir(dir?: string): string {
   return runtimeDir;
 }
 
+/**
+ * nginx's part on a public host: plain HTTP there too, and one TLS port for HTTPS and TURN over
+ * TLS (the TLS router), with HTTPS itself on a loopback port behind it.
+ */
+async function publicHostEdge(
+  host: string,
+  ports: PublicHostPorts,
+  certificate: { certificate: string; certificateKey: string },
+): Promise<Pick<LocalNginxSite, 'extraListeners' | 'tls' | 'tlsRouter'>> {
+  const httpsPort = await freePort();
+  return {
+    extraListeners: [`${host}:${ports.http}`],
+    tls: { port: httpsPort, ...certificate, redirectHttp: false, behindRouter: true },
+    tlsRouter: {
+      listen: `${host}:${ports.https}`,
+      httpsPort,
+      turnsHopPort: await freePort(),
+      turns: `127.0.0.1:${ports.turnTls}`,
+    },
+  };
+}
+
 /** The value of a settled promise, or its failure thrown. */
 function valueOf<T>(result: PromiseSettledResult<T>): T {
   if (result.status === 'rejected') throw result.reason;
@@ -186,6 +230,7 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
+  const { supervision } = options;
   const runtimeDir = prepareRuntimeDir(options.runtimeDir);
   const logDir = join(runtimeDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -203,17 +248,38 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Fresh passwords every start: Redis keeps no users across runs (its ACL file is rewritten).
     const redisCredentials = generateRedisCredentials();
     // The backing servers start together; those that came up are stopped if another did not.
+    const publicHost = options.publicHost;
+    const publicCertificate = publicHost
+      ? await selfSignedCertificate(
+          join(runtimeDir, 'tls', publicHost),
+          ['localhost'],
+          ['127.0.0.1', publicHost],
+        )
+      : undefined;
+    const publicPorts: PublicHostPorts | undefined = publicHost
+      ? {
+          http: ports.http,
+          https: ports.https ?? (await freePort()),
+          turn: ports.turn,
+          turnTls: ports.turnTls ?? 5349,
+        }
+      : undefined;
     const backing = await Promise.allSettled([
-      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres }),
+      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres, supervision }),
       startLocalRedis({
         dir: join(runtimeDir, 'redis'),
         port: ports.redis,
         acl: { file: redisAclFile(redisCredentials), adminPassword: redisCredentials.admin },
+        supervision,
       }),
       startLocalCoturn({
         dir: join(runtimeDir, 'coturn'),
         port: ports.turn,
         secret: options.secrets.turnSecret,
+        supervision,
+        ...(publicHost && publicCertificate && publicPorts
+          ? { publicHost, certificate: publicCertificate, tlsPort: publicPorts.turnTls }
+          : {}),
       }),
     ]);
     for (const result of backing) if (result.status === 'fulfilled') started.push(result.value);
@@ -225,14 +291,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const databaseUrl = await prepareDatabase(postgres, log);
     const redisUrl: StackBackends['redisUrl'] = (service) =>
       redisUrlAs(redis, service, redisCredentials.services[service]);
-    const tlsPort = options.tls ? (options.tls.port ?? (await freePort())) : undefined;
+    ports.turnTls = coturn.tlsPort;
+    const lanTls = publicHost ? undefined : options.tls;
+    const tlsPort =
+      publicPorts?.https ?? (lanTls ? (lanTls.port ?? (await freePort())) : undefined);
     ports.https = tlsPort;
-    const origins = [
-      ...(options.tls?.redirectHttp
-        ? []
-        : [`http://127.0.0.1:${ports.http}`, `http://localhost:${ports.http}`]),
-      ...(options.tls?.hostnames.map((name) => `https://${name}:${tlsPort}`) ?? []),
-    ];
+    const origins = publicHost
+      ? platformOrigins(ports.http, { host: publicHost, ports: publicPorts! })
+      : [
+          ...(lanTls?.redirectHttp ? [] : platformOrigins(ports.http)),
+          ...(lanTls?.hostnames.map((name) => `https://${name}:${tlsPort}`) ?? []),
+        ];
     services = await runServices({
       mode: options.mode,
       logDir,
@@ -248,14 +317,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         backends: {
           databaseUrl,
           redisUrl,
-          turn: { host: '127.0.0.1', port: ports.turn },
+          turn: publicHost
+            ? { host: publicHost, port: ports.turn, tlsPorts: [coturn.tlsPort, tlsPort!] }
+            : { host: '127.0.0.1', port: ports.turn },
         },
         env: { LOG_LEVEL: options.logLevel ?? 'info' },
         envByService: options.envByService,
         local: options.local,
         publicOrigins: origins,
       }),
-      onUnexpectedExit: (service, tail) => options.onUnexpectedExit?.(service.spec.name, tail),
+      supervision,
     });
     const nginx = await startLocalNginx({
       dir: join(runtimeDir, 'nginx'),
@@ -263,14 +334,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       spaRoot: options.spaRoot ?? join(workspaceRoot(), 'dist/apps/frontend'),
       gateways: [`127.0.0.1:${ports.gateway}`],
       signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
-      ...(options.tls && tlsPort
+      supervision,
+      publicOrigins: origins,
+      ...(publicHost && publicCertificate && publicPorts
+        ? await publicHostEdge(publicHost, publicPorts, publicCertificate)
+        : {}),
+      ...(lanTls && tlsPort
         ? {
             tls: {
               port: tlsPort,
-              certificate: options.tls.certificate,
-              certificateKey: options.tls.certificateKey,
-              redirectHttp: options.tls.redirectHttp,
-              listenAddress: options.tls.listenAddress,
+              certificate: lanTls.certificate,
+              certificateKey: lanTls.certificateKey,
+              redirectHttp: lanTls.redirectHttp,
+              listenAddress: lanTls.listenAddress,
             },
           }
         : {}),
@@ -278,14 +354,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push(nginx);
     return {
       url: `http://127.0.0.1:${ports.http}`,
-      ...(options.tls
-        ? { httpsUrl: `https://${options.tls.hostnames[0] ?? 'localhost'}:${tlsPort}` }
-        : {}),
+      ...(publicHost && publicPorts
+        ? {
+            httpsUrl: browserOrigin('https', publicHost, publicPorts.https),
+            publicUrl: browserOrigin('http', publicHost, publicPorts.http),
+          }
+        : lanTls
+          ? { httpsUrl: `https://${lanTls.hostnames[0] ?? 'localhost'}:${tlsPort}` }
+          : {}),
       origins,
       ports,
       postgres,
       redis,
       coturn,
+      nginx,
       services,
       runtimeDir,
       stop,

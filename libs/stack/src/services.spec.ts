@@ -74,6 +74,19 @@ describe('serviceSpecs', () => {
     });
   });
 
+  it('advertises TURN over TLS on each given port', () => {
+    const specs = serviceSpecs({
+      ...input,
+      backends: {
+        ...input.backends,
+        turn: { host: '198.18.0.1', port: 3478, tlsPorts: [5349, 443] },
+      },
+    });
+    expect(specs.find((s) => s.name === 'turn-credential-service')?.env.TURN_URLS).toBe(
+      'turn:198.18.0.1:3478?transport=udp,turn:198.18.0.1:3478?transport=tcp,turns:198.18.0.1:5349?transport=tcp,turns:198.18.0.1:443?transport=tcp',
+    );
+  });
+
   it('relaxes cookies and per-IP limits only for the local stack', () => {
     const local = Object.fromEntries(serviceSpecs(input).map((s) => [s.name, s.env]));
     const deployed = Object.fromEntries(

@@ -15,7 +15,8 @@ export interface StackSecrets {
 export interface StackBackends {
   databaseUrl: (service: DatabaseService) => string;
   redisUrl: (service: RedisServiceUser) => string;
-  turn: { host: string; port: number };
+  /** coturn: its address, plain port (UDP and TCP), and TLS ports advertised as `turns:`. */
+  turn: { host: string; port: number; tlsPorts?: number[] };
 }
 
 export interface ServicePorts {
@@ -90,9 +91,14 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
         REDIS_URL: backends.redisUrl('turn-credential-service'),
         TURN_SECRET: secrets.turnSecret,
         STUN_URLS: `stun:${backends.turn.host}:${backends.turn.port}`,
-        TURN_URLS: ['udp', 'tcp']
-          .map((t) => `turn:${backends.turn.host}:${backends.turn.port}?transport=${t}`)
-          .join(','),
+        TURN_URLS: [
+          ...['udp', 'tcp'].map(
+            (t) => `turn:${backends.turn.host}:${backends.turn.port}?transport=${t}`,
+          ),
+          ...(backends.turn.tlsPorts ?? []).map(
+            (port) => `turns:${backends.turn.host}:${port}?transport=tcp`,
+          ),
+        ].join(','),
       },
     },
     ...ports.signaling.map((port, i) => ({

@@ -1,3 +1,4 @@
+import { LAB_SERVER, prepareLabCore } from '@qual-meet/netlab';
 import { generateStackSecrets, startPlatform, type Platform } from '@qual-meet/stack';
 
 declare global {
@@ -7,17 +8,26 @@ declare global {
 /** The platform URL and where to reach its pieces, for the test files. */
 export const PLATFORM_VARIABLE = 'QM_E2E_PLATFORM';
 
-/** Starts the whole platform (built bundles, two signaling nodes) once for the browser tests. */
+/**
+ * Starts the whole platform (built bundles, two signaling nodes) once for the browser tests, on
+ * loopback and on the network lab's server address (this namespace is the lab's core), with
+ * HTTPS and TURN over TLS on 443 as in production.
+ */
 export default async function globalSetup(): Promise<void> {
+  await prepareLabCore();
   const platform = await startPlatform({
     mode: 'bundle',
     local: true,
     logLevel: 'warn',
     secrets: generateStackSecrets(),
+    publicHost: LAB_SERVER,
+    ports: { https: 443 },
   });
   globalThis.qualMeetPlatform = platform;
   process.env[PLATFORM_VARIABLE] = JSON.stringify({
     url: platform.url,
+    httpsUrl: platform.httpsUrl,
+    publicUrl: platform.publicUrl,
     runtimeDir: platform.runtimeDir,
     signaling: platform.ports.signaling,
     redisUrl: platform.redis.url(),

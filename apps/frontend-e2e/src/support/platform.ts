@@ -9,6 +9,9 @@ import { PLATFORM_VARIABLE } from './global-setup';
 
 export interface E2ePlatform {
   url: string;
+  /** On the network lab's server address: https://198.18.0.1 and http://198.18.0.1:<port>. */
+  httpsUrl: string;
+  publicUrl: string;
   runtimeDir: string;
   signaling: number[];
   redisUrl: string;

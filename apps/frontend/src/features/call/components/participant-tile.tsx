@@ -13,12 +13,12 @@ export const statusText: Record<PeerStatus, string> = {
 
 /** What to do about a peer we cannot reach. */
 export function unreachableText(name: string): string {
-  return `Cannot connect to ${name}: the connection failed even after retrying. A firewall on either side may be blocking calls. Ask ${name} to leave and rejoin, or try another network.`;
+  return `Can't connect to ${name}: no network path between you two, even through the relay. A firewall on either side may be blocking calls: try another network (a phone's hotspot), or ask ${name} to. This keeps retrying by itself.`;
 }
 
 /** The raised-hand mark in a tile's caption. */
 function HandMark({ raised }: { raised: boolean | undefined }) {
-  return raised ? <span className="tile__status tile__status--hand">✋ Hand raised</span> : null;
+  return raised ? <span className="tile__status tile__status--hand">Hand raised</span> : null;
 }
 
 function Avatar({ name, note }: { name: string; note: string }) {

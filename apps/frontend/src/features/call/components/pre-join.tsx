@@ -1,6 +1,8 @@
 import type { Room } from '@qual-meet/protocol';
 import type { FormEvent } from 'react';
 import { CopyInviteButton } from '../../rooms/components/copy-invite-button';
+import { ConnectionCheck } from '../connection-check/connection-check';
+import { useConnectionCheck } from '../connection-check/use-connection-check';
 import { outgoingMediaState, type LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
 import { DevicePickers } from './device-pickers';
 import { MediaProblems } from './media-problems';
@@ -20,6 +22,7 @@ interface PreJoinProps {
 /** Camera preview and device choice before entering the meeting. */
 export function PreJoin(props: PreJoinProps) {
   const { room, media, state } = props;
+  const check = useConnectionCheck();
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -34,12 +37,15 @@ export function PreJoin(props: PreJoinProps) {
         part.
       </p>
       <div className="prejoin__layout">
-        <SelfTile
-          name={props.selfName}
-          stream={state.stream}
-          noVideoNote={noVideoNote(state)}
-          muted={outgoingMediaState(state).muted}
-        />
+        <div className="prejoin__preview">
+          <SelfTile
+            name={props.selfName}
+            stream={state.stream}
+            noVideoNote={noVideoNote(state)}
+            muted={outgoingMediaState(state).muted}
+          />
+          <ConnectionCheck check={check} />
+        </div>
         <form className="prejoin__form" onSubmit={submit}>
           <MediaProblems media={state} />
           <DevicePickers media={media} state={state} canSelectSpeaker={props.canSelectSpeaker} />

@@ -5,6 +5,8 @@ import { candidate, FakePeerConnectionFactory, fakeStream } from './test-support
 
 const BOB = '00000000-0000-4000-8000-00000000000b';
 const WINDOW_MS = 15_000;
+const GRACE_MS = 2_500;
+const RETRY_MS = 10_000;
 
 function setup(
   role: NegotiationRole,
@@ -27,6 +29,8 @@ function setup(
     signal: (m) => sent.push(m),
     onChange,
     restartWindowMs: WINDOW_MS,
+    disconnectedGraceMs: GRACE_MS,
+    unreachableRetryMs: RETRY_MS,
   });
   return { link, pc: pcs.last, clock, sent, onChange };
 }
@@ -103,6 +107,49 @@ describe('PeerLink as offerer', () => {
     await flushPromises();
     expect(link.status).toBe('unreachable');
     expect(sent.filter((m) => m.type === 'offer')).toHaveLength(2);
+    // Only the retry while unreachable is left.
+    expect(clock.pendingCount).toBe(1);
+  });
+
+  it('keeps trying an unreachable peer, and is connected again once ICE gets through', async () => {
+    const { link, pc, sent, clock } = setup('offerer');
+    link.start();
+    await flushPromises();
+    link.acceptAnswer('answer-1');
+    pc.emitIceState('failed');
+    await flushPromises();
+    link.acceptAnswer('answer-2');
+    pc.emitIceState('failed');
+    expect(link.status).toBe('unreachable');
+    clock.advance(RETRY_MS);
+    await flushPromises();
+    expect(link.status).toBe('unreachable');
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(3);
+    link.acceptAnswer('answer-3');
+    pc.emitIceState('failed');
+    clock.advance(RETRY_MS);
+    await flushPromises();
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(4);
+    pc.emitIceState('connected');
+    expect(link.status).toBe('connected');
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('restarts ICE when it stays disconnected, instead of waiting for it to fail', async () => {
+    const { link, pc, sent, clock } = setup('offerer');
+    link.start();
+    await flushPromises();
+    link.acceptAnswer('answer-1');
+    pc.emitIceState('connected');
+    pc.emitIceState('disconnected');
+    clock.advance(GRACE_MS - 1);
+    await flushPromises();
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
+    clock.advance(1);
+    await flushPromises();
+    expect(link.status).toBe('reconnecting');
+    expect(sent.filter((m) => m.type === 'offer').at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
+    pc.emitIceState('connected');
     expect(clock.pendingCount).toBe(0);
   });
 
@@ -206,7 +253,7 @@ describe('PeerLink as answerer', () => {
     expect(link.status).toBe('unreachable');
   });
 
-  it('restarts ICE itself once it has had an offer, and fails for good if ICE fails after it', async () => {
+  it('restarts ICE itself once it has had an offer, and is unreachable if ICE fails after it', async () => {
     const { link, pc, sent, clock } = setup('answerer');
     link.acceptOffer('offer-1');
     await flushPromises();
@@ -216,7 +263,7 @@ describe('PeerLink as answerer', () => {
     link.acceptAnswer('answer-to-restart');
     pc.emitIceState('failed');
     expect(link.status).toBe('unreachable');
-    expect(clock.pendingCount).toBe(0);
+    expect(clock.pendingCount).toBe(1);
   });
 
   it('answers a restart offer of the peer like any other', async () => {

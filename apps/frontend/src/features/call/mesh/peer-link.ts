@@ -33,7 +33,17 @@ export interface PeerLinkOptions {
   onChange(): void;
   /** After ICE failed, how long the restart may take before the peer counts as unreachable. */
   restartWindowMs: number;
+  /**
+   * How long ICE may stay `disconnected` before we restart it instead of waiting for `failed`
+   * (tens of seconds): after an address change the old path never comes back.
+   */
+  disconnectedGraceMs?: number;
+  /** While unreachable, how often to try again, so the call comes back once the network allows. */
+  unreachableRetryMs?: number;
 }
+
+const DEFAULT_DISCONNECTED_GRACE_MS = 1_000;
+const DEFAULT_UNREACHABLE_RETRY_MS = 10_000;
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
 
@@ -69,6 +79,8 @@ export class PeerLink {
   private readonly endedScreens = new Set<string>();
   private restartTried = false;
   private restartWindow: TimerHandle | null = null;
+  /** Disconnected too long (restart) or unreachable (try again): at most one at a time. */
+  private retryTimer: TimerHandle | null = null;
   private closed = false;
   private localMediaState: MediaState;
 
@@ -131,6 +143,21 @@ export class PeerLink {
   get remoteMedia(): MediaState {
     const { muted, cameraOff } = this.mediaState.remote;
     return { muted, cameraOff };
+  }
+
+  /** The peer closed its end of the connection (it left or reloaded). */
+  get remoteClosed(): boolean {
+    return this.mediaState.peerClosed;
+  }
+
+  /** Whether a first offer/answer exchange completed (an answerer that has one got its offer). */
+  get negotiated(): boolean {
+    return this.negotiation.established;
+  }
+
+  /** Whether an offer comes from a new connection of the peer (see `Negotiation`). */
+  isFromAnotherConnection(sdp: string): boolean {
+    return this.negotiation.isFromAnotherConnection(sdp);
   }
 
   /** Offerer: sends the first offer (the browser may also ask, which then finds nothing to do). */
@@ -207,6 +234,7 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     this.clearRestartWindow();
+    this.clearRetry();
     this.negotiation.close();
     this.mediaState.close();
     this.pc.close();
@@ -251,12 +279,18 @@ export class PeerLink {
       case 'connected':
       case 'completed':
         this.clearRestartWindow();
+        this.clearRetry();
         this.restartTried = false;
         this.setStatus('connected');
         break;
       case 'disconnected':
-        // Often recovers by itself within seconds; failing is reported as `failed`.
+        // Often recovers by itself within seconds; if not, the path is gone (an address change):
+        // restart now rather than at `failed`, tens of seconds later.
+        if (this.status === 'unreachable') break;
         this.setStatus('reconnecting');
+        this.retryAfter(this.options.disconnectedGraceMs ?? DEFAULT_DISCONNECTED_GRACE_MS, () =>
+          this.iceFailed(),
+        );
         break;
       case 'failed':
         this.iceFailed();
@@ -267,6 +301,11 @@ export class PeerLink {
   }
 
   private iceFailed(): void {
+    this.clearRetry();
+    if (this.status === 'unreachable') {
+      this.scheduleRetryWhileUnreachable();
+      return;
+    }
     if (this.restartTried) {
       this.becomeUnreachable();
       return;
@@ -290,6 +329,33 @@ export class PeerLink {
     if (this.closed) return;
     this.clearRestartWindow();
     this.setStatus('unreachable');
+    this.scheduleRetryWhileUnreachable();
+  }
+
+  /**
+   * An unreachable peer stays in the meeting: every so often ICE restarts with fresh candidates,
+   * so a network that starts letting us through (a firewall change, another Wi-Fi) brings the
+   * call back without anyone rejoining.
+   */
+  private scheduleRetryWhileUnreachable(): void {
+    this.retryAfter(this.options.unreachableRetryMs ?? DEFAULT_UNREACHABLE_RETRY_MS, () => {
+      if (this.role === 'offerer' || this.negotiation.established) this.pc.restartIce();
+      this.scheduleRetryWhileUnreachable();
+    });
+  }
+
+  private retryAfter(ms: number, retry: () => void): void {
+    this.clearRetry();
+    this.retryTimer = this.options.timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed) retry();
+    }, ms);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer === null) return;
+    this.options.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private clearRestartWindow(): void {

@@ -1,0 +1,63 @@
+import type { Browser } from 'playwright-core';
+import { createLab, type Lab, type LabClient, type LabClientSpec } from '@qual-meet/netlab';
+import { launchBrowser, newPerson, recordPeerConnections, type Person } from './people';
+
+/** A participant on a machine of the network lab: its own Chromium, in its own namespace. */
+export interface LabPerson extends Person {
+  browser: Browser;
+  client: LabClient;
+}
+
+export interface LabPersonSpec extends LabClientSpec {
+  /**
+   * Where the person opens the app: `https` (the default) or `http` (the plain-HTTP port, made a
+   * secure context by a switch so camera and microphone work).
+   */
+  origin?: 'https' | 'http';
+}
+
+/** The platform's origins on the lab's server address. */
+export interface LabOrigins {
+  https: string;
+  http: string;
+}
+
+/** A lab whose people's browsers are closed with it. */
+export interface LabSession {
+  lab: Lab;
+  person(spec: LabPersonSpec): Promise<LabPerson>;
+  close(): Promise<void>;
+}
+
+/** Starts a lab around the platform at `origins` (this namespace is the lab's core). */
+export async function openLab(origins: LabOrigins): Promise<LabSession> {
+  const lab = await createLab();
+  const browsers: Browser[] = [];
+  return {
+    lab,
+    async person(spec) {
+      const client = await lab.addClient(spec);
+      const origin = spec.origin === 'http' ? origins.http : origins.https;
+      const browser = await launchBrowser({
+        executablePath: client.chromium,
+        args: [
+          // Host candidates as addresses, not mDNS names nobody in the lab resolves.
+          '--disable-features=WebRtcHideLocalIpsWithMdns',
+          // The platform's certificate is self-signed (HTTPS, wss and TURN over TLS).
+          '--ignore-certificate-errors',
+          ...(spec.origin === 'http'
+            ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`]
+            : []),
+        ],
+      });
+      browsers.push(browser);
+      const person = await newPerson(browser, origin, { name: spec.name });
+      await recordPeerConnections(person.context);
+      return { ...person, browser, client };
+    },
+    async close() {
+      await Promise.allSettled(browsers.map((browser) => browser.close()));
+      await lab.teardown();
+    },
+  };
+}

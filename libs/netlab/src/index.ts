@@ -1,0 +1,4 @@
+export * from './core';
+export * from './firewall';
+export * from './lab';
+export * from './nat';
