@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import {
   ROOM_SERVICE_SENDER,
-  roomSchema,
+  roomCacheCodec,
   type Room,
   type RoomEndedEvent,
 } from '@qual-meet/protocol';
@@ -12,15 +12,6 @@ import { endRoomScript } from './end-room-script';
 export interface RoomCacheOptions {
   /** Lifetime of an entry; Postgres stays the truth, this only bounds memory. */
   ttlSeconds: number;
-}
-
-function parseEntry(raw: string): Room | undefined {
-  try {
-    const parsed = roomSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -42,7 +33,7 @@ export class RoomCache {
   /** The cached room, or `undefined` on a miss (an unreadable entry counts as a miss). */
   async get(roomId: string): Promise<Room | undefined> {
     const raw = await this.redis.get(RedisKeys.room(roomId));
-    return raw === null ? undefined : parseEntry(raw);
+    return raw === null ? undefined : roomCacheCodec.decode(raw);
   }
 
   /**
@@ -52,7 +43,7 @@ export class RoomCache {
   async remember(room: Room): Promise<boolean> {
     const written = await this.cacheRoom(
       [RedisKeys.room(room.id)],
-      [JSON.stringify(room), room.isActive ? '1' : '0', this.options.ttlSeconds],
+      [roomCacheCodec.encode(room), room.isActive ? '1' : '0', this.options.ttlSeconds],
     );
     return written === 1;
   }
@@ -69,7 +60,7 @@ export class RoomCache {
     await this.endRoom(
       [RedisKeys.room(room.id)],
       [
-        JSON.stringify(room),
+        roomCacheCodec.encode(room),
         this.options.ttlSeconds,
         RedisKeys.roomEvents(room.id),
         JSON.stringify(event),

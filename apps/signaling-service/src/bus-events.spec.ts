@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ROOM_SERVICE_SENDER } from '@qual-meet/protocol';
+import {
+  MemberEventType,
+  memberJoinedEventSchema,
+  memberLeftEventSchema,
+  ROOM_SERVICE_SENDER,
+} from '@qual-meet/protocol';
 import {
   encodeMemberEvent,
   encodeRelay,
@@ -7,6 +12,8 @@ import {
   readRelayHead,
   relayFrameOf,
 } from './bus-events';
+import { JOIN_ROOM_LUA } from './membership/scripts/join-room';
+import { LUA_HELPERS } from './membership/scripts/lua-helpers';
 
 describe('bus events', () => {
   const alice = randomUUID();
@@ -109,5 +116,43 @@ describe('bus events', () => {
     ],
   ])('ignores %s', (_case, raw) => {
     expect(parseBusEvent(raw)).toBeUndefined();
+  });
+});
+
+describe('membership events in the Lua scripts', () => {
+  const alice = randomUUID();
+  /** Each `cjson.encode({type = '…', …, data = {…}})` of a script: its type and data keys. */
+  const published = (lua: string) =>
+    [...lua.matchAll(/cjson\.encode\(\{\s*type = '(\w+)'[^]*?data = \{([^}]*)\}/g)].map(
+      ([, type, data]) => ({ type, keys: [...data!.matchAll(/(\w+) =/g)].map(([, key]) => key) }),
+    );
+  const keysOf = (schema: typeof memberJoinedEventSchema | typeof memberLeftEventSchema) =>
+    Object.keys(schema.shape.data.shape);
+
+  it('publish exactly the fields of the protocol schemas, so the two cannot drift', () => {
+    // The join script starts with the helpers: each is read once.
+    const joinOnly = JOIN_ROOM_LUA.slice(LUA_HELPERS.length);
+    const events = [...published(joinOnly), ...published(LUA_HELPERS)].filter(({ type }) =>
+      [MemberEventType.joined, MemberEventType.left].includes(type as never),
+    );
+    expect(events).toEqual([
+      { type: MemberEventType.joined, keys: keysOf(memberJoinedEventSchema) },
+      { type: MemberEventType.left, keys: keysOf(memberLeftEventSchema) },
+    ]);
+  });
+
+  it('are what the in-memory store publishes too', () => {
+    const joined = {
+      userId: alice,
+      displayName: 'alice',
+      domain: 'example.com',
+      connection: 'n:s',
+    };
+    expect(
+      memberJoinedEventSchema.parse(JSON.parse(encodeMemberEvent('user_joined', joined))),
+    ).toMatchObject({ data: joined });
+    expect(
+      memberLeftEventSchema.parse(JSON.parse(encodeMemberEvent('user_left', joined))).data,
+    ).toEqual({ userId: alice, connection: 'n:s' });
   });
 });

@@ -1,9 +1,13 @@
-import { z } from 'zod';
 import {
   busEnvelopeSchema,
+  memberJoinedEventSchema,
+  memberLeftEventSchema,
+  MemberEventType,
+  parseJsonAs,
   roomEndedEventSchema,
-  userIdSchema,
   type BusEnvelope,
+  type MemberJoinedEvent,
+  type MemberLeftEvent,
 } from '@qual-meet/protocol';
 import { decodeMeetingEvent, type MeetingEvent } from './meeting-events';
 
@@ -12,14 +16,6 @@ import { decodeMeetingEvent, type MeetingEvent } from './meeting-events';
  * envelope `{type, from, to?, data}`. Membership events are published by the Lua scripts
  * (atomically with the change they announce); relays by the node that received the frame.
  */
-const memberJoinedData = z.object({
-  userId: userIdSchema,
-  displayName: z.string(),
-  // Absent from a node of an earlier release.
-  domain: z.string().default(''),
-  connection: z.string().min(3),
-});
-const memberLeftData = z.object({ userId: userIdSchema, connection: z.string().min(3) });
 /** Frames to one peer; `mute_request` is the host's, the others carry WebRTC negotiation. */
 export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'mute_request';
 
@@ -42,26 +38,19 @@ export type BusEvent = MemberEvent | { kind: 'room_ended'; roomId: string } | Me
  * `undefined` when it is not JSON or not an event this node knows.
  */
 export function parseBusEvent(raw: string): BusEvent | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  const envelope = busEnvelopeSchema.safeParse(json);
-  if (!envelope.success) return undefined;
-  return decode(envelope.data);
+  const envelope = parseJsonAs(busEnvelopeSchema, raw);
+  return envelope && decode(envelope);
 }
 
 function decode(envelope: BusEnvelope): BusEvent | undefined {
   switch (envelope.type) {
-    case 'user_joined': {
-      const data = memberJoinedData.safeParse(envelope.data);
-      return data.success ? { kind: 'member_joined', ...data.data } : undefined;
+    case MemberEventType.joined: {
+      const event = memberJoinedEventSchema.safeParse(envelope);
+      return event.success ? { kind: 'member_joined', ...event.data.data } : undefined;
     }
-    case 'user_left': {
-      const data = memberLeftData.safeParse(envelope.data);
-      return data.success ? { kind: 'member_left', ...data.data } : undefined;
+    case MemberEventType.left: {
+      const event = memberLeftEventSchema.safeParse(envelope);
+      return event.success ? { kind: 'member_left', ...event.data.data } : undefined;
     }
     case 'room_ended': {
       const event = roomEndedEventSchema.safeParse(envelope);
@@ -177,8 +166,21 @@ export function relayFrameOf(raw: Buffer, head: RelayHead): string | undefined {
 /** The envelope of a membership change, as the Lua scripts publish it (in-memory store uses it). */
 export function encodeMemberEvent(
   type: 'user_joined' | 'user_left',
-  data: { userId: string; connection: string; displayName?: string; domain?: string },
+  member: { userId: string; connection: string; displayName?: string; domain?: string },
 ): string {
-  const envelope: BusEnvelope = { type, from: data.userId, data };
+  const { userId, connection } = member;
+  const envelope: MemberJoinedEvent | MemberLeftEvent =
+    type === MemberEventType.joined
+      ? {
+          type,
+          from: userId,
+          data: {
+            userId,
+            displayName: member.displayName ?? '',
+            domain: member.domain ?? '',
+            connection,
+          },
+        }
+      : { type: MemberEventType.left, from: userId, data: { userId, connection } };
   return JSON.stringify(envelope);
 }

@@ -1,4 +1,4 @@
-import { roomSchema, type Room } from '@qual-meet/protocol';
+import { roomCacheCodec, roomSchema, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 
 /** Why a room could not be looked up (as opposed to: it does not exist). */
@@ -52,13 +52,7 @@ export function createRoomDirectory(options: RoomDirectoryOptions): RoomDirector
         `room cache unreadable: ${(error as Error).message}`,
       );
     }
-    if (cached === null) return undefined;
-    try {
-      const room = roomSchema.safeParse(JSON.parse(cached));
-      return room.success ? room.data : undefined;
-    } catch {
-      return undefined;
-    }
+    return cached === null ? undefined : roomCacheCodec.decode(cached);
   }
 
   async function fromRoomService(roomId: string, accessToken: string): Promise<Room | null> {

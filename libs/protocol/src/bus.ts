@@ -26,6 +26,42 @@ export const roomEndedEventSchema = busEnvelopeSchema.extend({
 });
 export type RoomEndedEvent = z.infer<typeof roomEndedEventSchema>;
 
+// Membership changes, published by signaling's Lua scripts atomically with the change. The
+// scripts spell their type and field names from the constants here (a test checks the Lua).
+
+/** The bus types of membership events. */
+export const MemberEventType = { joined: 'user_joined', left: 'user_left' } as const;
+/** The `data` fields of membership events. */
+export const MemberEventField = {
+  userId: 'userId',
+  displayName: 'displayName',
+  domain: 'domain',
+  /** `<nodeId>:<socketId>` of the member's socket. */
+  connection: 'connection',
+} as const;
+
+const connectionSchema = z.string().min(3);
+/** A member took a seat (or re-asserted it); `from` is the member. */
+export const memberJoinedEventSchema = busEnvelopeSchema.extend({
+  type: z.literal(MemberEventType.joined),
+  data: z.strictObject({
+    [MemberEventField.userId]: userIdSchema,
+    [MemberEventField.displayName]: z.string(),
+    [MemberEventField.domain]: z.string(),
+    [MemberEventField.connection]: connectionSchema,
+  }),
+});
+/** A member's seat was given up, swept or pruned; `from` is the member. */
+export const memberLeftEventSchema = busEnvelopeSchema.extend({
+  type: z.literal(MemberEventType.left),
+  data: z.strictObject({
+    [MemberEventField.userId]: userIdSchema,
+    [MemberEventField.connection]: connectionSchema,
+  }),
+});
+export type MemberJoinedEvent = z.infer<typeof memberJoinedEventSchema>;
+export type MemberLeftEvent = z.infer<typeof memberLeftEventSchema>;
+
 // Meeting features (DESIGN §4.12) between signaling nodes. The hand, lock and removal events are
 // published by signaling's Lua scripts, atomically with the change they announce.
 

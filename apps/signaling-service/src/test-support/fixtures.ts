@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Room } from '@qual-meet/protocol';
+import { roomCacheCodec, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import { signTestToken, type TestKeyPair } from '@qual-meet/testing';
 import { buildApp, type SignalingApp } from '../app';
@@ -34,7 +34,7 @@ export async function seedRoom(redis: Redis, overrides: Partial<Room> = {}): Pro
     createdAt: new Date().toISOString(),
     ...overrides,
   };
-  await redis.set(RedisKeys.room(room.id), JSON.stringify(room));
+  await redis.set(RedisKeys.room(room.id), roomCacheCodec.encode(room));
   return room;
 }
 

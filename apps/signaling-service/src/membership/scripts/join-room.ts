@@ -1,3 +1,4 @@
+import { MemberEventField as F, MemberEventType } from '@qual-meet/protocol';
 import { LUA_HELPERS } from './lua-helpers';
 
 /**
@@ -68,8 +69,11 @@ redis.call('HSET', members_key, user_id, value)
 redis.call('SET', presence_key, connection, 'EX', ttl)
 redis.call('SADD', node_rooms_key, room_id)
 redis.call('PUBLISH', channel, cjson.encode({
-  type = 'user_joined', from = user_id,
-  data = { userId = user_id, displayName = ARGV[5], domain = ARGV[10], connection = connection },
+  type = '${MemberEventType.joined}', from = user_id,
+  data = {
+    ${F.userId} = user_id, ${F.displayName} = ARGV[5], ${F.domain} = ARGV[10],
+    ${F.connection} = connection,
+  },
 }))
 result[#result + 1] = user_id
 result[#result + 1] = value

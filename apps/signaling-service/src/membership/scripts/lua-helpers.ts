@@ -1,3 +1,5 @@
+import { MemberEventField as F, MemberEventType } from '@qual-meet/protocol';
+
 /**
  * Lua shared by the membership scripts. Member values are `<nodeId>:<socketId>:<displayName>`;
  * node and socket ids never contain `:` (config and socket ids guarantee it), the display name
@@ -14,7 +16,8 @@ end
 
 local function announce_left(channel, user_id, connection)
   redis.call('PUBLISH', channel, cjson.encode({
-    type = 'user_left', from = user_id, data = { userId = user_id, connection = connection },
+    type = '${MemberEventType.left}', from = user_id,
+    data = { ${F.userId} = user_id, ${F.connection} = connection },
   }))
 end
 
