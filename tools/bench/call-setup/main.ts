@@ -3,7 +3,8 @@
  * decoded (and to every remote video playing), p50/p95, for 2-, 4- and 6-person meetings against
  * the whole platform (nginx, gateway, two signaling nodes, coturn). Baseline, same browser and
  * run: two RTCPeerConnections in one page wired to each other directly (no signaling server, no
- * network hop) — the floor the product's set-up time is compared with.
+ * network hop) — the floor the product's set-up time is compared with. Then the network lab's
+ * cases 1–4 (docs/NETWORKS.md): two people behind routers of their own, join → first frame.
  *
  * Runs itself inside a loopback-only network namespace, like the browser tests.
  * Usage: npm run bench:call-setup
@@ -17,11 +18,14 @@ import {
   type Person,
 } from '@qual-meet/browser-testing';
 import { runInLoopbackNamespace } from '@qual-meet/local-servers';
+import { LAB_SERVER, prepareLabCore } from '@qual-meet/netlab';
 import { buildApps, generateStackSecrets, startPlatform } from '@qual-meet/stack';
 import { fmt, percentile, printTable } from '../lib/stats';
+import { measureNetworkCase, NETWORK_CASES } from './network-matrix';
 
 const ROUNDS: Record<number, number> = { 2: 10, 4: 4, 6: 2 };
 const BASELINE_ROUNDS = 10;
+const NETWORK_ROUNDS = Number(process.env.QM_BENCH_NETWORK_ROUNDS ?? 5);
 const IN_NAMESPACE = 'QM_BENCH_IN_NETNS';
 
 if (!process.env[IN_NAMESPACE]) {
@@ -127,11 +131,15 @@ async function baselineRound(page: Page): Promise<number> {
 
 async function main(): Promise<void> {
   buildApps();
+  // This namespace is the network lab's core too: the platform also serves 198.18.0.1.
+  await prepareLabCore();
   const platform = await startPlatform({
     mode: 'bundle',
     local: true,
     logLevel: 'warn',
     secrets: generateStackSecrets(),
+    publicHost: LAB_SERVER,
+    ports: { https: 443 },
   });
   let browser: Browser | undefined;
   try {
@@ -183,6 +191,24 @@ async function main(): Promise<void> {
     );
     const twoPerson = rows[1]![3];
     process.stdout.write(`\n2-person p50 ${twoPerson} ms (target < 1000 ms)\n`);
+
+    const networkRows: (string | number)[][] = [];
+    for (const spec of NETWORK_CASES) {
+      const samples = await measureNetworkCase(
+        { https: platform.httpsUrl!, http: platform.publicUrl! },
+        spec,
+        NETWORK_ROUNDS,
+        timedJoin,
+      );
+      networkRows.push([
+        spec.name,
+        samples.length,
+        fmt(percentile(samples, 50)),
+        fmt(percentile(samples, 95)),
+      ]);
+    }
+    process.stdout.write('\nNetwork lab (docs/NETWORKS.md): join → first remote video frame\n\n');
+    printTable(['case', 'joins', 'first p50 ms', 'first p95 ms'], networkRows);
   } finally {
     await browser?.close();
     await platform.stop();
