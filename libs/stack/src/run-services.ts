@@ -51,6 +51,12 @@ function command(spec: ServiceSpec, mode: ServiceMode): { command: string; args:
 }
 
 /**
+ * How long a service may take to answer `/healthz`: a deadline, not a wait. Six Node processes
+ * starting at once on a busy two-core machine have taken over 30 s.
+ */
+const SERVICE_READY_TIMEOUT_MS = 90_000;
+
+/**
  * Starts every service at once (none needs another to start: they reach each other per request)
  * and resolves when all are ready (`/healthz` answers); if one fails to come up, all are stopped.
  */
@@ -79,7 +85,7 @@ export async function runServices(options: RunServicesOptions): Promise<RunningS
         waitUntilReady(
           service.process,
           async () => (await fetch(`${service.url}/healthz`)).ok,
-          30_000,
+          SERVICE_READY_TIMEOUT_MS,
         ),
       ),
     );
