@@ -20,6 +20,9 @@ export const jestPreset = {
       },
     ],
   },
+  // content-disposition 3 (under @fastify/static, under @fastify/swagger-ui) is ESM only, which
+  // Jest's CommonJS runtime cannot require on Node 20 (Node itself can): compile it like ours.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.runtime/'],
   watchPathIgnorePatterns: ['/.runtime/'],

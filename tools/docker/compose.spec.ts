@@ -19,6 +19,7 @@ const root = workspaceRoot();
 interface ComposeService {
   image?: string;
   healthcheck?: { test: unknown };
+  restart?: string;
   build?: { dockerfile: string; args?: { APP?: string } };
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
@@ -47,6 +48,12 @@ describe('docker/compose.yaml', () => {
         name,
         healthcheck: true,
       });
+  });
+
+  it('restarts every long-running service that exits, unless an operator stopped it', () => {
+    for (const [name, service] of longRunning)
+      expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+    expect(services.migrate?.restart).toBe('no');
   });
 
   it('builds each Node service from an app that exists', () => {

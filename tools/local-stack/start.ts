@@ -2,11 +2,12 @@
  * `npm start`: the whole platform on this machine, as local processes under `.runtime/`, at
  * http://localhost:8080. Installs missing servers (as root, with apt-get), generates dev secrets
  * once into `.env`, builds every app, starts PostgreSQL, Redis, coturn, the services (two
- * signaling nodes) and nginx, and stops all of it on Ctrl-C.
+ * signaling nodes) and nginx, restarts any of them that crashes, and stops all of it on Ctrl-C.
  */
 import { join } from 'node:path';
 import { hostname, networkInterfaces } from 'node:os';
 import {
+  describeSupervisorEvent,
   ensureServerPackages,
   isTcpOpen,
   selfSignedCertificate,
@@ -129,10 +130,8 @@ async function main(): Promise<void> {
       turnSecret: env.TURN_SECRET!,
     },
     log,
-    onUnexpectedExit: (name, tail) => {
-      log(`${name} exited unexpectedly; last log lines:\n${tail}`);
-      void stop(1);
-    },
+    // A part that crashes is restarted (with backoff) while the rest keep serving.
+    supervision: { onEvent: (event) => log(describeSupervisorEvent(event)) },
   });
   log(
     `PostgreSQL 127.0.0.1:${ports.postgres} (data in .runtime/postgres) · Redis 127.0.0.1:${ports.redis} · coturn 127.0.0.1:${ports.turn}`,
@@ -141,7 +140,7 @@ async function main(): Promise<void> {
   log(
     'per-IP rate limits are lifted in this local stack (per-user and per-account limits stay on)',
   );
-  log('logs in .runtime/logs — Ctrl-C stops everything');
+  log('logs in .runtime/logs — a part that crashes is restarted — Ctrl-C stops everything');
   if (tls) {
     log(`HTTPS for other devices on this network (self-signed: accept it once on each device):`);
     for (const name of tls.hostnames.filter((n) => n !== 'localhost' && n !== '127.0.0.1'))

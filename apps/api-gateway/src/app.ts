@@ -1,7 +1,8 @@
 import cors from '@fastify/cors';
 import type { Redis } from 'ioredis';
 import { redisPlugin } from '@qual-meet/redis';
-import { bearerAuth, createServiceApp, verifierFor } from '@qual-meet/server-kit';
+import { bearerAuth, createServiceApp, verifierOptionsFor } from '@qual-meet/server-kit';
+import { apiDocs } from './api-docs';
 import type { GatewayConfig } from './config';
 import { gatewayAccess } from './gateway-access';
 import { loginLimits } from './login-limits';
@@ -30,9 +31,10 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
   await app.register(redisPlugin, { redis: deps.redis });
-  await app.register(bearerAuth, { verifyAccessToken: verifierFor(config.jwt) });
+  await app.register(bearerAuth, { tokens: verifierOptionsFor(config.jwt) });
   await app.register(gatewayAccess, { redis: deps.redis, limits: config.limits });
   await app.register(loginLimits, { redis: deps.redis, limits: config.limits });
+  await app.register(apiDocs);
   await app.register(upstreams, { config: config.upstreams });
   return app;
 }

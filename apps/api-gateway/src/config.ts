@@ -22,6 +22,10 @@ export const gatewayConfigSchema = z
     UPSTREAM_CONNECT_TIMEOUT_MS: intVar(1_000),
     /** An upstream that does not answer within this is reported timed out (504). */
     UPSTREAM_TIMEOUT_MS: intVar(10_000),
+    /** Most connections the gateway keeps open to each service. */
+    UPSTREAM_CONNECTIONS: intVar(64),
+    /** An idle connection to a service is closed after this (under the services' own 72 s). */
+    UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: intVar(60_000),
     /** Browser origins allowed cross-origin; empty (the default) sends no CORS headers at all. */
     CORS_ORIGINS: listVar.default([]),
     /** Proxies (nginx) whose X-Forwarded-For is believed, as addresses or CIDRs. */
@@ -52,6 +56,8 @@ export const gatewayConfigSchema = z
       turn: env.TURN_SERVICE_URL,
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      connections: env.UPSTREAM_CONNECTIONS,
+      keepAliveTimeoutMs: env.UPSTREAM_KEEP_ALIVE_TIMEOUT_MS,
     },
     corsOrigins: env.CORS_ORIGINS,
     trustedProxies: env.TRUSTED_PROXIES,

@@ -1,32 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';
+import { endpointList, type Endpoint } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import { Errors } from '@qual-meet/server-kit';
 import type { RateLimitConfig } from './config';
 import { SharedWindowLimiter } from './shared-window-limiter';
 
-/** What the gateway knows of a route besides its service (set by `upstreams`, DESIGN §3). */
-export interface GatewayRoute {
-  /** Reachable without an access token: signup, login, refresh, logout, JWKS. */
-  public?: boolean;
-  /** The stricter limit this route meets on top of the per-caller one. */
-  limit?: 'login' | 'signup';
-}
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    gateway?: GatewayRoute;
-  }
-}
+const endpointsByRoute = new Map(endpointList.map((e) => [`${e.method} ${e.path}`, e]));
 
 /**
- * The route a request matched, as its service will match it. Decisions are taken on the route,
- * never on the raw URL: the router decodes the path (`/api/auth/%6Cogin` is the login route) the
- * same way in the gateway and in the service.
+ * The endpoint (libs/protocol table) of the route a request matched, as its service will match
+ * it. Decisions are taken on the route, never on the raw URL: the router decodes the path
+ * (`/api/auth/%6Cogin` is the login route) the same way in the gateway and in the service.
  */
-export const gatewayRouteOf = (request: FastifyRequest): GatewayRoute | undefined =>
-  request.routeOptions.config.gateway;
+export function endpointOf(request: FastifyRequest): Endpoint | undefined {
+  const { url } = request.routeOptions;
+  // HEAD is served by the GET route.
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  return url === undefined ? undefined : endpointsByRoute.get(`${method} ${url}`);
+}
 
 /** 429 `RATE_LIMITED` with `Retry-After`. */
 export function refuseRateLimited(reply: FastifyReply, retryAfterSeconds: number): never {
@@ -76,15 +69,18 @@ export const gatewayAccess = fp<GatewayAccessOptions>(
     }
 
     app.addHook('onRequest', async (request, reply) => {
-      const route = gatewayRouteOf(request);
-      if (!route) return;
+      // The gateway's own pages under /api/ (the API docs) are public, and counted like any.
+      const isOwnPage = request.routeOptions.url?.startsWith('/api/') ?? false;
+      const access = endpointOf(request)?.access ?? (isOwnPage ? 'public' : undefined);
+      if (!access) return;
+      const isPublic = access === 'public';
       // The local stack lifts per-address limits (DESIGN §3); per-user ones always apply.
       const addressKey = limits.ipLimitsEnabled ? `api:ip:${request.ip}` : undefined;
-      if (!route.public && addressKey) {
+      if (!isPublic && addressKey) {
         const flood = apiCalls.peek(addressKey, limits.ipPerMinute);
         if (!flood.allowed) refuseRateLimited(reply, flood.retryAfterSeconds);
       }
-      const failure = route.public ? undefined : await verify(request);
+      const failure = isPublic ? undefined : await verify(request);
       const { auth } = request;
       const verdict = auth
         ? await apiCalls.hit(`api:user:${auth.userId}`, limits.userPerMinute)

@@ -10,7 +10,7 @@ beforeAll(async () => {
   redisDb = await claimRedisDatabase();
   gateway = await startGatewayUnderTest({
     upstreams: ['auth-service'],
-    redisUrl: redisDb.url,
+    redis: redisDb,
     // The production defaults per account (10 per 15 minutes); a small per-address limit.
     gatewayEnv: { LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '20', SIGNUPS_PER_IP_PER_HOUR: '1000' },
   });

@@ -12,7 +12,7 @@ import {
 } from '@qual-meet/redis';
 import { Errors } from '@qual-meet/server-kit';
 import type { RateLimitConfig } from './config';
-import { gatewayRouteOf, refuseRateLimited } from './gateway-access';
+import { endpointOf, refuseRateLimited } from './gateway-access';
 
 export interface LoginLimitsOptions {
   redis: Redis;
@@ -91,7 +91,7 @@ export const loginLimits = fp<LoginLimitsOptions>(
 
     // Bodies are parsed by now: the per-account limit needs the email.
     app.addHook('preHandler', async (request, reply) => {
-      const limit = gatewayRouteOf(request)?.limit;
+      const limit = endpointOf(request)?.limit;
       if (limit === 'login') {
         const { account, ip } = loginLimitsOf(request);
         const wanted = [account, ip].filter((l): l is WindowLimit => l !== undefined);

@@ -2,19 +2,23 @@ import { forwardedHeaders, returnedHeaders, upstreamError } from './upstreams';
 
 describe('forwardedHeaders', () => {
   it('drops every client-supplied identity header and sets our request id', () => {
-    const sent = forwardedHeaders('req-1', {
-      authorization: 'Bearer t',
-      'content-type': 'application/json',
-      'x-user-id': 'admin',
-      'x-user-email': 'root@example.com',
-      'x-authenticated-userid': 'admin',
-      'x-auth-request-user': 'admin',
-      'x-remote-user': 'admin',
-      'x-forwarded-user': 'admin',
-      'remote-user': 'admin',
-      'x-request-id': 'spoofed',
-      'x-useful-header': 'kept',
-    });
+    const sent = forwardedHeaders(
+      'req-1',
+      {
+        authorization: 'Bearer t',
+        'content-type': 'application/json',
+        'x-user-id': 'admin',
+        'x-user-email': 'root@example.com',
+        'x-authenticated-userid': 'admin',
+        'x-auth-request-user': 'admin',
+        'x-remote-user': 'admin',
+        'x-forwarded-user': 'admin',
+        'remote-user': 'admin',
+        'x-request-id': 'spoofed',
+        'x-useful-header': 'kept',
+      },
+      false,
+    );
     expect(sent).toEqual({
       authorization: 'Bearer t',
       'content-type': 'application/json',
@@ -23,19 +27,33 @@ describe('forwardedHeaders', () => {
     });
   });
 
-  it('drops hop-by-hop headers and the framing of the body it re-encodes', () => {
-    const sent = forwardedHeaders('req-2', {
-      host: 'localhost:8080',
-      connection: 'keep-alive, upgrade',
-      'keep-alive': 'timeout=5',
-      'transfer-encoding': 'chunked',
+  const framed = {
+    host: 'room-service:3002',
+    connection: 'keep-alive, upgrade',
+    'keep-alive': 'timeout=5',
+    'transfer-encoding': 'chunked',
+    'content-length': '12',
+    upgrade: 'websocket',
+    te: 'trailers',
+    'proxy-authorization': 'Basic eDp5',
+    accept: 'application/json',
+  };
+
+  it('drops hop-by-hop headers, keeping the length the proxy computed for the body', () => {
+    expect(forwardedHeaders('req-2', framed, true)).toEqual({
+      host: 'room-service:3002',
       'content-length': '12',
-      upgrade: 'websocket',
-      te: 'trailers',
-      'proxy-authorization': 'Basic eDp5',
       accept: 'application/json',
+      'x-request-id': 'req-2',
     });
-    expect(sent).toEqual({ accept: 'application/json', 'x-request-id': 'req-2' });
+  });
+
+  it('drops a content-length that no body follows (the service would wait for it)', () => {
+    expect(forwardedHeaders('req-2', framed, false)).toEqual({
+      host: 'room-service:3002',
+      accept: 'application/json',
+      'x-request-id': 'req-2',
+    });
   });
 });
 
@@ -53,6 +71,7 @@ describe('returnedHeaders', () => {
       }),
     ).toEqual({
       'content-type': 'application/json; charset=utf-8',
+      'content-length': '42',
       'set-cookie': ['a=1; HttpOnly', 'b=2; HttpOnly'],
       'x-request-id': 'req-3',
     });
@@ -84,6 +103,12 @@ describe('upstreamError', () => {
         statusCode: 504,
         code: 'UPSTREAM_TIMEOUT',
       });
+      // As @fastify/reply-from reports it: its own error, the undici one as the cause.
+      const wrapped = Object.assign(new Error('wrapped'), {
+        code: 'FST_REPLY_FROM_X',
+        cause: error(code),
+      });
+      expect(upstreamError(wrapped)).toMatchObject({ statusCode: 504 });
     }
   });
 });

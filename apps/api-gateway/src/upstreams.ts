@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import httpProxy, { type FastifyHttpProxyOptions } from '@fastify/http-proxy';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
+import { endpointList, type Endpoint, type Upstream } from '@qual-meet/protocol';
 import { Errors, REQUEST_ID_HEADER } from '@qual-meet/server-kit';
-import type { GatewayRoute } from './gateway-access';
 import type { GatewayConfig } from './config';
 
 /**
@@ -13,10 +14,10 @@ import type { GatewayConfig } from './config';
 const IDENTITY_HEADER = /^(x-(user|auth|remote|forwarded-user|authenticated)[\w-]*|remote-user)$/i;
 
 /**
- * Hop-by-hop headers (RFC 9110 §7.6.1) and the framing the gateway recomputes for the body it
- * forwards: never copied from one connection to the other, in either direction.
+ * Hop-by-hop headers (RFC 9110 §7.6.1): never copied from one connection to the other, in either
+ * direction. (`@fastify/reply-from` also drops whatever the client's `Connection` names.)
  */
-const CONNECTION_HEADERS = new Set([
+const HOP_BY_HOP_HEADERS = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -26,28 +27,26 @@ const CONNECTION_HEADERS = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'host',
-  'content-length',
 ]);
-
-/**
- * No OPTIONS: a preflight is answered by `@fastify/cors` when CORS is on, and is a 404 otherwise;
- * nothing unauthenticated reaches a service that way.
- */
-const METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'];
 
 /** Responses of our services are small JSON documents; anything bigger is a fault. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-/** The headers sent upstream: the client's, minus any identity claim, plus our request id. */
+/**
+ * The headers sent upstream: the client's minus any identity claim and hop-by-hop header, plus
+ * our request id. `host` and, for a body, `content-length` are the proxy's own (it re-encodes
+ * the parsed body); without a body a client's `content-length` would leave the service waiting.
+ */
 export function forwardedHeaders(
   requestId: string,
   headers: IncomingHttpHeaders,
-): Record<string, string | string[]> {
-  const sent: Record<string, string | string[]> = {};
+  withBody: boolean,
+): IncomingHttpHeaders {
+  const sent: IncomingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || CONNECTION_HEADERS.has(name) || IDENTITY_HEADER.test(name)) continue;
+    if (value === undefined || HOP_BY_HOP_HEADERS.has(name) || IDENTITY_HEADER.test(name)) continue;
+    if (name === 'content-length' && !withBody) continue;
     sent[name] = value;
   }
   sent[REQUEST_ID_HEADER] = requestId;
@@ -55,107 +54,87 @@ export function forwardedHeaders(
 }
 
 /** The headers returned to the client: the service's, minus the connection's own. */
-export function returnedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {};
+export function returnedHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const kept: IncomingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined && !CONNECTION_HEADERS.has(name)) kept[name] = value;
+    if (value !== undefined && !HOP_BY_HOP_HEADERS.has(name)) kept[name] = value;
   }
   return kept;
 }
 
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'FST_REPLY_FROM_GATEWAY_TIMEOUT',
+]);
+
 /** An upstream failure as the gateway's own error: too slow → 504, anything else → 503. */
 export function upstreamError(error: unknown): Error {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return TIMEOUT_CODES.has(String(code)) || TIMEOUT_CODES.has(String(cause?.code))
     ? new Errors.UpstreamTimeout()
     : new Errors.UpstreamUnavailable();
 }
 
-/**
- * The body to forward. Bodies (JSON, at most 16 KiB) are parsed by the gateway rather than
- * streamed: the login limiter needs the email, a malformed or oversized body is refused before
- * any service sees it, and a dead upstream cannot tear down a half-sent request.
- */
-function payloadOf(request: FastifyRequest): string | undefined {
-  return request.body === undefined ? undefined : JSON.stringify(request.body);
-}
-
-/** A route handler that forwards to one service over a pool of keep-alive connections. */
-function forwarderTo(
-  origin: string,
-  config: GatewayConfig['upstreams'],
-): { forward: (request: FastifyRequest, reply: FastifyReply) => Promise<Buffer>; pool: Pool } {
-  const pool = new Pool(origin, {
+/** A keep-alive pool per service, shared by all of its routes. */
+function poolFor(origin: string, config: GatewayConfig['upstreams']): Pool {
+  return new Pool(origin, {
+    connections: config.connections,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     connect: { timeout: config.connectTimeoutMs },
     headersTimeout: config.timeoutMs,
     bodyTimeout: config.timeoutMs,
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
-  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      const response = await pool.request({
-        method: request.method as Dispatcher.HttpMethod,
-        path: request.url,
-        headers: forwardedHeaders(String(request.id), request.headers),
-        body: payloadOf(request),
-      });
-      const body = Buffer.from(await response.body.arrayBuffer());
-      reply.code(response.statusCode).headers(returnedHeaders(response.headers));
-      return body;
-    } catch (error) {
-      request.log.warn({ err: error, upstream: origin }, 'upstream request failed');
-      throw upstreamError(error);
-    }
-  };
-  return { forward, pool };
 }
 
 /**
- * Routes of DESIGN §3 to their services, paths unchanged. A small forwarder on undici rather than
- * `@fastify/http-proxy`: the responses are small JSON bodies, so buffering them costs less than
- * piping streams through `@fastify/reply-from` (about a quarter of the gateway's CPU per request;
- * docs/DECISIONS.md).
+ * The routes of the endpoint table (libs/protocol), each forwarded to its service with
+ * `@fastify/http-proxy`, path unchanged. One registration per service and method, so the router
+ * knows exactly the table's routes: anything else is the gateway's 404, never forwarded.
+ * Bodies are parsed by the gateway (JSON ≤ 16 KiB: the login limit needs the email, a bad body is
+ * refused before any service sees it) and re-encoded by the proxy; answers are streamed back.
+ * No retries: a service's 503 is the client's to retry.
  */
 export const upstreams = fp<{ config: GatewayConfig['upstreams'] }>(
   async (app: FastifyInstance, { config }) => {
-    const services = { auth: config.auth, rooms: config.rooms, turn: config.turn };
-    // Each prefix serves `prefix` and `prefix/*`; the named routes (public or with a limit of
-    // their own) take precedence over the prefix's wildcard.
-    const prefixes: [string, keyof typeof services][] = [
-      ['/api/auth', 'auth'],
-      ['/api/rooms', 'rooms'],
-      ['/api/ice-servers', 'turn'],
-      ['/api/ice', 'turn'],
-    ];
-    const named: { method: HTTPMethods[]; url: string; gateway: GatewayRoute }[] = [
-      { method: ['POST'], url: '/api/auth/signup', gateway: { public: true, limit: 'signup' } },
-      { method: ['POST'], url: '/api/auth/login', gateway: { public: true, limit: 'login' } },
-      { method: ['POST'], url: '/api/auth/refresh', gateway: { public: true } },
-      { method: ['POST'], url: '/api/auth/logout', gateway: { public: true } },
-      {
-        method: ['GET', 'HEAD'],
-        url: '/api/auth/.well-known/jwks.json',
-        gateway: { public: true },
-      },
-    ];
-    const pools = new Map<string, ReturnType<typeof forwarderTo>>();
-    const forwardTo = (service: keyof typeof services) => {
-      const origin = new URL(services[service]).origin;
-      if (!pools.has(origin)) pools.set(origin, forwarderTo(origin, config));
-      return pools.get(origin)!.forward;
+    const origins: Record<Upstream, string> = {
+      auth: new URL(config.auth).origin,
+      rooms: new URL(config.rooms).origin,
+      turn: new URL(config.turn).origin,
     };
-    for (const { method, url, gateway } of named) {
-      app.route({ method, url, config: { gateway }, handler: forwardTo('auth') });
+    const pools = new Map<string, Pool>();
+    const groups = new Map<string, Endpoint[]>();
+    for (const endpoint of endpointList) {
+      const key = `${endpoint.upstream} ${endpoint.method}`;
+      groups.set(key, [...(groups.get(key) ?? []), endpoint]);
     }
-    for (const [prefix, service] of prefixes) {
-      for (const url of [prefix, `${prefix}/*`]) {
-        app.route({ method: METHODS, url, config: { gateway: {} }, handler: forwardTo(service) });
-      }
+    for (const group of groups.values()) {
+      const { upstream, method } = group[0]!;
+      const origin = origins[upstream];
+      if (!pools.has(origin)) pools.set(origin, poolFor(origin, config));
+      const options: FastifyHttpProxyOptions = {
+        upstream: origin,
+        routes: group.map((e) => e.path),
+        httpMethods: [method],
+        proxyPayloads: false,
+        undici: pools.get(origin)!,
+        disableRequestLogging: true,
+        replyOptions: {
+          retryDelay: () => null,
+          rewriteRequestHeaders: (request, headers) =>
+            forwardedHeaders(String(request.id), headers, request.body !== undefined),
+          rewriteHeaders: (headers) => returnedHeaders(headers),
+          onError: (reply, { error }) => {
+            reply.log.warn({ err: error, upstream: origin }, 'upstream request failed');
+            reply.send(upstreamError(error));
+          },
+        },
+      };
+      await app.register(httpProxy, options);
     }
-    app.addHook('onClose', async () => {
-      await Promise.all([...pools.values()].map(({ pool }) => pool.close()));
-    });
+    // Each proxy registration destroys its pool when the app closes.
   },
   { name: 'upstreams' },
 );

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import { mapDatabaseErrors, postgresPlugin, type Sql } from '@qual-meet/db';
-import { bearerAuth, createServiceApp, verifierFor } from '@qual-meet/server-kit';
+import { bearerAuth, createServiceApp, verifierOptionsFor } from '@qual-meet/server-kit';
 import { createAccessTokenIssuer } from './access-tokens';
 import type { AuthConfig } from './config';
 import { createPasswordHasher, type PasswordHasher } from './passwords';
@@ -26,10 +26,9 @@ export async function buildApp(config: AuthConfig, deps: AuthDeps) {
   await app.register(cookie);
   await app.register(postgresPlugin, { sql: deps.sql });
   await app.register(bearerAuth, {
-    verifyAccessToken: verifierFor({ ...config.jwt, publicKeyPem: accessTokens.publicKeyPem }),
+    tokens: verifierOptionsFor({ ...config.jwt, publicKeyPem: accessTokens.publicKeyPem }),
   });
   await app.register(authRoutes, {
-    prefix: '/api/auth',
     passwords: deps.passwords ?? (await createPasswordHasher()),
     accessTokens,
     refreshTokens: new RefreshTokenStore(deps.sql, {

@@ -53,16 +53,23 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
 const tile = (viewer: Person, of: Person) =>
   viewer.page.getByRole('group', { name: displayName(of), exact: true });
 
-/** Opens the chat (if closed), sends `text` with Enter. */
+/** Opens the chat panel if it is closed. */
+async function openChat(person: Person): Promise<void> {
+  const toggle = button(person.page, 'Chat');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+/** Sends `text` from the chat panel with Enter. */
 async function sendChat(person: Person, text: string): Promise<void> {
+  await openChat(person);
   const box = person.page.getByRole('textbox', { name: 'Message' });
-  if (!(await box.isVisible())) await button(person.page, 'Chat').click();
   await box.fill(text);
   await box.press('Enter');
 }
 
 /** Waits until `viewer`'s chat log shows `text` from `sender` ("You" for their own). */
 async function expectChat(viewer: Person, sender: string, text: string): Promise<void> {
+  await openChat(viewer);
   const log = viewer.page.getByRole('log');
   await log
     .getByRole('listitem')
@@ -101,7 +108,6 @@ it('relays chat between three people on both signaling nodes, also to one whose 
     );
     return chat?.querySelector('.badge')?.textContent === '1';
   });
-  await button(bob.page, 'Chat').click();
   await expectChat(bob, displayName(host), 'hello <b>all</b> https://example.com/x');
   expect(await bob.page.getByRole('log').locator('b, a').count()).toBe(0);
   await expectChat(carol, displayName(host), 'hello <b>all</b>');
@@ -125,7 +131,7 @@ it('relays chat between three people on both signaling nodes, also to one whose 
   await carol.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
   await button(carol.page, 'Rejoin').click();
   await joinMeeting(carol, roomId);
-  await button(carol.page, 'Chat').click();
+  await openChat(carol);
   await carol.page.getByRole('log').getByText('No messages yet.').waitFor();
 
   await Promise.all([host, bob, carol].map((p) => p.context.close()));

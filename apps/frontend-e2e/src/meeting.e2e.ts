@@ -1,16 +1,14 @@
 import type { Browser } from 'playwright-core';
 import {
   createMeeting,
-  displayName,
   expectVideoFlowing,
   joinMeeting,
   launchBrowser,
-  recordPeerConnections,
   remoteAudioState,
-  signUp,
   type Person,
 } from '@qual-meet/browser-testing';
-import { newPerson, signalingNodesInRoom } from './support/platform';
+import { people, tile, twoInACall } from './support/meeting';
+import { signalingNodesInRoom } from './support/platform';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,34 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => browser.close());
 
-async function people(count: number): Promise<Person[]> {
-  const list = await Promise.all(
-    Array.from({ length: count }, (_, i) => newPerson(browser, { name: `p${i}x` })),
-  );
-  await Promise.all(
-    list.map(async (p) => {
-      await recordPeerConnections(p.context);
-      await signUp(p);
-    }),
-  );
-  return list;
-}
-
-const tile = (viewer: Person, of: Person) =>
-  viewer.page.getByRole('group', { name: displayName(of), exact: true });
-
-/** A host and a guest in a new meeting of `size`, the host seeing the guest's video. */
-async function twoInACall(size: number): Promise<[Person, Person]> {
-  const [host, guest] = (await people(2)) as [Person, Person];
-  const roomId = await createMeeting(host, size);
-  await joinMeeting(host, roomId);
-  await joinMeeting(guest, roomId);
-  await expectVideoFlowing(host, guest);
-  return [host, guest];
-}
-
 it('lets three people see and hear each other across both signaling nodes; a fourth is told it is full; a leaver disappears', async () => {
-  const [host, bob, carol, dave] = (await people(4)) as [Person, Person, Person, Person];
+  const [host, bob, carol, dave] = (await people(browser, 4)) as [Person, Person, Person, Person];
   const roomId = await createMeeting(host, 3);
   await joinMeeting(host, roomId);
   await joinMeeting(bob, roomId);
@@ -78,7 +50,7 @@ it('lets three people see and hear each other across both signaling nodes; a fou
 });
 
 it('brings a person back into the meeting after a reload without a ghost tile, and tells everyone when the host ends it', async () => {
-  const [host, bob] = await twoInACall(4);
+  const [host, bob] = await twoInACall(browser, 4);
 
   await bob.page.reload();
   await bob.page.getByRole('region', { name: 'Call controls' }).waitFor();
@@ -94,7 +66,7 @@ it('brings a person back into the meeting after a reload without a ghost tile, a
 });
 
 it('keeps a person on screen when they pick another camera mid-call, and shows the others when they mute or turn the camera off', async () => {
-  const [host, bob] = await twoInACall(2);
+  const [host, bob] = await twoInACall(browser, 2);
 
   // Picking the camera reopens it: the track the host was receiving is stopped, so the host's
   // tile keeps playing only if the new one was put in its place.

@@ -1,6 +1,6 @@
 import { mapDatabaseErrors, postgresPlugin, type Sql } from '@qual-meet/db';
 import { redisPlugin, type Redis } from '@qual-meet/redis';
-import { bearerAuth, createServiceApp, verifierFor } from '@qual-meet/server-kit';
+import { bearerAuth, createServiceApp, verifierOptionsFor } from '@qual-meet/server-kit';
 import type { RoomConfig } from './config';
 import { RoomCache } from './room-cache';
 import { RoomStore } from './room-store';
@@ -17,13 +17,14 @@ export async function buildApp(config: RoomConfig, deps: RoomDeps) {
   const app = await createServiceApp({
     name: 'room-service',
     logLevel: config.logLevel,
+    metrics: true,
     readiness: { postgres: () => deps.sql`SELECT 1`, redis: () => deps.redis.ping() },
     errorMappers: [mapDatabaseErrors],
   });
   await app.register(postgresPlugin, { sql: deps.sql });
   await app.register(redisPlugin, { redis: deps.redis });
-  await app.register(bearerAuth, { verifyAccessToken: verifierFor(config.jwt) });
+  await app.register(bearerAuth, { tokens: verifierOptionsFor(config.jwt) });
   const cache = new RoomCache(deps.redis, { ttlSeconds: config.roomCacheTtlSeconds });
-  await app.register(roomRoutes, { prefix: '/api/rooms', rooms: new RoomStore(deps.sql, cache) });
+  await app.register(roomRoutes, { rooms: new RoomStore(deps.sql, cache) });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Redis, Result } from 'ioredis';
+import { defineScript, type Redis, type RedisScript } from '@qual-meet/redis';
 
 /**
  * Writes the JSON of a room into `room:{roomId}` with a TTL.
@@ -25,19 +25,6 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1
 `;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    /** See {@link CACHE_ROOM_LUA}. */
-    cacheRoom(
-      key: string,
-      roomJson: string,
-      active: '0' | '1',
-      ttlSeconds: number,
-    ): Result<number, Context>;
-  }
-}
-
-/** Registers `cacheRoom` on a client (ioredis loads the script once and runs it by SHA). */
-export function defineCacheRoomCommand(redis: Redis): void {
-  redis.defineCommand('cacheRoom', { numberOfKeys: 1, lua: CACHE_ROOM_LUA });
-}
+/** `cacheRoom` on a client: `([room key], [json, '1'|'0' active, ttl])` → 1 written, 0 refused. */
+export const cacheRoomScript = (redis: Redis): RedisScript<number> =>
+  defineScript(redis, 'cacheRoom', { numberOfKeys: 1, lua: CACHE_ROOM_LUA });

@@ -1,4 +1,4 @@
-import type { Redis, Result } from 'ioredis';
+import { defineScript, type Redis, type RedisScript } from '@qual-meet/redis';
 
 /**
  * Records that a meeting ended: overwrites `room:{roomId}` with the ended room and publishes
@@ -16,20 +16,6 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return redis.call('PUBLISH', ARGV[3], ARGV[4])
 `;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    /** See {@link END_ROOM_LUA}. */
-    endRoom(
-      key: string,
-      roomJson: string,
-      ttlSeconds: number,
-      channel: string,
-      eventJson: string,
-    ): Result<number, Context>;
-  }
-}
-
-/** Registers `endRoom` on a client. */
-export function defineEndRoomCommand(redis: Redis): void {
-  redis.defineCommand('endRoom', { numberOfKeys: 1, lua: END_ROOM_LUA });
-}
+/** `endRoom` on a client: `([room key], [json, ttl, channel, event])` → subscribers reached. */
+export const endRoomScript = (redis: Redis): RedisScript<number> =>
+  defineScript(redis, 'endRoom', { numberOfKeys: 1, lua: END_ROOM_LUA });

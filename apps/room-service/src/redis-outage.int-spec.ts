@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Room } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import {
@@ -7,6 +6,7 @@ import {
   createTestDatabase,
   generateTestKeyPair,
   startDedicatedRedis,
+  whenReady,
   type TestDatabase,
   type TestRedis,
 } from '@qual-meet/testing';
@@ -54,6 +54,9 @@ const isActiveInPostgres = async (id: string) => {
 it('keeps reads and creation working while Redis is down, refuses to end, then recovers', async () => {
   const cached = (await create()).json() as Room;
 
+  // Without an error listener ioredis prints every failed reconnect as a raw stack trace on
+  // stderr; the service must take them into its own log.
+  expect(app.redis.listenerCount('error')).toBeGreaterThan(0);
   await server.halt();
   const startedAt = Date.now();
   const during = await read(cached.id);
@@ -88,7 +91,7 @@ it('keeps reads and creation working while Redis is down, refuses to end, then r
     checks: { postgres: 'up', redis: 'down' },
   });
 
-  const reconnected = once(app.redis, 'ready');
+  const reconnected = whenReady(app.redis);
   await server.resume();
   await reconnected;
   expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);

@@ -5,9 +5,9 @@ import {
   type Room,
   type RoomEndedEvent,
 } from '@qual-meet/protocol';
-import { RedisKeys } from '@qual-meet/redis';
-import { defineCacheRoomCommand } from './cache-room-script';
-import { defineEndRoomCommand } from './end-room-script';
+import { RedisKeys, type RedisScript } from '@qual-meet/redis';
+import { cacheRoomScript } from './cache-room-script';
+import { endRoomScript } from './end-room-script';
 
 export interface RoomCacheOptions {
   /** Lifetime of an entry; Postgres stays the truth, this only bounds memory. */
@@ -28,12 +28,15 @@ function parseEntry(raw: string): Room | undefined {
  * the signaling nodes. Every method rejects when Redis fails; callers decide what that means.
  */
 export class RoomCache {
+  private readonly cacheRoom: RedisScript<number>;
+  private readonly endRoom: RedisScript<number>;
+
   constructor(
     private readonly redis: Redis,
     private readonly options: RoomCacheOptions,
   ) {
-    defineCacheRoomCommand(redis);
-    defineEndRoomCommand(redis);
+    this.cacheRoom = cacheRoomScript(redis);
+    this.endRoom = endRoomScript(redis);
   }
 
   /** The cached room, or `undefined` on a miss (an unreadable entry counts as a miss). */
@@ -47,11 +50,9 @@ export class RoomCache {
    * not resurrect an ended meeting). Resolves whether it was written.
    */
   async remember(room: Room): Promise<boolean> {
-    const written = await this.redis.cacheRoom(
-      RedisKeys.room(room.id),
-      JSON.stringify(room),
-      room.isActive ? '1' : '0',
-      this.options.ttlSeconds,
+    const written = await this.cacheRoom(
+      [RedisKeys.room(room.id)],
+      [JSON.stringify(room), room.isActive ? '1' : '0', this.options.ttlSeconds],
     );
     return written === 1;
   }
@@ -65,12 +66,14 @@ export class RoomCache {
       from: ROOM_SERVICE_SENDER,
       data: { roomId: room.id },
     };
-    await this.redis.endRoom(
-      RedisKeys.room(room.id),
-      JSON.stringify(room),
-      this.options.ttlSeconds,
-      RedisKeys.roomEvents(room.id),
-      JSON.stringify(event),
+    await this.endRoom(
+      [RedisKeys.room(room.id)],
+      [
+        JSON.stringify(room),
+        this.options.ttlSeconds,
+        RedisKeys.roomEvents(room.id),
+        JSON.stringify(event),
+      ],
     );
   }
 }

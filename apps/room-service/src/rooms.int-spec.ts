@@ -456,6 +456,15 @@ describe('operations', () => {
     expect(ready.json()).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
   });
 
+  it('serves Prometheus metrics, request durations by route included', async () => {
+    await call('GET', `/api/rooms/${randomUUID()}`, host);
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/api\/rooms\/:id"/,
+    );
+  });
+
   it('answers unknown paths under /api/rooms with a 404 JSON error', async () => {
     const response = await call('GET', `/api/rooms/${randomUUID()}/members`, host);
     expect(response.statusCode).toBe(404);

@@ -10,7 +10,8 @@ import { RedisMeetingStore } from './membership/redis-meeting-store';
 import { RedisMembershipStore } from './membership/redis-membership-store';
 import { createSignalingMetrics, primeErrorCodes } from './metrics';
 import { RedisRoomBus } from './redis-room-bus';
-import { createRoomDirectory, type RoomDirectory } from './room-directory';
+import { RedisUserQuotas } from './quotas/redis-user-quotas';
+import { createRoomDirectory, rememberingNotFound, type RoomDirectory } from './room-directory';
 import type { Session } from './session';
 import { SignalingNode } from './signaling-node';
 
@@ -88,21 +89,30 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
   const node = new SignalingNode({
     nodeId: config.nodeId,
     verifyAccessToken: verifierFor(config.jwt),
-    rooms:
+    rooms: rememberingNotFound(
       deps.rooms ??
-      createRoomDirectory({
-        redis,
-        roomServiceUrl: config.roomService.url,
-        timeoutMs: config.roomService.timeoutMs,
-      }),
+        createRoomDirectory({
+          redis,
+          roomServiceUrl: config.roomService.url,
+          timeoutMs: config.roomService.timeoutMs,
+          onLookup: (source) => metrics.roomLookups.inc({ source }),
+        }),
+      config.roomNotFoundCacheMs,
+      () => metrics.roomLookups.inc({ source: 'not_found_cache' }),
+    ),
     bus: new RedisRoomBus(redis, subscriber),
     membership: new RedisMembershipStore(redis, config.presenceTtlSeconds),
+    quotas: new RedisUserQuotas(redis),
     meetings: new RedisMeetingStore(redis),
     metrics,
     log: app.log.child({ nodeId: config.nodeId }),
     authTimeoutMs: config.authTimeoutMs,
     tokenExpiryGraceMs: config.tokenExpiryGraceMs,
     rateLimit: config.rateLimit,
+    maxSocketsPerUser: config.maxSocketsPerUser,
+    joinsPerMinute: config.joinsPerMinute,
+    relayTargetBufferLimitBytes: config.relayTargetBufferLimitBytes,
+    publishPendingLimitBytes: config.publishPendingLimitBytes,
     meetingRateLimit: config.meetingRateLimit,
     presenceTtlSeconds: config.presenceTtlSeconds,
     nodeTimeoutMs: config.nodeTimeoutMs,

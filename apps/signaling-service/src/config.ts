@@ -41,8 +41,30 @@ export const signalingConfigSchema = z
     RATE_LIMIT_PER_SECOND: intVar(100),
     /** Frames a socket may send in one burst (bucket size): a full 6-way mesh setup fits. */
     RATE_LIMIT_BURST: intVar(300),
-    /** Frames dropped in one flood before the socket is closed with 4429. */
+    /**
+     * Sustained bytes per second per socket, and the burst: a newcomer's answers and candidates
+     * to five peers with screen share (about 60 KB, docs/SECURITY.md) fit several times over.
+     */
+    RATE_LIMIT_BYTES_PER_SECOND: intVar(64 * 1024),
+    RATE_LIMIT_BYTES_BURST: intVar(256 * 1024),
+    /** Offers one sender may send one peer: a burst, then this many a minute. */
+    OFFERS_PER_TARGET_BURST: intVar(10),
+    OFFERS_PER_TARGET_PER_MINUTE: intVar(10),
+    /** Frames refused in one flood (any limit) before the socket is closed with 4429. */
     RATE_LIMIT_MAX_DROPS: intVar(200),
+    /** Concurrent sockets of one user across all nodes; the next is refused with 4429. */
+    MAX_SOCKETS_PER_USER: intVar(8),
+    /** `join_room` frames one user may send per minute, across all nodes. */
+    JOINS_PER_MINUTE: intVar(20),
+    /** How long a node remembers that a room id is unknown, so floods never reach Postgres. */
+    ROOM_NOT_FOUND_CACHE_MS: intVar(10_000),
+    /**
+     * A target whose unsent output is past this gets no more relays (its senders are refused
+     * with `rate_limited`), so a flood aimed at a member never reaches SEND_BUFFER_LIMIT_BYTES.
+     */
+    RELAY_TARGET_BUFFER_LIMIT_BYTES: intVar(1024 * 1024),
+    /** Relays published to Redis and not yet answered; past this, relays are refused. */
+    PUBLISH_PENDING_LIMIT_BYTES: intVar(4 * 1024 * 1024),
     /**
      * Chat, hand and host-control frames per second per socket, and their burst: people type and
      * click far slower, and each such frame goes to every member of the room.
@@ -83,8 +105,17 @@ export const signalingConfigSchema = z
     rateLimit: {
       perSecond: env.RATE_LIMIT_PER_SECOND,
       burst: env.RATE_LIMIT_BURST,
+      bytesPerSecond: env.RATE_LIMIT_BYTES_PER_SECOND,
+      bytesBurst: env.RATE_LIMIT_BYTES_BURST,
+      offersPerTargetPerMinute: env.OFFERS_PER_TARGET_PER_MINUTE,
+      offersPerTargetBurst: env.OFFERS_PER_TARGET_BURST,
       maxDrops: env.RATE_LIMIT_MAX_DROPS,
     },
+    maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
+    joinsPerMinute: env.JOINS_PER_MINUTE,
+    roomNotFoundCacheMs: env.ROOM_NOT_FOUND_CACHE_MS,
+    relayTargetBufferLimitBytes: env.RELAY_TARGET_BUFFER_LIMIT_BYTES,
+    publishPendingLimitBytes: env.PUBLISH_PENDING_LIMIT_BYTES,
     meetingRateLimit: {
       perSecond: env.MEETING_RATE_PER_SECOND,
       burst: env.MEETING_RATE_BURST,

@@ -46,8 +46,12 @@ export class FrameWriter {
     this.close(session, code, reason);
   }
 
-  /** A frame over a rate limit: the first of a flood is answered, a long flood closed 4429. */
-  limited(session: Session, decision: Exclude<RateDecision, 'accept'>): void {
+  /**
+   * Carries out a limiter's decision on a sender's frame: true when the frame is refused. The
+   * first refusal of a flood is answered `rate_limited`; a flood that goes on closes with 4429.
+   */
+  refused(session: Session, decision: RateDecision): boolean {
+    if (decision === 'accept') return false;
     if (decision === 'warn') this.sendError(session, 'rate_limited');
     if (decision === 'close') {
       this.closeWithError(
@@ -58,6 +62,7 @@ export class FrameWriter {
         'rate limited',
       );
     }
+    return true;
   }
 
   /**

@@ -60,8 +60,7 @@ export class MeetingControls {
       limiter = new RateLimiter(this.options.rateLimit);
       this.limiters.set(session, limiter);
     }
-    const decision = limiter.take();
-    if (decision !== 'accept') return this.writer.limited(session, decision);
+    if (this.writer.refused(session, limiter.take())) return;
     if (!session.isJoined()) return this.writer.sendError(session, 'not_in_room');
     const { room, view } = session.state;
     switch (message.type) {

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { SignalingErrorCode } from '@qual-meet/protocol';
 
 /** Why a relayed frame did not reach its target. */
-export type RelayDropReason = 'bus_unavailable' | 'target_gone' | 'slow_consumer';
+export type RelayDropReason = 'bus_unavailable' | 'bus_backlog' | 'target_gone' | 'slow_consumer';
 
 /**
  * The counters a node exposes on `/metrics`. Each node has its own registry, so that two nodes
@@ -20,6 +20,8 @@ export interface SignalingMetrics {
   errors: Counter<'code'>;
   relayLatency: Histogram<'path'>;
   relayDropped: Counter<'reason'>;
+  /** Room lookups by where the answer came from: `cache`, `room_service`, `not_found_cache`. */
+  roomLookups: Counter<'source'>;
   /** Messages on the room channels: `in` (received) and `out` (published). */
   busMessages: Tally;
   redisReconnects: Counter;
@@ -127,6 +129,12 @@ export function createSignalingMetrics(nodeId: string): SignalingMetrics {
       name: 'signaling_relay_dropped_total',
       help: 'Targeted frames that could not be delivered, by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    roomLookups: new Counter({
+      name: 'signaling_room_lookups_total',
+      help: 'Room lookups of join_room, by where the answer came from',
+      labelNames: ['source'],
       registers,
     }),
     redisReconnects: new Counter({

@@ -15,6 +15,7 @@ import { RedisKeys } from '@qual-meet/redis';
 import {
   closeRedis,
   claimRedisDatabase,
+  eventually,
   generateTestKeyPair,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
@@ -136,4 +137,33 @@ it('on SIGTERM closes its sockets with 1001, announces its members as left and c
   expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([stayer.user.userId]);
   expect(await redis.exists(RedisKeys.presence(room.id, leaver.user.userId))).toBe(0);
   expect(await redis.exists(RedisKeys.nodeRooms('node-stopping'))).toBe(0);
+});
+
+it('stops counting a dead node’s sockets toward the per-user limit (8 across nodes)', async () => {
+  const started = await startNodeProcess('node-crowded');
+  const user = testUser(keys);
+  const signIn = async (url: string) => {
+    const client = await TestClient.authenticated(url, user.token);
+    clients.push(client);
+    return client;
+  };
+  for (let i = 0; i < 4; i += 1) await signIn(started.url);
+  for (let i = 0; i < 4; i += 1) await signIn(survivor.url);
+  const ninth = await TestClient.connect(survivor.url);
+  clients.push(ninth);
+  ninth.send({ type: 'auth', token: user.token });
+  expect(await ninth.error('rate_limited')).toMatchObject({ code: 'rate_limited' });
+  expect((await ninth.closed).code).toBe(CloseCode.RATE_LIMITED);
+
+  started.node.child.kill('SIGKILL');
+  await started.node.exited;
+  // Once its liveness key lapses, the dead node's four no longer count: four more fit.
+  await eventually(
+    'a socket beyond the limit is accepted',
+    () => signIn(survivor.url).then(() => true),
+    Boolean,
+    NODE_TIMEOUT_MS * 4,
+  );
+  for (let i = 0; i < 3; i += 1) await signIn(survivor.url);
+  await expect(signIn(survivor.url)).rejects.toThrow('4429');
 });

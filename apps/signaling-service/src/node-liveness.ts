@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SignalingLogger } from './logger';
 import type { MembershipStore } from './membership/membership-store';
 import type { SignalingMetrics } from './metrics';
@@ -22,12 +23,6 @@ export interface LivenessHost {
   expire(session: SessionIn<'joined'>): void;
 }
 
-interface PendingLeave {
-  roomId: string;
-  userId: string;
-  connection: string;
-}
-
 /**
  * Keeps a node known as alive in the membership store and its members' seats honest: it
  * registers the node, refreshes its liveness key, retries leaves Redis missed, sweeps dead nodes,
@@ -35,7 +30,13 @@ interface PendingLeave {
  */
 export class NodeLiveness {
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly pendingLeaves: PendingLeave[] = [];
+  /** Store writes that failed (Redis away), retried in order at each step until they succeed. */
+  private readonly retries: (() => Promise<unknown>)[] = [];
+  /**
+   * This run of the node, recorded in its alive key: what the node's socket slots are held by,
+   * so those of a previous run under the same node id stop counting.
+   */
+  readonly runId = randomBytes(9).toString('base64url');
   private isRegistered = false;
   private ticking = false;
   private stopped = false;
@@ -75,15 +76,15 @@ export class NodeLiveness {
     void this.tick();
   }
 
-  /** A leave the store did not take (Redis away): retried at each step until it does. */
-  leaveLater(roomId: string, userId: string, connection: string): void {
-    this.pendingLeaves.push({ roomId, userId, connection });
+  /** A store write that failed (Redis away): retried at each step until it succeeds. */
+  retryLater(write: () => Promise<unknown>): void {
+    this.retries.push(write);
   }
 
   /**
    * The periodic step: register the node the first time the store is reachable (clearing seats a
    * previous run under the same node id may have left), refresh its liveness (re-asserting every
-   * seat when the store had given the node up or lost its data), retry leaves, sweep dead nodes,
+   * seat when the store had given the node up or lost its data), retry failed writes, sweep dead nodes,
    * and let go of members whose heartbeats stopped.
    */
   private async tick(): Promise<void> {
@@ -92,7 +93,7 @@ export class NodeLiveness {
     const { membership, nodeId, log } = this.options;
     try {
       if (!this.isRegistered) await membership.sweepNode(nodeId, true);
-      const wasAlive = await membership.markAlive(nodeId, this.options.nodeTimeoutMs);
+      const wasAlive = await membership.markAlive(nodeId, this.runId, this.options.nodeTimeoutMs);
       if (!wasAlive && this.isRegistered) {
         log.warn({ nodeId }, 'membership store had lost this node: re-asserting its seats');
         for (const session of this.host.sessions()) {
@@ -100,10 +101,9 @@ export class NodeLiveness {
         }
       }
       this.isRegistered = true;
-      while (this.pendingLeaves.length > 0) {
-        const leave = this.pendingLeaves[0]!;
-        await membership.leave(leave.roomId, leave.userId, leave.connection, 'always');
-        this.pendingLeaves.shift();
+      while (this.retries.length > 0) {
+        await this.retries[0]!();
+        this.retries.shift();
       }
       for (const dead of await membership.deadNodes(nodeId)) {
         const removed = await membership.sweepNode(dead, false);

@@ -13,21 +13,35 @@ export interface RelayOptions {
   writer: FrameWriter;
   /** This node's open session of a connection id. */
   sessionOf: (connection: string) => Session | undefined;
+  /** A target whose unsent output is past this gets no more relays. */
+  targetBufferLimitBytes: number;
+  /** Relays published and not yet answered by Redis; past this, relays are refused. */
+  publishPendingLimitBytes: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
 
 /**
  * Carries frames from a member to one peer in its room — negotiation (offer, answer, ICE
- * candidate) and the host's `mute_request`: straight to the peer's socket when it is on this node, else through the room's channel.
+ * candidate) and the host's `mute_request`: straight to the peer's socket when it is on this
+ * node, else through the room's channel.
+ *
+ * A flood is stopped at its sender, never by cutting off its target (DESIGN §4.11): offers are
+ * limited per target, a target that is not reading gets no more relays (its local senders are
+ * refused, which counts toward their close), and relays waiting for Redis are bounded.
  */
 export class Relay {
   private readonly delivered = { local: 0, bus: 0 };
+  private pendingPublishBytes = 0;
 
   constructor(private readonly options: RelayOptions) {}
 
   /** Sends a member's frame on to its target, stamped with the authenticated sender. */
   forward(session: SessionIn<'joined'>, message: TargetedClientMessage): void {
+    if (message.type === 'offer' && session.state.view.has(message.targetUserId)) {
+      const decision = session.limiter.takeOffer(message.targetUserId);
+      if (this.options.writer.refused(session, decision)) return;
+    }
     const frame: ServerMessage =
       message.type === 'ice_candidate'
         ? { type: message.type, senderUserId: session.userId, candidate: message.candidate }
@@ -54,26 +68,53 @@ export class Relay {
         metrics.relayDropped.inc({ reason: 'target_gone' });
         return;
       }
-      this.deliver(target, type, data, sentAt, 'local');
+      if (!this.deliver(target, type, data, sentAt, 'local')) {
+        writer.refused(session, session.limiter.strike());
+      }
       return;
     }
     const envelope = encodeRelay(type, session.userId, targetUserId, data, sentAt);
-    this.options.bus.publish(room.id, envelope).then(this.published, this.notPublished);
+    this.publish(session, room.id, envelope);
   }
 
-  // Bound once, not per relay.
-  private readonly published = (): void => this.options.metrics.busMessages.add('out');
-  private readonly notPublished = (): void =>
-    this.options.metrics.relayDropped.inc({ reason: 'bus_unavailable' });
+  private publish(session: Session, roomId: string, envelope: string): void {
+    const { metrics, publishPendingLimitBytes } = this.options;
+    const size = envelope.length;
+    if (this.pendingPublishBytes + size > publishPendingLimitBytes) {
+      // Redis is not keeping up: refuse rather than queue without bound. Not the sender's fault,
+      // so no strike against it.
+      metrics.relayDropped.inc({ reason: 'bus_backlog' });
+      this.options.writer.sendError(session, 'rate_limited', 'Signaling is busy: try again');
+      return;
+    }
+    this.pendingPublishBytes += size;
+    this.options.bus.publish(roomId, envelope).then(
+      () => {
+        this.pendingPublishBytes -= size;
+        metrics.busMessages.add('out');
+      },
+      () => {
+        this.pendingPublishBytes -= size;
+        metrics.relayDropped.inc({ reason: 'bus_unavailable' });
+      },
+    );
+  }
 
-  /** Hands a relayed frame to a local session, or holds it back until its `room_joined`. */
+  /**
+   * Hands a relayed frame to a local session, or holds it back until its `room_joined`; false
+   * when the target is not reading its socket and gets nothing more for now.
+   */
   deliver(
     target: Session,
     type: string,
     data: string,
     sentAt: number,
     path: 'local' | 'bus',
-  ): void {
+  ): boolean {
+    if (target.socket.bufferedAmount > this.options.targetBufferLimitBytes) {
+      this.options.metrics.relayDropped.inc({ reason: 'slow_consumer' });
+      return false;
+    }
     if (target.isJoined()) {
       const sent = this.options.writer.sendRaw(target, type, data);
       if (sent && this.delivered[path]++ % RELAY_LATENCY_SAMPLING === 0) {
@@ -82,5 +123,6 @@ export class Relay {
     } else if (target.isJoining()) {
       target.state.heldBack.push({ kind: 'frame', type, data, sentAt, path });
     }
+    return true;
   }
 }

@@ -22,8 +22,13 @@ export interface RoomDirectory {
   lookup(roomId: string, accessToken: string): Promise<Room | null>;
 }
 
+/** Where a lookup's answer came from, for the lookups metric. */
+export type LookupSource = 'cache' | 'room_service' | 'not_found_cache';
+
 export interface RoomDirectoryOptions {
   redis: Redis;
+  /** Told where each answer came from. */
+  onLookup?: (source: LookupSource) => void;
   /** Base URL of room-service. */
   roomServiceUrl: string;
   timeoutMs: number;
@@ -88,7 +93,41 @@ export function createRoomDirectory(options: RoomDirectoryOptions): RoomDirector
 
   return {
     async lookup(roomId, accessToken) {
-      return (await fromCache(roomId)) ?? fromRoomService(roomId, accessToken);
+      const cached = await fromCache(roomId);
+      options.onLookup?.(cached ? 'cache' : 'room_service');
+      return cached ?? fromRoomService(roomId, accessToken);
+    },
+  };
+}
+
+/** Remembered unknown ids at most; the oldest go first. */
+const MAX_NOT_FOUND = 10_000;
+
+/**
+ * Remembers for `ttlMs` that a room id is unknown, so a client repeating one never reaches
+ * room-service and Postgres again meanwhile (distinct ids are held back by the join rate). Room ids
+ * are random UUIDs chosen by room-service, so an id unknown now is still unknown a moment later.
+ */
+export function rememberingNotFound(
+  directory: RoomDirectory,
+  ttlMs: number,
+  onHit: () => void = () => undefined,
+): RoomDirectory {
+  const unknown = new Map<string, number>();
+  return {
+    async lookup(roomId, accessToken) {
+      const until = unknown.get(roomId);
+      if (until !== undefined && until > Date.now()) {
+        onHit();
+        return null;
+      }
+      unknown.delete(roomId);
+      const room = await directory.lookup(roomId, accessToken);
+      if (room === null) {
+        if (unknown.size >= MAX_NOT_FOUND) unknown.delete(unknown.keys().next().value!);
+        unknown.set(roomId, Date.now() + ttlMs);
+      }
+      return room;
     },
   };
 }

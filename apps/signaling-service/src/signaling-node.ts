@@ -2,6 +2,7 @@ import {
   CloseCode,
   displayNameOf,
   emailDomainOf,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type ClientMessage,
   type SignalingErrorCode,
 } from '@qual-meet/protocol';
@@ -22,6 +23,7 @@ import type {
 } from './membership/membership-store';
 import type { SignalingMetrics } from './metrics';
 import { NodeLiveness } from './node-liveness';
+import type { UserQuotas } from './quotas/user-quotas';
 import type { RateLimitOptions } from './rate-limiter';
 import { Relay } from './relay';
 import { RoomLookupError, type RoomDirectory } from './room-directory';
@@ -69,6 +71,7 @@ export interface SignalingNodeOptions {
   rooms: RoomDirectory;
   bus: RoomBus;
   membership: MembershipStore;
+  quotas: UserQuotas;
   /** Lock, removals and raised hands of meetings (DESIGN §4.12). */
   meetings: MeetingStore;
   metrics: SignalingMetrics;
@@ -77,6 +80,14 @@ export interface SignalingNodeOptions {
   /** How long past its token's `exp` a socket stays open without a fresh `auth`. */
   tokenExpiryGraceMs?: number;
   rateLimit: RateLimitOptions;
+  /** Concurrent sockets of one user across all nodes (DESIGN §4.11). */
+  maxSocketsPerUser?: number;
+  /** `join_room` frames of one user per minute, across all nodes. */
+  joinsPerMinute?: number;
+  /** A target whose unsent output is past this gets no more relays. */
+  relayTargetBufferLimitBytes?: number;
+  /** Relays published and not yet answered by Redis; past this, relays are refused. */
+  publishPendingLimitBytes?: number;
   /** Chat, hand and host-control frames of one socket, on top of `rateLimit`. */
   meetingRateLimit: RateLimitOptions;
   presenceTtlSeconds: number;
@@ -112,7 +123,15 @@ export class SignalingNode {
   private drained: (() => void) | undefined;
 
   constructor(options: SignalingNodeOptions) {
-    this.options = { joinAnnouncementTimeoutMs: 1_000, tokenExpiryGraceMs: 5_000, ...options };
+    this.options = {
+      joinAnnouncementTimeoutMs: 1_000,
+      tokenExpiryGraceMs: 5_000,
+      maxSocketsPerUser: 8,
+      joinsPerMinute: 20,
+      relayTargetBufferLimitBytes: 1024 * 1024,
+      publishPendingLimitBytes: 4 * 1024 * 1024,
+      ...options,
+    };
     const { metrics, log, bus } = options;
     this.writer = new FrameWriter(metrics, options.sendBufferLimitBytes);
     this.rooms = new LocalRooms(bus, metrics, log);
@@ -122,6 +141,8 @@ export class SignalingNode {
       metrics,
       writer: this.writer,
       sessionOf: (connection) => this.sessions.get(connection),
+      targetBufferLimitBytes: this.options.relayTargetBufferLimitBytes,
+      publishPendingLimitBytes: this.options.publishPendingLimitBytes,
     });
     this.liveness = new NodeLiveness(options, {
       sessions: () => this.sessions.values(),
@@ -202,18 +223,15 @@ export class SignalingNode {
   receive(session: Session, text: string | undefined): void {
     if (!session.open) return;
     const { metrics } = this.options;
-    const decision = session.limiter.take();
-    if (decision !== 'accept') {
+    if (this.writer.refused(session, session.limiter.take(text?.length ?? 0))) {
       metrics.framesIn.add('dropped');
-      this.writer.limited(session, decision);
       return;
     }
     const frame = parseClientFrame(text);
     // Labels stay bounded: a valid frame's type is one of the protocol's few.
     metrics.framesIn.add(frame.ok ? frame.message.type : 'invalid');
-    if (session.state.phase === 'authenticating') {
-      if (frame.ok && frame.message.type === 'auth')
-        this.authenticate(session, frame.message.token);
+    if (session.state.phase === 'authenticating' && !session.busy) {
+      if (frame.ok && frame.message.type === 'auth') this.dispatch(session, frame.message);
       else this.refuse(session, 'first frame was not auth');
       return;
     }
@@ -245,7 +263,7 @@ export class SignalingNode {
     this.sessions.delete(session.connection);
     this.options.metrics.connections.dec();
     if (session.backlog) session.backlog.push(CLOSED);
-    else this.exclusive(session, () => this.leave(session, 'if-removed'));
+    else this.exclusive(session, () => this.cleanUp(session));
     if (this.sessions.size === 0) this.drained?.();
   }
 
@@ -283,7 +301,9 @@ export class SignalingNode {
   private dispatch(session: Session, message: ClientMessage): void {
     switch (message.type) {
       case 'auth':
-        this.authenticate(session, message.token);
+        this.exclusive(session, () =>
+          this.authenticate(session, message.token, message.protocolVersion ?? 1),
+        );
         return;
       case 'join_room':
         this.exclusive(session, () => this.join(session, message.roomId));
@@ -315,9 +335,20 @@ export class SignalingNode {
   /**
    * Verifies a token with the shared RS256 verifier. A later `auth` frame on an authenticated
    * socket must name the same user; it replaces the token kept for room lookups and moves the
-   * socket's end to the new token's expiry (DESIGN §4.10).
+   * socket's end to the new token's expiry (DESIGN §4.10). A client of a protocol version this
+   * server does not speak is told so before its token is even looked at.
    */
-  private authenticate(session: Session, token: string): void {
+  private async authenticate(session: Session, token: string, version: number): Promise<void> {
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      this.writer.closeWithError(
+        session,
+        CloseCode.UNSUPPORTED_VERSION,
+        'unsupported_version',
+        `Protocol version ${version} is not supported (this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+        'unsupported version',
+      );
+      return;
+    }
     let claims;
     try {
       claims = this.options.verifyAccessToken(token);
@@ -328,6 +359,7 @@ export class SignalingNode {
     const { state } = session;
     const deadline = claims.expiresAtMs + this.options.tokenExpiryGraceMs;
     if (state.phase === 'authenticating') {
+      if (!(await this.claimSocket(session, claims.userId))) return;
       clearTimeout(state.timer);
       session.state = {
         phase: 'lobby',
@@ -348,6 +380,63 @@ export class SignalingNode {
       state.user.expiry = this.expiryTimer(session, deadline);
     }
     this.writer.send(session, { type: 'authenticated', userId: claims.userId });
+  }
+
+  /**
+   * Takes one of the user's socket slots across all nodes; false (and the socket refused) when
+   * the user has too many, or the store cannot say.
+   */
+  private async claimSocket(session: Session, userId: string): Promise<boolean> {
+    const { quotas, maxSocketsPerUser } = this.options;
+    let taken;
+    try {
+      taken = await quotas.claimSocket(
+        userId,
+        session.connection,
+        this.liveness.runId,
+        maxSocketsPerUser,
+      );
+    } catch (error) {
+      // Redis is away: the sockets of this node alone are counted until it is back, so an
+      // outage neither locks everyone out nor lifts the limit.
+      this.options.log.debug({ err: error }, 'socket slots unavailable: counting locally');
+      taken = this.localSocketsOf(userId) < maxSocketsPerUser;
+    }
+    if (taken && session.open) return true;
+    if (taken) {
+      // Closed or refused (auth timeout) while the slot was being taken: give it back.
+      await this.releaseSocket(userId, session.connection);
+      return false;
+    }
+    this.writer.closeWithError(
+      session,
+      CloseCode.RATE_LIMITED,
+      'rate_limited',
+      `At most ${maxSocketsPerUser} connections per user: close one first`,
+      'too many connections',
+    );
+    return false;
+  }
+
+  private localSocketsOf(userId: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.userId === userId) count += 1;
+    return count;
+  }
+
+  private async releaseSocket(userId: string, connection: string): Promise<void> {
+    const { quotas } = this.options;
+    await quotas
+      .releaseSocket(userId, connection)
+      .catch(() => this.liveness.retryLater(() => quotas.releaseSocket(userId, connection)));
+  }
+
+  /** What a closed socket leaves behind: its seat and its socket slot. */
+  private async cleanUp(session: Session): Promise<void> {
+    await this.leave(session, 'if-removed');
+    if (session.state.phase !== 'authenticating') {
+      await this.releaseSocket(session.userId, session.connection);
+    }
   }
 
   /** Refuses the session at `deadline` (its token's expiry plus the grace). */
@@ -390,13 +479,18 @@ export class SignalingNode {
     session.backlog = undefined;
     while (waiting.length > 0) {
       const next = waiting.shift()!;
-      if (next === CLOSED) this.exclusive(session, () => this.leave(session, 'if-removed'));
-      else if (!session.gone) this.dispatch(session, next);
+      if (next === CLOSED) this.exclusive(session, () => this.cleanUp(session));
+      else if (this.acceptsFrames(session)) this.dispatch(session, next);
       if (session.busy) {
         session.requeue(waiting);
         return;
       }
     }
+  }
+
+  /** Frames that waited are handled only while the socket is open and authenticated. */
+  private acceptsFrames(session: Session): boolean {
+    return session.open && session.state.phase !== 'authenticating';
   }
 
   private userOf(session: Session): SessionUser {
@@ -409,8 +503,9 @@ export class SignalingNode {
       this.sendRoomJoined(session, session.state);
       return;
     }
-    await this.leave(session, 'if-removed');
     const user = this.userOf(session);
+    if (!(await this.mayJoin(session, user))) return;
+    await this.leave(session, 'if-removed');
 
     let room;
     try {
@@ -483,6 +578,20 @@ export class SignalingNode {
     }
   }
 
+  /** At most `joinsPerMinute` joins per user, across nodes: a flood of room ids goes no further. */
+  private async mayJoin(session: Session, user: SessionUser): Promise<boolean> {
+    let count;
+    try {
+      count = await this.options.quotas.countJoin(user.userId);
+    } catch (error) {
+      this.tryAgainLater(session, error);
+      return false;
+    }
+    if (count <= this.options.joinsPerMinute) return true;
+    this.writer.sendError(session, 'rate_limited', 'Too many joins: wait a minute');
+    return false;
+  }
+
   /**
    * Completes a join once both the snapshot and the session's own announcement are in: sends
    * `room_joined`, then whatever was held back meanwhile.
@@ -538,6 +647,7 @@ export class SignalingNode {
     if (state.phase !== 'joining' && state.phase !== 'joined') return;
     if (state.phase === 'joining') clearTimeout(state.timer);
     session.state = { phase: 'lobby', user: state.user };
+    session.limiter.forgetTargets();
     this.rooms.exit(session, state.room);
   }
 
@@ -565,7 +675,9 @@ export class SignalingNode {
     try {
       await this.options.membership.leave(roomId, session.userId, session.connection, announce);
     } catch {
-      this.liveness.leaveLater(roomId, session.userId, session.connection);
+      const { membership } = this.options;
+      const { userId, connection } = session;
+      this.liveness.retryLater(() => membership.leave(roomId, userId, connection, 'always'));
     }
   }
 

@@ -138,6 +138,15 @@ async function joined(node: TestNode, roomId: string, user?: TestUser) {
   return { ...member, frame };
 }
 
+/** How often `node` has asked room-service for a room, from its own /metrics. */
+async function roomServiceLookups(node: TestNode): Promise<number> {
+  const metrics = (await node.app.inject({ url: '/metrics' })).body;
+  const line = /^signaling_room_lookups_total\{[^}]*source="room_service"[^}]*\} (\d+)$/m.exec(
+    metrics,
+  );
+  return Number(line?.[1] ?? 0);
+}
+
 async function expectUnauthorized(client: TestClient) {
   const error = await client.error('unauthorized');
   expect(error.message).toEqual(expect.any(String));
@@ -432,6 +441,28 @@ describe('rooms', () => {
     const { client } = await signIn(nodeA);
     client.send({ type: 'join_room', roomId: randomUUID() });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'room_not_found' });
+  });
+
+  it('remembers an unknown room id briefly: repeated joins never reach room-service again', async () => {
+    const before = await roomServiceLookups(nodeA);
+    const { client } = await signIn(nodeA);
+    const unknown = randomUUID();
+    for (let i = 0; i < 5; i += 1) {
+      client.send({ type: 'join_room', roomId: unknown });
+      expect(await client.error('room_not_found')).toMatchObject({ code: 'room_not_found' });
+    }
+    expect((await roomServiceLookups(nodeA)) - before).toBe(1);
+  });
+
+  it('holds a flood of unknown room ids at the join rate: of 80, at most 20 reach room-service', async () => {
+    const before = await roomServiceLookups(nodeA);
+    const { client } = await signIn(nodeA);
+    for (let i = 0; i < 80; i += 1) client.send({ type: 'join_room', roomId: randomUUID() });
+    for (let i = 0; i < 80; i += 1) await client.take('error');
+    const codes = client.received.flatMap((frame) => (frame.type === 'error' ? [frame.code] : []));
+    expect(codes.filter((code) => code === 'room_not_found')).toHaveLength(20);
+    expect(codes.filter((code) => code === 'rate_limited')).toHaveLength(60);
+    expect((await roomServiceLookups(nodeA)) - before).toBe(20);
   });
 
   it('closes with 1013 (try again later) when room-service cannot be reached', async () => {

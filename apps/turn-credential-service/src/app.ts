@@ -1,5 +1,5 @@
 import { redisPlugin, type Redis } from '@qual-meet/redis';
-import { bearerAuth, createServiceApp, verifierFor } from '@qual-meet/server-kit';
+import { bearerAuth, createServiceApp, verifierOptionsFor } from '@qual-meet/server-kit';
 import type { TurnConfig } from './config';
 import { IssuanceLimiter } from './issuance-limiter';
 import { iceRoutes } from './routes/ice-routes';
@@ -14,10 +14,11 @@ export async function buildApp(config: TurnConfig, deps: TurnDeps) {
   const app = await createServiceApp({
     name: 'turn-credential-service',
     logLevel: config.logLevel,
+    metrics: true,
     readiness: { redis: () => deps.redis.ping() },
   });
   await app.register(redisPlugin, { redis: deps.redis });
-  await app.register(bearerAuth, { verifyAccessToken: verifierFor(config.jwt) });
+  await app.register(bearerAuth, { tokens: verifierOptionsFor(config.jwt) });
   await app.register(iceRoutes, {
     turn: config.turn,
     limiter: new IssuanceLimiter(deps.redis, config.issuanceLimitPerMinute),

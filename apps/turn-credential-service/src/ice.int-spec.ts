@@ -214,4 +214,13 @@ describe('operations', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ok', checks: { redis: 'up' } });
   });
+
+  it('serves Prometheus metrics, request durations by route included', async () => {
+    await fetchIce(randomUUID());
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/api\/ice-servers"/,
+    );
+  });
 });

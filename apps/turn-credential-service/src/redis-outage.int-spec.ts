@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import type { Redis } from '@qual-meet/redis';
 import {
   bearerFor,
   connectFailFastRedis,
   generateTestKeyPair,
   startDedicatedRedis,
+  whenReady,
   type TestRedis,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
@@ -39,6 +39,9 @@ it('fails closed with a prompt 503 while Redis is down, and recovers', async () 
   const userId = randomUUID();
   expect((await fetchIce(userId)).statusCode).toBe(200);
 
+  // Without an error listener ioredis prints every failed reconnect as a raw stack trace on
+  // stderr; the service must take them into its own log.
+  expect(appRedis.listenerCount('error')).toBeGreaterThan(0);
   await server.halt();
   const startedAt = Date.now();
   const refused = await fetchIce(userId);
@@ -55,7 +58,7 @@ it('fails closed with a prompt 503 while Redis is down, and recovers', async () 
   expect(ready.statusCode).toBe(503);
   expect(ready.json()).toEqual({ status: 'unavailable', checks: { redis: 'down' } });
 
-  const reconnected = once(appRedis, 'ready');
+  const reconnected = whenReady(appRedis);
   await server.resume();
   await reconnected;
   expect((await fetchIce(userId)).statusCode).toBe(200);

@@ -135,39 +135,76 @@ export async function joinMeeting(person: Person, roomId: string): Promise<void>
 /** The display name a person's tile carries: the part of the email before @. */
 export const displayName = (person: Person) => person.email.split('@')[0]!;
 
-/** Resolves once the remote video of `other` on this page has decoded frames and keeps decoding. */
-export async function expectVideoFlowing(
+/** Resolves once the video labelled `label` on this page has decoded frames and keeps decoding. */
+export async function expectFramesFlowing(
   person: Person,
-  other: Person,
+  label: string,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const label = `Video of ${displayName(other)}`;
-  const video = person.page.getByLabel(label, { exact: true });
-  await video.waitFor({ timeout: timeoutMs });
-  const frames = () =>
-    video.evaluate(
-      (element) => (element as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames,
-    );
+  await person.page.getByLabel(label, { exact: true }).waitFor({ timeout: timeoutMs });
+  await person.page.evaluate((name) => {
+    const counts = ((window as unknown as { __qmFrames?: Record<string, unknown> }).__qmFrames ??=
+      {});
+    delete counts[name];
+  }, label);
+  // Frames decoded since the wait began; a reload of the element (its counter starts again) is
+  // taken as a new start rather than as frames going backwards.
   await person.page.waitForFunction(
     (name) => {
       const element = document.querySelector(
         `video[aria-label="${name}"]`,
       ) as HTMLVideoElement | null;
-      return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > 0;
+      if (!element) return false;
+      const frames = element.getVideoPlaybackQuality().totalVideoFrames;
+      const counts = (
+        window as unknown as { __qmFrames: Record<string, { base: number; last: number }> }
+      ).__qmFrames;
+      const count = (counts[name] ??= { base: frames, last: frames });
+      if (frames < count.last) count.base = frames;
+      count.last = frames;
+      return frames > 0 && frames - count.base > 5;
     },
     label,
-    { timeout: timeoutMs },
+    { timeout: timeoutMs, polling: 100 },
   );
-  const before = await frames();
-  await person.page.waitForFunction(
-    ({ name, count }) => {
-      const element = document.querySelector(
-        `video[aria-label="${name}"]`,
-      ) as HTMLVideoElement | null;
-      return element !== null && element.getVideoPlaybackQuality().totalVideoFrames > count + 5;
-    },
-    { name: label, count: before },
-    { timeout: timeoutMs },
+}
+
+/** Resolves once the remote video of `other` on this page has decoded frames and keeps decoding. */
+export const expectVideoFlowing = (person: Person, other: Person, timeoutMs = 30_000) =>
+  expectFramesFlowing(person, `Video of ${displayName(other)}`, timeoutMs);
+
+/** Resolves once the screen `other` shares is playing on this page, frames still arriving. */
+export const expectScreenFlowing = (person: Person, other: Person, timeoutMs = 60_000) =>
+  expectFramesFlowing(person, `Screen of ${displayName(other)}`, timeoutMs);
+
+/**
+ * Makes the page's camera missing (`getUserMedia` with video fails with `NotFoundError`) until
+ * {@link plugInCamera} — a person who joins without a camera and connects one later.
+ */
+export async function withoutCamera(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const native = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      constraints?.video && !(window as unknown as { __qmCamera?: boolean }).__qmCamera
+        ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+        : native(constraints);
+  });
+}
+
+/** The camera {@link withoutCamera} held back is now connected. */
+export async function plugInCamera(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __qmCamera?: boolean }).__qmCamera = true;
+  });
+}
+
+/** How many RTCPeerConnections the page made (needs {@link recordPeerConnections}). */
+export function peerConnectionCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections
+        .length,
   );
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { selfSignedCertificate, type Certificate } from './certificates';
 import { LAB_RANGE, ipv4InRange } from './addresses';
 import { freePort, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 import { run } from './system';
 
 export interface CoturnSettings {
@@ -85,7 +85,7 @@ export interface LocalCoturn extends LocalServer {
   publicHost: string;
 }
 
-export interface LocalCoturnOptions {
+export interface LocalCoturnOptions extends SupervisedServerOptions {
   secret: string;
   realm?: string;
   dir?: string;
@@ -156,6 +156,8 @@ export async function startLocalCoturn(options: LocalCoturnOptions): Promise<Loc
     { mode: 0o600 },
   );
   const server = await startLocalServer({
+    name: 'coturn',
+    supervision: options.supervision,
     port,
     dir,
     removeDirOnStop: options.dir === undefined,

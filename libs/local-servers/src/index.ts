@@ -10,4 +10,5 @@ export * from './production-configs';
 export * from './process';
 export * from './redis';
 export * from './server';
+export * from './supervisor';
 export * from './system';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BROTLI_STATIC_MODULE, nginxSiteConfig, type NginxSite } from './nginx-site';
 import { nginxTlsRouterConfig, type NginxTlsRouter } from './nginx-tls-router';
 import { freePort, isTcpOpen, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 
 /** Debian ships nginx's `stream` module apart (libnginx-mod-stream). */
 const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
@@ -51,7 +51,7 @@ export type LocalNginx = LocalServer;
  * folder of its own. As root its workers run as `nobody`, so `spaRoot` must be world-readable.
  */
 export async function startLocalNginx(
-  site: Omit<LocalNginxSite, 'port'> & { port?: number; dir?: string },
+  site: Omit<LocalNginxSite, 'port'> & { port?: number; dir?: string } & SupervisedServerOptions,
 ): Promise<LocalNginx> {
   const dir = site.dir ?? (await mkdtemp(join(tmpdir(), 'qm-nginx-')));
   await mkdir(dir, { recursive: true });
@@ -67,6 +67,8 @@ export async function startLocalNginx(
     }),
   );
   return startLocalServer({
+    name: 'nginx',
+    supervision: site.supervision,
     port,
     dir,
     removeDirOnStop: site.dir === undefined,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 import { postgresBinDir, run, userIds } from './system';
 
 export interface LocalPostgres extends LocalServer {
@@ -14,7 +14,7 @@ export interface LocalPostgres extends LocalServer {
   url(database?: string, role?: string): string;
 }
 
-export interface LocalPostgresOptions {
+export interface LocalPostgresOptions extends SupervisedServerOptions {
   /** Keep data here across runs; by default a temp folder, removed on stop. */
   dir?: string;
   port?: number;
@@ -53,6 +53,8 @@ export async function startLocalPostgres(
     );
   }
   const server = await startLocalServer({
+    name: 'postgres',
+    supervision: options.supervision,
     port,
     dir,
     removeDirOnStop: options.dir === undefined,

@@ -23,7 +23,27 @@ export interface StartProcessOptions extends Pick<SpawnOptions, 'cwd' | 'env' | 
   logFile: string;
 }
 
-/** Spawns a long-running server with its output in a log file. */
+/** Sends `signal` to every process of a group, if any is left. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already empty.
+  }
+}
+
+/** Groups of servers still running; ended with this process, however it exits. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+});
+
+/**
+ * Spawns a long-running server with its output in a log file, in a process group of its own:
+ * Ctrl-C in a terminal then reaches only its supervisor, which stops the servers in order
+ * (instead of every one at once, looking like a crash), and when the server dies what it
+ * forked (nginx workers, PostgreSQL backends) is ended too, so a restart finds its port free.
+ */
 export function startProcess(options: StartProcessOptions): ManagedProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(options.command, options.args, {
@@ -32,7 +52,10 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
     uid: options.uid,
     gid: options.gid,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => {
@@ -40,7 +63,13 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
       log.write(`\n[${options.name}] failed to start: ${error.message}\n`);
       resolve(null);
     });
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code) => {
+      if (pid !== undefined) {
+        signalGroup(pid, 'SIGKILL');
+        liveGroups.delete(pid);
+      }
+      resolve(code);
+    });
   }).finally(() => log.end());
   return {
     name: options.name,
@@ -52,7 +81,7 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
       child.kill(signal);
       const killed = delay(graceMs, 'timeout' as const, { ref: false });
       if ((await Promise.race([exited, killed])) === 'timeout') {
-        child.kill('SIGKILL');
+        signalGroup(child.pid!, 'SIGKILL');
         await exited;
       }
     },

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isTcpOpen, startProcess, waitUntilReady } from './process';
-import { startLocalServer, type LocalServer } from './server';
+import { startLocalServer, type LocalServer, type SupervisedServerOptions } from './server';
 
 export interface LocalRedis extends LocalServer {
   /** URL of one logical database, logged in as the admin (`default`) user. */
@@ -15,7 +15,7 @@ export interface LocalRedisAcl {
   adminPassword: string;
 }
 
-export interface LocalRedisOptions {
+export interface LocalRedisOptions extends SupervisedServerOptions {
   dir?: string;
   port?: number;
   /** Number of logical databases; the test harness gives each suite its own. */
@@ -33,6 +33,8 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   // Rewritten at every start: a stack's passwords are its own run's.
   if (options.acl) await writeFile(aclFile, options.acl.file, { mode: 0o600 });
   const server = await startLocalServer({
+    name: 'redis',
+    supervision: options.supervision,
     port,
     dir,
     removeDirOnStop: options.dir === undefined,

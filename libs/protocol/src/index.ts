@@ -4,3 +4,4 @@ export * from './ids';
 export * from './limits';
 export * from './peer-messages';
 export * from './signaling';
+export * from './endpoints';

@@ -1,3 +1,4 @@
+import { Limits } from './limits';
 import { clientMessageSchema, serverMessageSchema } from './signaling';
 
 const peer = '6f1c1a52-8d2e-4a43-9a57-7e0f2b4f7c11';
@@ -51,6 +52,23 @@ describe('client frames', () => {
     ['a fractional protocol version', { type: 'auth', token: 'a', protocolVersion: 1.5 }],
   ])('rejects %s', (_name, frame) => {
     expect(clientMessageSchema.safeParse(frame).success).toBe(false);
+  });
+
+  it('caps SDP and candidate sizes at the measured limits (docs/SECURITY.md)', () => {
+    const offer = (chars: number) => ({
+      type: 'offer',
+      targetUserId: peer,
+      sdp: 'v'.repeat(chars),
+    });
+    const ice = (chars: number) => ({
+      type: 'ice_candidate',
+      targetUserId: peer,
+      candidate: { candidate: 'c'.repeat(chars) },
+    });
+    expect(clientMessageSchema.safeParse(offer(Limits.sdpChars)).success).toBe(true);
+    expect(clientMessageSchema.safeParse(offer(Limits.sdpChars + 1)).success).toBe(false);
+    expect(clientMessageSchema.safeParse(ice(Limits.iceCandidateChars)).success).toBe(true);
+    expect(clientMessageSchema.safeParse(ice(Limits.iceCandidateChars + 1)).success).toBe(false);
   });
 });
 

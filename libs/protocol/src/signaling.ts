@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roomIdSchema, userIdSchema } from './ids';
+import { Limits } from './limits';
 
 /** Close codes the signaling server uses (DESIGN §4). */
 export const CloseCode = {
@@ -41,15 +42,12 @@ export const SignalingErrorCode = {
 } as const;
 export type SignalingErrorCode = (typeof SignalingErrorCode)[keyof typeof SignalingErrorCode];
 
-/** SDP text of an offer or answer; generous for 6 tracks with many codecs, far below a frame. */
-export const sdpSchema = z
-  .string()
-  .min(1)
-  .max(48 * 1024);
+/** SDP text of an offer or answer, capped at {@link Limits.sdpChars}. */
+export const sdpSchema = z.string().min(1).max(Limits.sdpChars);
 
 /** The JSON form of an RTCIceCandidate (`RTCIceCandidateInit`). */
 export const iceCandidateSchema = z.strictObject({
-  candidate: z.string().max(2048),
+  candidate: z.string().max(Limits.iceCandidateChars),
   sdpMid: z.string().max(64).nullable().optional(),
   sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
   usernameFragment: z.string().max(256).nullable().optional(),

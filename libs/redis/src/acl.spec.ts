@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RedisKeys } from './keys';
 import {
   REDIS_GRANTS,
@@ -30,6 +32,19 @@ describe('Redis ACL grants', () => {
       );
       expect({ name, owned: owners.length > 0 }).toEqual({ name, owned: true });
     }
+  });
+
+  it('grant signaling every command its membership scripts call', () => {
+    const dir = join(process.cwd(), 'apps/signaling-service/src/membership/scripts');
+    const called = new Set(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+        .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/call\('([A-Z]+)'/g)])
+        .map((m) => m[1]!.toLowerCase()),
+    );
+    expect(called.size).toBeGreaterThan(5);
+    const granted = new Set<string>(REDIS_GRANTS['signaling-service'].commands);
+    expect([...called].filter((c) => !granted.has(c))).toEqual([]);
   });
 
   it('let exactly one service write the meeting cache; signaling only reads it', () => {

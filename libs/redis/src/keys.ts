@@ -23,12 +23,16 @@ export const RedisKeys = {
   roomHands: (roomId: string) => `room_hands:${roomId}`,
   /** Pub/Sub channel of one room's events between signaling nodes and room-service. */
   roomEvents: (roomId: string) => `room_events:${roomId}`,
-  /** A signaling node's liveness, refreshed while it runs. */
+  /** A signaling node's liveness, refreshed while it runs; value: the id of its current run. */
   nodeAlive: (nodeId: string) => `signaling_node:${nodeId}`,
   /** Rooms in which a signaling node holds members, for sweeping after it dies. */
   nodeRooms: (nodeId: string) => `signaling_node_rooms:${nodeId}`,
   /** Every signaling node that has registered, for the sweeper. */
   signalingNodes: () => 'signaling_nodes',
+  /** A user's open signaling sockets: a hash connection → run id of the node holding it. */
+  userSockets: (userId: string) => `signaling_user_sockets:${userId}`,
+  /** `join_room` frames of a user in the current minute. */
+  userJoins: (userId: string) => `signaling_user_joins:${userId}`,
   /** Counter of TURN credentials issued to a user in the current window. */
   iceIssuance: (userId: string) => `ice_issuance:${userId}`,
   /** Prefix of the gateway's rate-limit counters. */

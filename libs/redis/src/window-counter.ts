@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { defineScript } from './scripts';
 
 /**
  * Adds ARGV[1] to the counter KEYS[1] of a fixed window of ARGV[2] milliseconds.
@@ -19,21 +20,12 @@ end
 return { count, ttl }
 `;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    /** See {@link ADD_TO_WINDOW_LUA}. */
-    addToWindow(key: string, amount: number, windowMs: number): Result<[number, number], Context>;
-  }
-}
-
 export interface WindowCount {
   /** The counter after the addition: every caller's hits in the current window. */
   count: number;
   /** Milliseconds until the window ends. */
   msLeft: number;
 }
-
-const withCommand = new WeakSet<Redis>();
 
 /** Adds `amount` to the fixed-window counter `key` (atomically, one round trip). */
 export async function addToWindow(
@@ -42,11 +34,11 @@ export async function addToWindow(
   amount: number,
   windowMs: number,
 ): Promise<WindowCount> {
-  if (!withCommand.has(redis)) {
-    redis.defineCommand('addToWindow', { numberOfKeys: 1, lua: ADD_TO_WINDOW_LUA });
-    withCommand.add(redis);
-  }
-  const [count, msLeft] = await redis.addToWindow(key, amount, windowMs);
+  const addTo = defineScript<[number, number]>(redis, 'addToWindow', {
+    numberOfKeys: 1,
+    lua: ADD_TO_WINDOW_LUA,
+  });
+  const [count, msLeft] = await addTo([key], [amount, windowMs]);
   return { count, msLeft };
 }
 

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { createDecoder, createVerifier } from 'fast-jwt';
+import { createDecoder, createVerifier, type VerifierOptions } from 'fast-jwt';
 import { z } from 'zod';
 import { userIdSchema } from '@qual-meet/protocol';
 import type { TokenVerifierConfig } from './config';
@@ -33,6 +33,43 @@ export type AccessTokenVerifier = (token: string) => AccessTokenClaims;
 
 const claimsSchema = z.object({ sub: userIdSchema, email: z.string().min(3), exp: z.number() });
 
+/** How many verified tokens each verifier remembers (fast-jwt's cache, until each expires). */
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * The fast-jwt verifier options every verifier of access tokens uses — `@fastify/jwt` in the
+ * Fastify services and fast-jwt directly in signaling — so the rules cannot drift: `alg` pinned
+ * to RS256 (so `none` and HS256-keyed-with-the-public-key are refused), `iss`, `aud`, `exp` and
+ * `iat` required and checked with a small clock tolerance, and verified tokens cached until they
+ * expire (a client sends the same token with every request for fifteen minutes).
+ */
+export function accessTokenVerifyOptions(options: AccessTokenVerifierOptions) {
+  return {
+    algorithms: [ACCESS_TOKEN_ALGORITHM],
+    allowedIss: options.issuer,
+    allowedAud: options.audience,
+    requiredClaims: ['sub', 'iss', 'aud', 'exp', 'iat'],
+    clockTolerance: options.clockToleranceMs ?? 5_000,
+    cache: VERIFIED_TOKEN_CACHE_SIZE,
+  } satisfies Partial<VerifierOptions>;
+}
+
+/** The public keys by key id: a token is checked with the key its `kid` names, or refused. */
+export function publicKeysByKid(options: AccessTokenVerifierOptions): ReadonlyMap<string, string> {
+  return new Map(options.publicKeys.map((pem) => [keyIdOf(pem), pem]));
+}
+
+/** The caller of a verified payload, or {@link TokenVerificationError} for unexpected claims. */
+export function claimsOf(payload: unknown): AccessTokenClaims {
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw new TokenVerificationError('unexpected claims');
+  return {
+    userId: claims.data.sub,
+    email: claims.data.email,
+    expiresAtMs: claims.data.exp * 1000,
+  };
+}
+
 /**
  * The key id of an RSA public key: its RFC 7638 JWK thumbprint. Signer and verifiers derive it
  * from the key itself, so no separate `kid` setting can drift out of step.
@@ -44,31 +81,21 @@ export function keyIdOf(publicKeyPem: string): string {
 }
 
 /**
- * The access-token check used by the gateway, every service and signaling alike: `alg` pinned to
- * RS256 (so `none` and HS256-keyed-with-the-public-key are refused), the key chosen by `kid`,
- * `iss`, `aud`, `exp` and `iat` required and checked with a small clock tolerance.
+ * The access-token check for code outside Fastify (signaling): fast-jwt with
+ * {@link accessTokenVerifyOptions}, the key chosen by `kid`. Synchronous.
  */
 export function createAccessTokenVerifier(
   options: AccessTokenVerifierOptions,
 ): AccessTokenVerifier {
   const decodeHeader = createDecoder({ complete: true });
+  const verifyOptions = accessTokenVerifyOptions(options);
   const verifiers = new Map(
-    options.publicKeys.map((pem) => [
-      keyIdOf(pem),
-      createVerifier({
-        key: pem,
-        algorithms: [ACCESS_TOKEN_ALGORITHM],
-        allowedIss: options.issuer,
-        allowedAud: options.audience,
-        requiredClaims: ['sub', 'iss', 'aud', 'exp', 'iat'],
-        clockTolerance: options.clockToleranceMs ?? 5_000,
-      }),
+    [...publicKeysByKid(options)].map(([kid, pem]) => [
+      kid,
+      createVerifier({ key: pem, ...verifyOptions }),
     ]),
   );
-  const verified = new VerifiedTokenCache(options.clockToleranceMs ?? 5_000);
   return (token) => {
-    const known = verified.get(token);
-    if (known) return known;
     let kid: unknown;
     try {
       kid = (decodeHeader(token) as { header: { kid?: unknown } }).header.kid;
@@ -83,53 +110,16 @@ export function createAccessTokenVerifier(
     } catch (error) {
       throw new TokenVerificationError((error as Error).message);
     }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new TokenVerificationError('unexpected claims');
-    const caller = {
-      userId: claims.data.sub,
-      email: claims.data.email,
-      expiresAtMs: claims.data.exp * 1000,
-    };
-    verified.set(token, caller, claims.data.exp);
-    return caller;
+    return claimsOf(payload);
   };
 }
 
-/**
- * Tokens already verified, until they expire: a client sends the same token with every request
- * for fifteen minutes, and decoding plus an RSA check each time was a large share of the
- * gateway's per-request cost. Bounded; the oldest entries go first.
- */
-class VerifiedTokenCache {
-  private static readonly MAX_ENTRIES = 10_000;
-  private readonly entries = new Map<string, { caller: AccessTokenClaims; expiresAtMs: number }>();
-
-  constructor(private readonly toleranceMs: number) {}
-
-  get(token: string): AccessTokenClaims | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    if (Date.now() > entry.expiresAtMs + this.toleranceMs) {
-      this.entries.delete(token);
-      return undefined;
-    }
-    return entry.caller;
-  }
-
-  set(token: string, caller: AccessTokenClaims, expSeconds: number): void {
-    if (this.entries.size >= VerifiedTokenCache.MAX_ENTRIES) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(token, { caller, expiresAtMs: expSeconds * 1000 });
-  }
+/** Verifier options for a service's token config (one key today; a list makes rotation possible). */
+export function verifierOptionsFor(config: TokenVerifierConfig): AccessTokenVerifierOptions {
+  return { publicKeys: [config.publicKeyPem], issuer: config.issuer, audience: config.audience };
 }
 
-/** The verifier for a service's token config (one key today; a list makes rotation possible). */
+/** The synchronous verifier for a service's token config (signaling). */
 export function verifierFor(config: TokenVerifierConfig): AccessTokenVerifier {
-  return createAccessTokenVerifier({
-    publicKeys: [config.publicKeyPem],
-    issuer: config.issuer,
-    audience: config.audience,
-  });
+  return createAccessTokenVerifier(verifierOptionsFor(config));
 }

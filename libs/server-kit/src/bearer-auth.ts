@@ -1,6 +1,14 @@
+import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AccessTokenClaims, type AccessTokenVerifier } from './access-token';
+import {
+  accessTokenVerifyOptions,
+  claimsOf,
+  publicKeysByKid,
+  TokenVerificationError,
+  type AccessTokenClaims,
+  type AccessTokenVerifierOptions,
+} from './access-token';
 import { Errors } from './errors';
 
 declare module 'fastify' {
@@ -18,7 +26,8 @@ declare module 'fastify' {
 }
 
 export interface BearerAuthOptions {
-  verifyAccessToken: AccessTokenVerifier;
+  /** Public keys (chosen by `kid`), issuer and audience; see {@link accessTokenVerifyOptions}. */
+  tokens: AccessTokenVerifierOptions;
 }
 
 /** The token of an `Authorization: Bearer …` header, if there is one. */
@@ -36,17 +45,30 @@ export function callerOf(request: FastifyRequest): AccessTokenClaims {
 }
 
 /**
- * Decorates the instance with `authenticate`, which verifies the bearer token with the shared
- * RS256 verifier and answers 401 `UNAUTHORIZED` (one body for every reason) when it fails.
+ * Decorates the instance with `authenticate`: `@fastify/jwt` verifies the bearer token with the
+ * shared verifier options (RS256 pinned, `iss`/`aud`/`exp`, the public key its `kid` names, the
+ * verified-token cache) and 401 `UNAUTHORIZED` (one body for every reason) when it fails.
  */
 export const bearerAuth = fp<BearerAuthOptions>(
-  async (app: FastifyInstance, { verifyAccessToken }) => {
+  async (app: FastifyInstance, { tokens }) => {
+    const keys = publicKeysByKid(tokens);
+    await app.register(fastifyJwt, {
+      secret: {
+        public: (_request, token, callback) => {
+          const kid = (token as { header?: { kid?: unknown } }).header?.kid;
+          const key = typeof kid === 'string' ? keys.get(kid) : undefined;
+          if (key) callback(null, key);
+          else callback(new TokenVerificationError('unknown signing key'), '');
+        },
+      },
+      decode: { complete: true },
+      verify: accessTokenVerifyOptions(tokens),
+    });
     app.decorateRequest('auth', null);
     app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
-      const token = bearerTokenOf(request);
-      if (!token) throw new Errors.Unauthorized();
+      if (!bearerTokenOf(request)) throw new Errors.Unauthorized();
       try {
-        request.auth = verifyAccessToken(token);
+        request.auth = claimsOf(await request.jwtVerify());
       } catch {
         throw new Errors.Unauthorized();
       }

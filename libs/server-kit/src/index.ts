@@ -8,3 +8,4 @@ export * from './logging';
 export * from './metrics';
 export * from './run-service';
 export * from './service-app';
+export * from './endpoint-route';

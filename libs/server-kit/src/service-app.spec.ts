@@ -23,6 +23,24 @@ async function appWithRoutes(checkOk = true) {
 }
 
 describe('createServiceApp', () => {
+  it('refuses to start with an /api route that has no response schema', async () => {
+    const app = await createServiceApp({ name: 'spec', logLevel: 'silent', readiness: {} });
+    app.get('/api/undocumented', async () => ({ ok: true }));
+    await expect(app.ready()).rejects.toThrow('GET /api/undocumented has no response schema');
+    await app.close();
+  });
+
+  it('starts with /api routes that have their schemas', async () => {
+    const app = await createServiceApp({ name: 'spec', logLevel: 'silent', readiness: {} });
+    app.get(
+      '/api/documented',
+      { schema: { response: { 200: z.object({ ok: z.boolean() }) } } },
+      async () => ({ ok: true }),
+    );
+    expect((await app.inject({ url: '/api/documented' })).json()).toEqual({ ok: true });
+    await app.close();
+  });
+
   it('renders registry errors in Fastify shape', async () => {
     const app = await appWithRoutes();
     const response = await app.inject({ url: '/taken' });

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type RouteOptions } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -46,6 +46,17 @@ export async function createServiceApp(options: ServiceAppOptions) {
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Every route of the public API has its schemas (from the endpoint table), so the OpenAPI
+  // document cannot leave one out: a route without them stops the app at start, and its tests.
+  // Checked once all plugins have had their say (the gateway adds its schemas in `onRoute`).
+  const apiRoutes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/')) apiRoutes.push(route as RouteOptions);
+  });
+  app.addHook('onReady', async () => {
+    const bare = apiRoutes.find((r) => !r.schema?.response && !r.schema?.hide);
+    if (bare) throw new Error(`route ${String(bare.method)} ${bare.url} has no response schema`);
   });
   await app.register(errorHandler, { mappers: options.errorMappers ?? [] });
   await app.register(healthRoutes, { checks: options.readiness });

@@ -25,6 +25,7 @@ import {
   type LocalPostgres,
   type LocalRedis,
   type LocalServer,
+  type SupervisionOptions,
 } from '@qual-meet/local-servers';
 import { browserOrigin, platformOrigins, type PublicHostPorts } from './public-host';
 import { runServices, type RunningServices, type ServiceMode } from './run-services';
@@ -82,7 +83,12 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra environment per service name (e.g. shorter timeouts in tests). */
   envByService?: Record<string, Record<string, string>>;
-  onUnexpectedExit?: (name: string, logTail: string) => void;
+  /**
+   * Keep every process running: a server or service that dies on its own is restarted with
+   * backoff while the rest keep serving (the local stack, the fault tests). Without, a crash
+   * leaves that part down.
+   */
+  supervision?: SupervisionOptions;
   log?: (line: string) => void;
 }
 
@@ -99,6 +105,7 @@ export interface Platform {
   postgres: LocalPostgres;
   redis: LocalRedis;
   coturn: LocalCoturn;
+  nginx: LocalServer;
   services: RunningServices;
   runtimeDir: string;
   stop(): Promise<void>;
@@ -223,6 +230,7 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? (() => undefined);
+  const { supervision } = options;
   const runtimeDir = prepareRuntimeDir(options.runtimeDir);
   const logDir = join(runtimeDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -257,16 +265,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         }
       : undefined;
     const backing = await Promise.allSettled([
-      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres }),
+      startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres, supervision }),
       startLocalRedis({
         dir: join(runtimeDir, 'redis'),
         port: ports.redis,
         acl: { file: redisAclFile(redisCredentials), adminPassword: redisCredentials.admin },
+        supervision,
       }),
       startLocalCoturn({
         dir: join(runtimeDir, 'coturn'),
         port: ports.turn,
         secret: options.secrets.turnSecret,
+        supervision,
         ...(publicHost && publicCertificate && publicPorts
           ? { publicHost, certificate: publicCertificate, tlsPort: publicPorts.turnTls }
           : {}),
@@ -316,7 +326,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         local: options.local,
         publicOrigins: origins,
       }),
-      onUnexpectedExit: (service, tail) => options.onUnexpectedExit?.(service.spec.name, tail),
+      supervision,
     });
     const nginx = await startLocalNginx({
       dir: join(runtimeDir, 'nginx'),
@@ -324,6 +334,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       spaRoot: options.spaRoot ?? join(workspaceRoot(), 'dist/apps/frontend'),
       gateways: [`127.0.0.1:${ports.gateway}`],
       signalingNodes: ports.signaling.map((p) => `127.0.0.1:${p}`),
+      supervision,
       publicOrigins: origins,
       ...(publicHost && publicCertificate && publicPorts
         ? await publicHostEdge(publicHost, publicPorts, publicCertificate)
@@ -356,6 +367,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       postgres,
       redis,
       coturn,
+      nginx,
       services,
       runtimeDir,
       stop,

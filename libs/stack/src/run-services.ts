@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import {
   startProcess,
-  tailOf,
+  supervise,
   waitUntilReady,
   workspaceRoot,
   type ManagedProcess,
+  type Supervised,
+  type SupervisionOptions,
 } from '@qual-meet/local-servers';
 import type { ServiceSpec } from './services';
 
@@ -13,7 +15,8 @@ export type ServiceMode = 'bundle' | 'source';
 
 export interface RunningService {
   spec: ServiceSpec;
-  process: ManagedProcess;
+  /** The current process (a new one after a supervised restart). */
+  readonly process: ManagedProcess;
   url: string;
 }
 
@@ -21,8 +24,8 @@ export interface RunServicesOptions {
   specs: ServiceSpec[];
   mode: ServiceMode;
   logDir: string;
-  /** Called when a service exits on its own (a crash), with its last log lines. */
-  onUnexpectedExit?: (service: RunningService, logTail: string) => void;
+  /** Restart a service that dies on its own, with backoff; without, a crash leaves it down. */
+  supervision?: SupervisionOptions;
 }
 
 export interface RunningServices {
@@ -56,48 +59,70 @@ function command(spec: ServiceSpec, mode: ServiceMode): { command: string; args:
  */
 const SERVICE_READY_TIMEOUT_MS = 90_000;
 
+/** Starts a service and resolves once it answers `/healthz`. */
+async function launch(spec: ServiceSpec, options: RunServicesOptions): Promise<ManagedProcess> {
+  const { command: bin, args } = command(spec, options.mode);
+  const child = startProcess({
+    name: spec.name,
+    command: bin,
+    args,
+    env: { PATH: process.env.PATH ?? '', ...spec.env },
+    logFile: join(options.logDir, `${spec.name}.log`),
+    cwd: workspaceRoot(),
+  });
+  await waitUntilReady(
+    child,
+    async () => (await fetch(`http://127.0.0.1:${spec.port}/healthz`)).ok,
+    SERVICE_READY_TIMEOUT_MS,
+  );
+  return child;
+}
+
+/** A service that is only started and stopped. */
+async function unsupervised(spec: ServiceSpec, options: RunServicesOptions): Promise<Supervised> {
+  const child = await launch(spec, options);
+  return {
+    name: spec.name,
+    process: child,
+    halt: () => child.stop('SIGTERM'),
+    resume: () => Promise.reject(new Error(`${spec.name} is not supervised`)),
+    stop: () => child.stop('SIGTERM'),
+  };
+}
+
 /**
  * Starts every service at once (none needs another to start: they reach each other per request)
  * and resolves when all are ready (`/healthz` answers); if one fails to come up, all are stopped.
  */
 export async function runServices(options: RunServicesOptions): Promise<RunningServices> {
-  const running: RunningService[] = [];
-  let stopping = false;
+  const started = await Promise.allSettled(
+    options.specs.map((spec) =>
+      options.supervision
+        ? supervise({
+            ...options.supervision,
+            name: spec.name,
+            stopSignal: 'SIGTERM',
+            launch: () => launch(spec, options),
+          })
+        : unsupervised(spec, options),
+    ),
+  );
+  const kept = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stop = async () => {
-    stopping = true;
-    for (const service of [...running].reverse()) await service.process.stop('SIGTERM');
+    for (const service of [...kept].reverse()) await service.stop();
   };
-  try {
-    for (const spec of options.specs) {
-      const { command: bin, args } = command(spec, options.mode);
-      const child = startProcess({
-        name: spec.name,
-        command: bin,
-        args,
-        env: { PATH: process.env.PATH ?? '', ...spec.env },
-        logFile: join(options.logDir, `${spec.name}.log`),
-        cwd: workspaceRoot(),
-      });
-      running.push({ spec, process: child, url: `http://127.0.0.1:${spec.port}` });
-    }
-    await Promise.all(
-      running.map((service) =>
-        waitUntilReady(
-          service.process,
-          async () => (await fetch(`${service.url}/healthz`)).ok,
-          SERVICE_READY_TIMEOUT_MS,
-        ),
-      ),
-    );
-  } catch (error) {
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
     await stop();
-    throw error;
+    throw failed.reason;
   }
-  for (const service of running) {
-    void service.process.exited.then(async () => {
-      if (!stopping) options.onUnexpectedExit?.(service, await tailOf(service.process.logFile));
-    });
-  }
+  const running: RunningService[] = options.specs.map((spec, i) => ({
+    spec,
+    url: `http://127.0.0.1:${spec.port}`,
+    get process() {
+      return kept[i]!.process;
+    },
+  }));
   return {
     services: running,
     byName(name) {

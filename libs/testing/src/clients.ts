@@ -19,3 +19,12 @@ export async function connectFailFastRedis(url: string): Promise<Redis> {
   if (redis.status !== 'ready') await once(redis, 'ready');
   return redis;
 }
+
+/**
+ * Resolves once the client is connected again. Unlike `events.once(redis, 'ready')` it does not
+ * reject on the errors of the failed reconnect attempts before.
+ */
+export function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}

@@ -1,15 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import {
-  authSessionSchema,
-  jwksSchema,
-  loginBodySchema,
-  meResponseSchema,
-  signupBodySchema,
-  type AuthSession,
-  type User,
-} from '@qual-meet/protocol';
-import { callerOf, Errors } from '@qual-meet/server-kit';
+import { Endpoints, type AuthSession, type User } from '@qual-meet/protocol';
+import { callerOf, Errors, routeOf } from '@qual-meet/server-kit';
 import type { AccessTokenIssuer } from '../access-tokens';
 import type { PasswordHasher } from '../passwords';
 import type { IssuedRefreshToken, RefreshTokenStore } from '../refresh-tokens';
@@ -26,7 +18,7 @@ export interface AuthRoutesOptions {
   cookieSecure: boolean;
 }
 
-/** The auth rows of DESIGN §3, mounted under `/api/auth`. */
+/** The auth rows of DESIGN §3 (`Endpoints` of libs/protocol); register without a prefix. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, options) => {
   const { passwords, accessTokens, refreshTokens } = options;
   const cookieOptions = {
@@ -51,10 +43,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   const endSession = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, cookieOptions);
 
-  app.post(
-    '/signup',
-    { schema: { body: signupBodySchema, response: { 201: authSessionSchema } } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(Endpoints.signup),
+    handler: async (request, reply) => {
       const { email, password } = request.body;
       const passwordHash = await passwords.hash(password);
       // The account and its first refresh token are written together or not at all.
@@ -66,12 +57,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       request.log.info({ userId: created.user.id }, 'user signed up');
       return reply.code(201).send(startSession(reply, created.user, created.refreshToken));
     },
-  );
+  });
 
-  app.post(
-    '/login',
-    { schema: { body: loginBodySchema, response: { 200: authSessionSchema } } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(Endpoints.login),
+    handler: async (request, reply) => {
       const { email, password } = request.body;
       const stored = await findUserByEmail(app.sql, email);
       // An unknown email is verified against a decoy hash: same time, same answer.
@@ -84,12 +74,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       }
       return startSession(reply, stored.user, await refreshTokens.issue(stored.user.id));
     },
-  );
+  });
 
-  app.post(
-    '/refresh',
-    { schema: { response: { 200: authSessionSchema } } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(Endpoints.refresh),
+    handler: async (request, reply) => {
       const presented = request.cookies[REFRESH_COOKIE];
       if (!presented) throw new Errors.InvalidRefreshToken();
       const result = await refreshTokens.rotate(presented);
@@ -110,31 +99,33 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       }
       return startSession(reply, user, result);
     },
-  );
-
-  app.post('/logout', async (request, reply) => {
-    const presented = request.cookies[REFRESH_COOKIE];
-    if (presented) await refreshTokens.revoke(presented);
-    endSession(reply);
-    return reply.code(204).send();
   });
 
-  app.get(
-    '/me',
-    { onRequest: app.authenticate, schema: { response: { 200: meResponseSchema } } },
-    async (request) => {
+  app.route({
+    ...routeOf(Endpoints.logout),
+    handler: async (request, reply) => {
+      const presented = request.cookies[REFRESH_COOKIE];
+      if (presented) await refreshTokens.revoke(presented);
+      endSession(reply);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    ...routeOf(Endpoints.me),
+    onRequest: app.authenticate,
+    handler: async (request) => {
       const user = await findUserById(app.sql, callerOf(request).userId);
       if (!user) throw new Errors.Unauthorized();
       return { user };
     },
-  );
+  });
 
-  app.get(
-    '/.well-known/jwks.json',
-    { schema: { response: { 200: jwksSchema } } },
-    async (_request, reply) => {
+  app.route({
+    ...routeOf(Endpoints.jwks),
+    handler: async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       return accessTokens.jwks;
     },
-  );
+  });
 };

@@ -52,6 +52,25 @@ describe('logging in', () => {
     expect(alert.textContent).toMatch(/Wrong email or password/);
   });
 
+  it('says plainly when logging in is unavailable (database down), and works when tried again', async () => {
+    let down = true;
+    const http = new FakeFetch().on('POST /api/auth/login', () =>
+      down
+        ? reply.error(503, 'DATABASE_UNAVAILABLE', 'Database unavailable')
+        : reply.json(200, authSession()),
+    );
+    renderApp({ path: '/login', http, session: 'signed-out' });
+    const user = await fillCredentials('alice@example.com', 'correct horse');
+    await user.click(screen.getByRole('button', { name: 'Log in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'QUAL_MEET is unavailable right now. Try again in a minute.',
+    );
+    down = false;
+    await user.click(screen.getByRole('button', { name: 'Log in' }));
+    expect(await screen.findByRole('button', { name: 'New meeting' })).toBeTruthy();
+    expect(http.calls('POST /api/auth/login')).toHaveLength(2);
+  });
+
   it('checks the fields before sending anything', async () => {
     const http = new FakeFetch();
     renderApp({ path: '/login', http, session: 'signed-out' });

@@ -100,7 +100,11 @@ describe('in the meeting', () => {
 
     act(() => socket.receive({ type: 'user_joined', userId: CAROL, displayName: 'carol' }));
     expect(screen.getByRole('group', { name: 'carol' })).toBeTruthy();
-    act(() => socket.receive({ type: 'user_left', userId: BOB }));
+    // Bob leaves: his end of the connection closes, and the server says so.
+    act(() => {
+      harness.pcs.created[0]!.channel!.remoteClose();
+      socket.receive({ type: 'user_left', userId: BOB });
+    });
     expect(screen.queryByRole('group', { name: 'bob' })).toBeNull();
   });
 
@@ -311,6 +315,16 @@ describe('media added mid-call, screen share, names, reloads', () => {
     expect(pc.log.filter((l) => l.startsWith('remove-track'))).toHaveLength(2);
     expect(screen.queryByRole('group', { name: 'Your screen' })).toBeNull();
     const shared = pc.tracks[2]?.stream;
+    expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
+  });
+
+  it('stops sharing when the page is left', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    await harness.user.click(screen.getByRole('button', { name: 'Share screen' }));
+    await screen.findByRole('button', { name: 'Stop sharing' });
+    const shared = harness.pcs.last.tracks[2]?.stream;
+    harness.unmount();
     expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
   });
 

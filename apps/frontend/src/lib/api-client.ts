@@ -3,6 +3,8 @@ import {
   authSessionSchema,
   type AuthSession,
   type User,
+  Endpoints,
+  pathOf,
 } from '@qual-meet/protocol';
 import type { z } from 'zod';
 import { Store } from './store';
@@ -145,7 +147,10 @@ export class ApiClient {
     this.cancelScheduledRefresh();
     let response: ResponseLike;
     try {
-      response = await this.call('/api/auth/refresh', { method: 'POST', anonymous: true });
+      response = await this.call(pathOf(Endpoints.refresh), {
+        method: Endpoints.refresh.method,
+        anonymous: true,
+      });
     } catch {
       return this.refreshFailed(false);
     }

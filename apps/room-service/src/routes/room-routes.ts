@@ -1,27 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import {
-  createRoomBodySchema,
-  Limits,
-  roomListSchema,
-  roomParamsSchema,
-  roomSchema,
-} from '@qual-meet/protocol';
-import { callerOf, Errors } from '@qual-meet/server-kit';
+import { Endpoints, Limits } from '@qual-meet/protocol';
+import { callerOf, Errors, routeOf } from '@qual-meet/server-kit';
 import type { RoomStore } from '../room-store';
 
 /** How many meetings `GET /api/rooms?mine=true` returns at most. */
 const MY_ROOMS_LIMIT = 20;
-
-/**
- * `GET /api/rooms` lists only the caller's own meetings, and says so: `mine=true` is required,
- * so a future list of other meetings cannot be confused with this one.
- */
-const listRoomsQuerySchema = z.strictObject({ mine: z.literal('true') });
-
-/** `POST /api/rooms/:id/end` takes no fields: no body, or an empty object. */
-const endRoomBodySchema = z.strictObject({}).nullable();
 
 /**
  * Lets `POST` routes be called with an empty body even when the client labels it JSON (what
@@ -46,45 +30,39 @@ export interface RoomRoutesOptions {
   rooms: RoomStore;
 }
 
-/** The rooms rows of DESIGN §3, mounted under `/api/rooms`; every route needs a bearer token. */
+/** The rooms rows of DESIGN §3 (`Endpoints` of libs/protocol); every route needs a bearer token. */
 export const roomRoutes: FastifyPluginAsyncZod<RoomRoutesOptions> = async (app, { rooms }) => {
   acceptEmptyJsonBodies(app);
   app.addHook('onRequest', app.authenticate);
 
-  app.post(
-    '/',
-    { schema: { body: createRoomBodySchema.nullable(), response: { 201: roomSchema } } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(Endpoints.createRoom),
+    handler: async (request, reply) => {
       const maxParticipants = request.body?.maxParticipants ?? Limits.defaultParticipants;
       const room = await rooms.create(callerOf(request).userId, maxParticipants, request.log);
       request.log.info({ roomId: room.id, maxParticipants }, 'room created');
       return reply.code(201).send(room);
     },
-  );
+  });
 
-  app.get(
-    '/',
-    { schema: { querystring: listRoomsQuerySchema, response: { 200: roomListSchema } } },
-    async (request) => ({
+  app.route({
+    ...routeOf(Endpoints.listMyRooms),
+    handler: async (request) => ({
       rooms: await rooms.listHostedBy(callerOf(request).userId, MY_ROOMS_LIMIT),
     }),
-  );
+  });
 
-  app.get(
-    '/:id',
-    { schema: { params: roomParamsSchema, response: { 200: roomSchema } } },
-    async (request) => {
+  app.route({
+    ...routeOf(Endpoints.getRoom),
+    handler: async (request) => {
       const room = await rooms.get(request.params.id, request.log);
       if (!room) throw new Errors.RoomNotFound();
       return room;
     },
-  );
+  });
 
-  app.post(
-    '/:id/end',
-    {
-      schema: { params: roomParamsSchema, body: endRoomBodySchema, response: { 200: roomSchema } },
-    },
-    async (request) => rooms.end(request.params.id, callerOf(request).userId, request.log),
-  );
+  app.route({
+    ...routeOf(Endpoints.endRoom),
+    handler: async (request) => rooms.end(request.params.id, callerOf(request).userId, request.log),
+  });
 };

@@ -30,6 +30,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
   private readonly meetings = new Map<string, MeetingState>();
   private readonly present = new Set<string>();
   private readonly aliveUntil = new Map<string, number>();
+  private readonly runs = new Map<string, string>();
 
   constructor(
     private readonly bus: RoomBus,
@@ -95,10 +96,16 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     return true;
   }
 
-  async markAlive(nodeId: string, ttlMs: number): Promise<boolean> {
+  async markAlive(nodeId: string, runId: string, ttlMs: number): Promise<boolean> {
     const wasAlive = (this.aliveUntil.get(nodeId) ?? 0) > this.now();
     this.aliveUntil.set(nodeId, this.now() + ttlMs);
+    this.runs.set(nodeId, runId);
     return wasAlive;
+  }
+
+  /** The run of `nodeId` recorded as alive, if it is (what the Redis alive key holds). */
+  aliveRun(nodeId: string): string | undefined {
+    return (this.aliveUntil.get(nodeId) ?? 0) > this.now() ? this.runs.get(nodeId) : undefined;
   }
 
   async deadNodes(selfId: string): Promise<string[]> {

@@ -71,8 +71,11 @@ export interface MembershipStore {
    * longer has the member.
    */
   refresh(roomId: string, userId: string, connection: string): Promise<boolean>;
-  /** Records this node as alive for `ttlMs`; resolves whether it was still recorded as alive. */
-  markAlive(nodeId: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Records this run of the node (`runId`, new at each start) as alive for `ttlMs`; resolves
+   * whether the node was still recorded as alive.
+   */
+  markAlive(nodeId: string, runId: string, ttlMs: number): Promise<boolean>;
   /** Registered nodes, other than `selfId`, whose liveness has lapsed. */
   deadNodes(selfId: string): Promise<string[]>;
   /**

@@ -99,10 +99,10 @@ export class RedisMembershipStore implements MembershipStore {
     return refreshed === 1;
   }
 
-  async markAlive(nodeId: string, ttlMs: number): Promise<boolean> {
+  async markAlive(nodeId: string, runId: string, ttlMs: number): Promise<boolean> {
     const results = await this.redis
       .multi()
-      .set(RedisKeys.nodeAlive(nodeId), String(Date.now()), 'PX', ttlMs, 'GET')
+      .set(RedisKeys.nodeAlive(nodeId), runId, 'PX', ttlMs, 'GET')
       .sadd(RedisKeys.signalingNodes(), nodeId)
       .exec();
     const [previous] = results ?? [];

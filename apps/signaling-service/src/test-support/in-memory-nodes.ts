@@ -4,6 +4,7 @@ import { createAccessTokenVerifier } from '@qual-meet/server-kit';
 import type { TestKeyPair } from '@qual-meet/testing';
 import { InMemoryMembershipStore } from '../membership/in-memory-membership-store';
 import { createSignalingMetrics } from '../metrics';
+import { InMemoryUserQuotas } from '../quotas/in-memory-user-quotas';
 import { InMemoryBusHub } from '../room-bus';
 import { SignalingNode, type SignalingNodeOptions } from '../signaling-node';
 import { FakeSocket } from './fake-socket';
@@ -23,6 +24,7 @@ const silent = {
 export class InMemoryNodes {
   readonly hub = new InMemoryBusHub();
   readonly store = new InMemoryMembershipStore(this.hub.connect());
+  readonly quotas = new InMemoryUserQuotas(this.store);
   /** The meeting records the nodes look rooms up in. */
   readonly rooms = new Map<string, Room>();
   private readonly nodes: SignalingNode[] = [];
@@ -59,6 +61,7 @@ export class InMemoryNodes {
       bus: this.hub.connect(),
       membership: this.store,
       meetings: this.store,
+      quotas: this.quotas,
       metrics: createSignalingMetrics(nodeId),
       log: silent,
       authTimeoutMs: 1_000,

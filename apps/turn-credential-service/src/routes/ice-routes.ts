@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { iceServersResponseSchema } from '@qual-meet/protocol';
-import { callerOf, Errors } from '@qual-meet/server-kit';
+import { Endpoints } from '@qual-meet/protocol';
+import { callerOf, Errors, routeOf } from '@qual-meet/server-kit';
 import type { IssuanceLimiter, IssuanceVerdict } from '../issuance-limiter';
 import { iceServersResponse, issueTurnCredential, type TurnSettings } from '../turn-credentials';
 
-/**
- * Where the ICE servers are served: the contract's path, and the same handler under `/api/ice/`
- * because the gateway routes that whole prefix here too.
- */
-export const ICE_SERVERS_PATHS = ['/api/ice-servers', '/api/ice/servers'] as const;
+/** The contract's path, and the same answer under the `/api/ice/` prefix DESIGN §3 also routes. */
+const ICE_SERVERS_ENDPOINTS = [Endpoints.iceServers, Endpoints.iceServersUnderIce] as const;
 
 export interface IceRoutesOptions {
   turn: TurnSettings;
@@ -20,11 +17,10 @@ export const iceRoutes: FastifyPluginAsyncZod<IceRoutesOptions> = async (app, op
   const { turn, limiter } = options;
   app.addHook('onRequest', app.authenticate);
 
-  for (const url of ICE_SERVERS_PATHS) {
-    app.get(
-      url,
-      { schema: { response: { 200: iceServersResponseSchema } } },
-      async (request, reply) => {
+  for (const endpoint of ICE_SERVERS_ENDPOINTS) {
+    app.route({
+      ...routeOf(endpoint),
+      handler: async (request, reply) => {
         const { userId } = callerOf(request);
         let verdict: IssuanceVerdict;
         try {
@@ -50,6 +46,6 @@ export const iceRoutes: FastifyPluginAsyncZod<IceRoutesOptions> = async (app, op
         reply.header('cache-control', 'no-store');
         return iceServersResponse(turn, credential);
       },
-    );
+    });
   }
 };

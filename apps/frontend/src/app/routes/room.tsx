@@ -2,7 +2,7 @@ import { roomIdSchema } from '@qual-meet/protocol';
 import { Link, useParams } from 'react-router';
 import { PageMessage } from '../../components/page-message';
 import { ApiError } from '../../lib/api-client';
-import { describeError } from '../../lib/describe-error';
+import { describeError, RETRYING } from '../../lib/describe-error';
 import { Meeting } from '../../features/call/components/meeting';
 import { outcomeMessages } from '../../features/call/components/call-outcome';
 import { useRoom } from '../../features/rooms/api/get-room';
@@ -31,7 +31,13 @@ export function RoomRoute() {
 
 function RoomGate({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
-  if (room.isPending) return <PageMessage title="Loading the meeting…" />;
+  if (room.isPending) {
+    return (
+      <PageMessage title="Loading the meeting…">
+        {room.failureCount > 0 ? <p role="status">{RETRYING}</p> : null}
+      </PageMessage>
+    );
+  }
   if (room.isError) {
     const error = room.error;
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {

@@ -1,10 +1,10 @@
-import { iceServersResponseSchema, type IceServersResponse } from '@qual-meet/protocol';
+import { type IceServersResponse, Endpoints, pathOf } from '@qual-meet/protocol';
 import { queryOptions } from '@tanstack/react-query';
 import type { ApiClient } from '../../../lib/api-client';
 
 /** `GET /api/ice-servers`: STUN/TURN servers with credentials valid for `ttl` seconds. */
 export function getIceServers(api: ApiClient): Promise<IceServersResponse> {
-  return api.json('/api/ice-servers', iceServersResponseSchema);
+  return api.json(pathOf(Endpoints.iceServers), Endpoints.iceServers.response[200]);
 }
 
 /**

@@ -25,7 +25,7 @@ import { MediaProblems } from './media-problems';
 import { MediaToggles, noVideoNote } from './media-toggles';
 import { RemoteTile, SelfTile } from './participant-tile';
 import { ScreenShareButton, ScreenShareNotice } from './screen-share-controls';
-import { ScreenTile, SelfScreenTile } from './screen-tile';
+import { useScreenTiles } from './screen-tiles';
 import { SoundPrompt } from './sound-prompt';
 
 interface CallViewProps {
@@ -41,12 +41,11 @@ interface CallViewProps {
 
 /** The meeting itself: a tile per person, chat, hands, and the controls. */
 export function CallView(props: CallViewProps) {
-  const { room, session, snapshot, media, mediaState, selfName } = props;
+  const { room, session, snapshot, media, mediaState, selfName, screen } = props;
   const [guard] = useState(() => new AutoplayGuard());
   const { canSelectSpeaker } = useCallEnvironment();
   const endRoom = useEndRoom();
   const features = useSnapshot(session.features);
-  const share = useSnapshot(props.screen);
   const chatPanelId = useId();
   const chat = useChatPanel(features.chat, snapshot.selfUserId);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -58,14 +57,21 @@ export function CallView(props: CallViewProps) {
   const outgoing = outgoingMediaState(mediaState);
   const mutedByHost = useHostMute(features.muteRequest, media, mediaState.muted);
   const alone = snapshot.phase === 'joined' && participants.length === 0;
+  const sharing = useSnapshot(screen).status === 'sharing';
+  const screenTiles = useScreenTiles({
+    participants,
+    screen,
+    guard,
+    speakerId: mediaState.speakerId,
+  });
 
   const shortcuts = meetingShortcuts({
     toggleMicrophone:
       mediaState.microphone === 'ok' ? () => media.setMuted(!mediaState.muted) : undefined,
     toggleCamera:
       mediaState.camera === 'ok' ? () => media.setCameraOff(!mediaState.cameraOff) : undefined,
-    toggleShare: props.screen.supported
-      ? () => (share.status === 'sharing' ? props.screen.stop() : void props.screen.start())
+    toggleShare: screen.supported
+      ? () => (sharing ? screen.stop() : void screen.start())
       : undefined,
     toggleChat: chat.toggle,
     toggleHand: () => session.features.setHand(!selfHandRaised),
@@ -80,34 +86,6 @@ export function CallView(props: CallViewProps) {
 
   function endForAll() {
     endRoom.mutate(room.id, { onSuccess: () => session.leave('ended') });
-  }
-
-  // Shared screens come first and are featured: large unless someone pinned another tile.
-  const screenTiles: StageTile[] = participants.flatMap((participant) =>
-    participant.screen
-      ? [
-          {
-            key: `screen-${participant.userId}`,
-            name: `${participant.displayName}'s screen`,
-            featured: true,
-            content: (
-              <ScreenTile
-                name={participant.displayName}
-                stream={participant.screen}
-                guard={guard}
-                speakerId={mediaState.speakerId}
-              />
-            ),
-          },
-        ]
-      : [],
-  );
-  if (share.status === 'sharing') {
-    screenTiles.push({
-      key: 'screen-self',
-      name: 'your screen',
-      content: <SelfScreenTile stream={share.stream} />,
-    });
   }
 
   const tiles: StageTile[] = [

@@ -50,13 +50,15 @@ export function RemoteVideo({ stream, label, guard, speakerId }: RemoteVideoProp
       if (stream) void guard.play(element);
     };
     attach();
-    // A track added later (the peer turned on a camera it did not have at join) or removed:
-    // attaching again makes the element pick the stream's tracks anew.
-    stream?.addEventListener('addtrack', attach);
-    stream?.addEventListener('removetrack', attach);
+    // A camera the peer turned on after joining without one arrives as a track added to a stream
+    // that had only sound: attaching again makes the element show it. Only then, since
+    // attaching restarts playback.
+    const trackAdded = (event: MediaStreamTrackEvent) => {
+      if (event.track.kind === 'video' && element.videoWidth === 0) attach();
+    };
+    stream?.addEventListener('addtrack', trackAdded);
     return () => {
-      stream?.removeEventListener('addtrack', attach);
-      stream?.removeEventListener('removetrack', attach);
+      stream?.removeEventListener('addtrack', trackAdded);
       guard.forget(element);
     };
   }, [stream, guard]);

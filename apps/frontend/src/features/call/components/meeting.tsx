@@ -43,10 +43,11 @@ export function Meeting({ room }: { room: Room }) {
     return () => {
       current = false;
       media.stop();
+      screen.stop();
     };
     // Runs once per visit: `join` only reads the room and the environment, fixed for the visit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [media]);
+  }, [media, screen]);
 
   // Navigating away (or replacing the session) leaves the meeting and closes every connection.
   useEffect(() => () => session?.leave(), [session]);

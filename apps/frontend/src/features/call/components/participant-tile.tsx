@@ -18,7 +18,7 @@ export function unreachableText(name: string): string {
 
 /** The raised-hand mark in a tile's caption. */
 function HandMark({ raised }: { raised: boolean | undefined }) {
-  return raised ? <span className="tile__status tile__status--hand">✋ Hand raised</span> : null;
+  return raised ? <span className="tile__status tile__status--hand">Hand raised</span> : null;
 }
 
 function Avatar({ name, note }: { name: string; note: string }) {

@@ -1,33 +1,50 @@
 import { useSnapshot } from '../../../lib/use-snapshot';
+import type { StageTile } from '../layout/call-layout';
 import type { AutoplayGuard } from '../media/autoplay-guard';
 import type { ScreenShare } from '../media/screen-share';
 import type { ParticipantView } from '../mesh/mesh-session';
 import { ScreenTile, SelfScreenTile } from './screen-tile';
 
-interface ScreenTilesProps {
+interface ScreenTilesOptions {
   participants: readonly ParticipantView[];
   screen: ScreenShare;
   guard: AutoplayGuard;
   speakerId: string | null;
 }
 
-/** Every shared screen, first in the grid: the others' featured, ours small. */
-export function ScreenTiles({ participants, screen, guard, speakerId }: ScreenTilesProps) {
+/** Every shared screen as a stage tile, first: the others' featured (large), ours small. */
+export function useScreenTiles({
+  participants,
+  screen,
+  guard,
+  speakerId,
+}: ScreenTilesOptions): StageTile[] {
   const share = useSnapshot(screen);
-  return (
-    <>
-      {participants.map((participant) =>
-        participant.screen ? (
-          <ScreenTile
-            key={`screen-${participant.userId}`}
-            name={participant.displayName}
-            stream={participant.screen}
-            guard={guard}
-            speakerId={speakerId}
-          />
-        ) : null,
-      )}
-      {share.status === 'sharing' ? <SelfScreenTile stream={share.stream} /> : null}
-    </>
+  const tiles: StageTile[] = participants.flatMap((participant) =>
+    participant.screen
+      ? [
+          {
+            key: `screen-${participant.userId}`,
+            name: `${participant.displayName}'s screen`,
+            featured: true,
+            content: (
+              <ScreenTile
+                name={participant.displayName}
+                stream={participant.screen}
+                guard={guard}
+                speakerId={speakerId}
+              />
+            ),
+          },
+        ]
+      : [],
   );
+  if (share.status === 'sharing') {
+    tiles.push({
+      key: 'screen-self',
+      name: 'your screen',
+      content: <SelfScreenTile stream={share.stream} />,
+    });
+  }
+  return tiles;
 }

@@ -15,6 +15,11 @@ const CHANNEL = { label: 'media-state', init: { negotiated: true, id: 0 } } as c
 export class MediaStateChannel {
   /** What the peer last told us; nothing yet means unmuted, camera on, no screen. */
   remote: RemoteMediaState = { muted: false, cameraOff: false, screenStreamId: null };
+  /**
+   * The peer closed its end (it left or reloaded): the channel closed under us, which happens at
+   * once, long before ICE notices.
+   */
+  peerClosed = false;
   private readonly channel;
   private closed = false;
 
@@ -27,6 +32,11 @@ export class MediaStateChannel {
     this.channel = pc.createDataChannel(CHANNEL.label, CHANNEL.init);
     this.channel.addEventListener('open', () => this.flush());
     this.channel.addEventListener('message', (event) => this.receive(event.data));
+    this.channel.addEventListener('close', () => {
+      if (this.closed) return;
+      this.peerClosed = true;
+      this.onRemoteChange();
+    });
   }
 
   /** Our state changed: the peer is told now, or once the channel opens. */

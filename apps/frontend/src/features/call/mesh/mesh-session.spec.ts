@@ -277,6 +277,91 @@ describe('MeshSession: losing the connection', () => {
     expect(next.framesOf('offer')).toEqual([]);
   });
 
+  it('keeps a link that still carries media when we rejoin after a lost socket', async () => {
+    const { session, socket, sockets, pcs, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    pcs.created[0]!.emitIceState('connected');
+    socket.drop();
+    clock.advance(clock.pendingDelays()[0] ?? 0);
+    await flushPromises();
+    sockets.last.authenticate(ME);
+    const alice = { userId: ALICE, displayName: 'alice' };
+    const bob = { userId: BOB, displayName: 'bob' };
+    sockets.last.receive({
+      type: 'room_joined',
+      roomId: ROOM,
+      existingPeers: [ALICE, BOB],
+      peers: [alice, bob],
+    });
+    // Alice's connection is kept; Bob's never connected, so it starts over.
+    expect(pcs.created[0]?.closed).toBe(false);
+    expect(pcs.created[1]?.closed).toBe(true);
+    expect(pcs.created).toHaveLength(3);
+    expect(names(session)).toEqual(['alice:connected', 'bob:connecting']);
+  });
+
+  it('keeps the link of a peer whose socket moved (user_left then user_joined at once)', async () => {
+    const { session, socket, pcs, clock } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    pcs.last.emitIceState('connected');
+    socket.receive({ type: 'user_left', userId: ALICE });
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    clock.advance(1_000);
+    expect(pcs.created).toHaveLength(1);
+    expect(pcs.created[0]?.closed).toBe(false);
+    expect(names(session)).toEqual(['alice:connected']);
+    expect(socket.framesOf('offer')).toEqual([]);
+  });
+
+  it('removes a peer that left at once when its end closed, or after the grace when it stays silent', async () => {
+    const { session, socket, pcs, clock } = await joined([
+      { userId: ALICE, displayName: 'alice' },
+      { userId: BOB, displayName: 'bob' },
+    ]);
+    for (const pc of pcs.created) pc.emitIceState('connected');
+    socket.receive({ type: 'user_left', userId: ALICE });
+    socket.receive({ type: 'user_left', userId: BOB });
+    expect(names(session)).toEqual(['alice:connected', 'bob:connected']);
+    pcs.created[0]!.channel!.remoteClose();
+    expect(names(session)).toEqual(['bob:connected']);
+    clock.advance(10_000);
+    expect(names(session)).toEqual([]);
+    expect(pcs.created.every((pc) => pc.closed)).toBe(true);
+  });
+
+  it('offers itself when the offer it waits for after joining never comes', async () => {
+    const { socket, pcs, clock } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    expect(socket.framesOf('offer')).toEqual([]);
+    clock.advance(5_000);
+    await flushPromises();
+    expect(pcs.created).toHaveLength(2);
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(socket.framesOf('offer')).toHaveLength(1);
+  });
+
+  it('starts over with a peer that offers from a new connection to a link we kept', async () => {
+    const { socket, pcs } = await joined([]);
+    socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    await flushPromises();
+    socket.receive({
+      type: 'answer',
+      senderUserId: ALICE,
+      sdp: 'v=0\r\na=fingerprint:sha-256 AA\r\n',
+    });
+    await flushPromises();
+    pcs.last.emitIceState('connected');
+    socket.receive({
+      type: 'offer',
+      senderUserId: ALICE,
+      sdp: 'v=0\r\na=fingerprint:sha-256 BB\r\n',
+    });
+    await flushPromises();
+    expect(pcs.created).toHaveLength(2);
+    expect(pcs.created[0]?.closed).toBe(true);
+    expect(socket.framesOf('answer')).toHaveLength(1);
+  });
+
   it('drops tiles of peers who left while we were away', async () => {
     const { session, socket, sockets, clock } = await joined([
       { userId: ALICE, displayName: 'alice' },
@@ -349,8 +434,8 @@ describe('MeshSession.leave', () => {
     await flushPromises();
     pcs.last.emitIceState('failed');
     await flushPromises();
-    // heartbeat + ICE credential refresh + Bob's restart window.
-    expect(clock.pendingCount).toBe(3);
+    // heartbeat + ICE credential refresh + Alice's wait for an offer + Bob's restart window.
+    expect(clock.pendingCount).toBe(4);
 
     const seen = jest.fn();
     session.subscribe(seen);
@@ -550,6 +635,30 @@ describe('MeshSession: names that cannot pass for someone else’s', () => {
       'alice',
       'alice (evil.example)',
       'carol (elsewhere.example)',
+    ]);
+  });
+
+  it('names chat senders the same way', async () => {
+    const harness = await setup({ selfDomain: 'company.example' });
+    const socket = harness.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({ type: 'room_joined', roomId: ROOM, existingPeers: [], peers: [] });
+    for (const [userId, domain] of [
+      [ALICE, 'company.example'],
+      [BOB, 'evil.example'],
+    ] as const) {
+      socket.receive({
+        type: 'chat',
+        senderUserId: userId,
+        displayName: 'alice',
+        domain,
+        text: 'hi',
+        sentAt: 1,
+      });
+    }
+    expect(harness.session.features.getSnapshot().chat.map((m) => m.displayName)).toEqual([
+      'alice',
+      'alice (evil.example)',
     ]);
   });
 });

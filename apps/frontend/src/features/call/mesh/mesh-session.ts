@@ -5,6 +5,7 @@ import type {
   TargetedClientMessage,
 } from '@qual-meet/protocol';
 import { Store } from '../../../lib/store';
+import type { TimerHandle, Timers } from '../../../lib/timers';
 import type { BackoffOptions } from './backoff';
 import { IceServerSource } from './ice-servers';
 import { PeerLink, type NegotiationRole, type PeerStatus } from './peer-link';
@@ -88,6 +89,19 @@ interface Remote {
 /** Shown when the server named a peer without a display name (should not happen). */
 const UNNAMED = 'Participant';
 const FINAL_PHASES: readonly MeshPhase[] = ['left', 'ended', 'failed'];
+/**
+ * How long the link of a peer that the server says left may wait for the peer's return, while
+ * the media between us still flows: when a signaling node dies, the server announces its people
+ * as left, then as joined once their sockets are back on another node (DESIGN §4.5). Keeping the
+ * link spares everyone a renegotiation. A peer that really left closes its end, and goes at once.
+ */
+const REJOIN_GRACE_MS = 10_000;
+/**
+ * An answering link that got no offer this long after we (re)joined offers itself: the peer kept
+ * a link to a connection of ours that is gone (we reloaded before it noticed). Both offering is
+ * settled like any crossed offers.
+ */
+const OFFER_PATIENCE_MS = 5_000;
 
 /**
  * One person's presence in one meeting: the signaling client plus one {@link PeerLink} per
@@ -106,6 +120,10 @@ export class MeshSession {
     participants: [],
   });
   private readonly remotes = new Map<string, Remote>();
+  /** Peers the server says left whose link still carries media, by the timer that removes them. */
+  private readonly departures = new Map<string, TimerHandle>();
+  /** Answering links waiting for their offer, by the timer that gives up waiting. */
+  private readonly patience = new Map<string, TimerHandle>();
   private readonly signaling: SignalingClient;
   private readonly ice: IceServerSource;
   private localStream: MediaStream | null;
@@ -131,6 +149,7 @@ export class MeshSession {
     this.features = new RoomFeatures(
       (frame) => !this.isFinal && this.signaling.send(frame),
       () => deps.timers.now(),
+      (sender) => this.nameOf(sender),
     );
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,
@@ -226,19 +245,21 @@ export class MeshSession {
         break;
       case 'user_joined':
         if (message.userId === this.selfUserId) return;
+        if (this.departures.has(message.userId) && this.isConnected(message.userId)) {
+          // Its socket moved; the media between us never stopped.
+          this.cancelDeparture(message.userId);
+          return;
+        }
         this.addRemote(message.userId, this.nameOf(message), 'offerer');
         break;
       case 'user_left':
-        this.removeRemote(message.userId);
-        this.features.left(message.userId);
+        this.peerLeft(message.userId);
         break;
       case 'room_ended':
         if (message.roomId === this.options.roomId) this.finish('ended', null);
         break;
       case 'offer':
-        // Also when both sides offer at once (views of who arrived first crossed during
-        // reconnects, or two renegotiations): the link resolves the glare.
-        this.remotes.get(message.senderUserId)?.link.acceptOffer(message.sdp);
+        this.offerReceived(message.senderUserId, message.sdp);
         break;
       case 'answer':
         this.remotes.get(message.senderUserId)?.link.acceptAnswer(message.sdp);
@@ -261,17 +282,81 @@ export class MeshSession {
     }
   }
 
-  /** We are (back) in the room: the others will offer, we answer. Links from before go. */
+  /**
+   * We are (back) in the room: the others will offer, we answer. A link from before that still
+   * carries media to someone still here is kept (the others keep theirs too, see
+   * `REJOIN_GRACE_MS`); the rest go.
+   */
   private arrived(existingPeers: readonly string[], peers: readonly Peer[]): void {
-    for (const userId of [...this.remotes.keys()]) this.removeRemote(userId, false);
+    const present = new Set(existingPeers);
+    for (const userId of [...this.remotes.keys()]) {
+      if (present.has(userId) && this.isConnected(userId)) this.cancelDeparture(userId);
+      else this.removeRemote(userId, false);
+    }
     const names = new Map(peers.map((peer) => [peer.userId, this.nameOf(peer)]));
     for (const userId of existingPeers) {
-      if (userId !== this.selfUserId) {
+      if (userId !== this.selfUserId && !this.remotes.has(userId)) {
         this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
       }
     }
     this.publish();
     this.setPhase('joined');
+  }
+
+  private offerReceived(senderUserId: string, sdp: string): void {
+    const remote = this.remotes.get(senderUserId);
+    // The peer started over (it did not keep its link through a reconnect): so do we.
+    if (remote?.link.isFromAnotherConnection(sdp))
+      this.addRemote(senderUserId, remote.displayName, 'answerer');
+    // Also when both sides offer at once (views of who arrived first crossed during
+    // reconnects, or two renegotiations): the link resolves the glare.
+    this.remotes.get(senderUserId)?.link.acceptOffer(sdp);
+  }
+
+  /** A peer left, or its socket is moving: a link that still carries media waits a while. */
+  private peerLeft(userId: string): void {
+    if (!this.isConnected(userId)) {
+      this.departed(userId);
+      return;
+    }
+    this.cancelDeparture(userId);
+    const timer = this.options.deps.timers.setTimeout(() => {
+      this.departures.delete(userId);
+      this.departed(userId);
+    }, REJOIN_GRACE_MS);
+    this.departures.set(userId, timer);
+  }
+
+  /** The peer is gone: its tile, and its raised hand. */
+  private departed(userId: string): void {
+    this.removeRemote(userId);
+    this.features.left(userId);
+  }
+
+  private cancelDeparture(userId: string): void {
+    cancel(this.departures, userId, this.options.deps.timers);
+  }
+
+  /** Media flows between us and the peer, whose end is still open. */
+  private isConnected(userId: string): boolean {
+    const link = this.remotes.get(userId)?.link;
+    return link?.status === 'connected' && !link.remoteClosed;
+  }
+
+  private linkChanged(userId: string, link: PeerLink): void {
+    if (this.remotes.get(userId)?.link !== link) return;
+    if (this.departures.has(userId) && !this.isConnected(userId)) this.departed(userId);
+    else this.publish();
+  }
+
+  private awaitOffer(userId: string, link: PeerLink): void {
+    const timer = this.options.deps.timers.setTimeout(() => {
+      this.patience.delete(userId);
+      const remote = this.remotes.get(userId);
+      if (remote?.link === link && !link.negotiated && link.status === 'connecting')
+        this.addRemote(userId, remote.displayName, 'offerer');
+    }, OFFER_PATIENCE_MS);
+    this.patience.set(userId, timer);
   }
 
   private nameOf(peer: { displayName: string; domain?: string }): string {
@@ -319,14 +404,18 @@ export class MeshSession {
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,
       signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
-      onChange: () => this.publish(),
+      onChange: () => this.linkChanged(userId, link),
     });
+    cancel(this.patience, userId, this.options.deps.timers);
     this.remotes.set(userId, { displayName, link });
     link.start();
+    if (role === 'answerer') this.awaitOffer(userId, link);
     if (publish) this.publish();
   }
 
   private removeRemote(userId: string, publish = true): void {
+    this.cancelDeparture(userId);
+    cancel(this.patience, userId, this.options.deps.timers);
     const remote = this.remotes.get(userId);
     if (!remote) return;
     remote.link.close();
@@ -338,6 +427,8 @@ export class MeshSession {
     if (this.isFinal) return;
     this.signaling.close();
     this.ice.stop();
+    for (const timers of [this.departures, this.patience])
+      for (const userId of [...timers.keys()]) cancel(timers, userId, this.options.deps.timers);
     for (const { link } of this.remotes.values()) link.close();
     this.remotes.clear();
     this.store.update((s) => ({ ...s, phase, failure, participants: [] }));
@@ -384,4 +475,16 @@ export class MeshSession {
     });
     this.store.update((s) => ({ ...s, participants }));
   }
+}
+
+/** Clears and forgets the timer kept for `userId`, if any. */
+function cancel(
+  timers: Map<string, TimerHandle>,
+  userId: string,
+  clock: Pick<Timers, 'clearTimeout'>,
+): void {
+  const timer = timers.get(userId);
+  if (timer === undefined) return;
+  clock.clearTimeout(timer);
+  timers.delete(userId);
 }

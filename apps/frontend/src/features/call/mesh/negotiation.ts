@@ -39,6 +39,8 @@ export interface NegotiationOptions {
 export class Negotiation {
   private chain: Promise<void> = Promise.resolve();
   private hasRemoteDescription = false;
+  /** DTLS fingerprint of the peer's connection we negotiated with, once known. */
+  private remoteFingerprint: string | null = null;
   private heldCandidates: IceCandidate[] = [];
   /** Remote descriptions taken up; an offer request from before the last one is stale. */
   private exchanges = 0;
@@ -49,6 +51,19 @@ export class Negotiation {
   /** Whether a first offer/answer exchange has completed on our side. */
   get established(): boolean {
     return this.hasRemoteDescription;
+  }
+
+  /**
+   * Whether an offer comes from another connection of the peer than the one we negotiated with
+   * (its certificate differs): the peer started over, so renegotiating this one cannot work.
+   */
+  isFromAnotherConnection(sdp: string): boolean {
+    const fingerprint = fingerprintOf(sdp);
+    return (
+      this.remoteFingerprint !== null &&
+      fingerprint !== null &&
+      fingerprint !== this.remoteFingerprint
+    );
   }
 
   /**
@@ -120,6 +135,7 @@ export class Negotiation {
   private async applyRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     await this.options.pc.setRemoteDescription(description);
     this.hasRemoteDescription = true;
+    this.remoteFingerprint = fingerprintOf(description.sdp ?? '') ?? this.remoteFingerprint;
     const held = this.heldCandidates;
     this.heldCandidates = [];
     for (const candidate of held) await this.addCandidate(candidate);
@@ -146,4 +162,9 @@ export class Negotiation {
         if (!this.closed) this.options.onFailure();
       });
   }
+}
+
+/** The `a=fingerprint:` of an SDP (every media section of one connection carries the same). */
+function fingerprintOf(sdp: string): string | null {
+  return /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim() ?? null;
 }

@@ -145,6 +145,21 @@ export class PeerLink {
     return { muted, cameraOff };
   }
 
+  /** The peer closed its end of the connection (it left or reloaded). */
+  get remoteClosed(): boolean {
+    return this.mediaState.peerClosed;
+  }
+
+  /** Whether a first offer/answer exchange completed (an answerer that has one got its offer). */
+  get negotiated(): boolean {
+    return this.negotiation.established;
+  }
+
+  /** Whether an offer comes from a new connection of the peer (see `Negotiation`). */
+  isFromAnotherConnection(sdp: string): boolean {
+    return this.negotiation.isFromAnotherConnection(sdp);
+  }
+
   /** Offerer: sends the first offer (the browser may also ask, which then finds nothing to do). */
   start(): void {
     if (this.role === 'offerer') this.negotiation.negotiationNeeded();

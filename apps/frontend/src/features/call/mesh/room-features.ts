@@ -11,6 +11,7 @@ export interface ChatMessage {
   /** Unique within this session, for list keys. */
   readonly id: number;
   readonly senderUserId: string;
+  /** As tiles name the sender ("alice (evil.example)" for another domain). */
   readonly displayName: string;
   readonly text: string;
   /** Server time, ms since the epoch. */
@@ -59,10 +60,14 @@ export class RoomFeatures {
   readonly getSnapshot = this.store.getSnapshot;
   readonly subscribe = this.store.subscribe;
 
-  /** `send` returns whether the frame went out (false while reconnecting). */
+  /**
+   * `send` returns whether the frame went out (false while reconnecting); `nameOf` names a
+   * sender the way tiles do.
+   */
   constructor(
     private readonly send: (frame: ClientMessage) => boolean,
     private readonly now: () => number,
+    private readonly nameOf: (sender: { displayName: string; domain?: string }) => string,
   ) {}
 
   /**
@@ -119,11 +124,11 @@ export class RoomFeatures {
   receive(message: FeatureMessage): void {
     switch (message.type) {
       case 'chat': {
-        const { senderUserId, displayName, text, sentAt } = message;
+        const { senderUserId, text, sentAt } = message;
         const entry: ChatMessage = {
           id: this.nextMessageId++,
           senderUserId,
-          displayName,
+          displayName: this.nameOf(message),
           text,
           sentAt,
         };

@@ -39,7 +39,10 @@ export interface MediaState {
 export interface DataChannelLike {
   readonly readyState: RTCDataChannelState;
   send(data: string): void;
-  addEventListener(type: 'open' | 'message', listener: (event: { data?: unknown }) => void): void;
+  addEventListener(
+    type: 'open' | 'message' | 'close',
+    listener: (event: { data?: unknown }) => void,
+  ): void;
 }
 
 /** The part of `RTCRtpSender` the engine uses: swapping the track it sends. */

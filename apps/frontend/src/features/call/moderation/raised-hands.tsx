@@ -14,7 +14,7 @@ export function RaisedHands({ hands, selfUserId, nameOf, onLower }: RaisedHandsP
   return (
     <section className="hands" aria-label="Raised hands">
       <span className="hands__title" aria-hidden="true">
-        ✋
+        Raised hands:
       </span>
       <ol className="hands__list">
         {hands.map(({ userId }) => {

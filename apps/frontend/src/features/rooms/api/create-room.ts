@@ -1,4 +1,4 @@
-import { roomSchema, type CreateRoomBody, type Room } from '@qual-meet/protocol';
+import { type CreateRoomBody, type Room, Endpoints, pathOf } from '@qual-meet/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../../lib/api-client';
 import { useApi } from '../../../lib/api-context';
@@ -6,7 +6,10 @@ import { roomKeys } from './room-keys';
 
 /** `POST /api/rooms`: a new meeting hosted by us. */
 export function createRoom(api: ApiClient, body: CreateRoomBody): Promise<Room> {
-  return api.json('/api/rooms', roomSchema, { method: 'POST', body });
+  return api.json(pathOf(Endpoints.createRoom), Endpoints.createRoom.response[201], {
+    method: Endpoints.createRoom.method,
+    body,
+  });
 }
 
 export function useCreateRoom() {

@@ -1,4 +1,4 @@
-import { roomSchema, type Room } from '@qual-meet/protocol';
+import { type Room, Endpoints, pathOf } from '@qual-meet/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '../../../lib/api-client';
 import { useApi } from '../../../lib/api-context';
@@ -6,7 +6,9 @@ import { roomKeys } from './room-keys';
 
 /** `POST /api/rooms/:id/end` (host only): ends the meeting for everyone in it. */
 export function endRoom(api: ApiClient, roomId: string): Promise<Room> {
-  return api.json(`/api/rooms/${encodeURIComponent(roomId)}/end`, roomSchema, { method: 'POST' });
+  return api.json(pathOf(Endpoints.endRoom, { id: roomId }), Endpoints.endRoom.response[200], {
+    method: Endpoints.endRoom.method,
+  });
 }
 
 export function useEndRoom() {

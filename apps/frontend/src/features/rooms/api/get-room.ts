@@ -1,4 +1,4 @@
-import { roomSchema, type Room } from '@qual-meet/protocol';
+import { type Room, Endpoints, pathOf } from '@qual-meet/protocol';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ApiClient } from '../../../lib/api-client';
 import { useApi } from '../../../lib/api-context';
@@ -6,7 +6,7 @@ import { roomKeys } from './room-keys';
 
 /** `GET /api/rooms/:id`. */
 export function getRoom(api: ApiClient, roomId: string): Promise<Room> {
-  return api.json(`/api/rooms/${encodeURIComponent(roomId)}`, roomSchema);
+  return api.json(pathOf(Endpoints.getRoom, { id: roomId }), Endpoints.getRoom.response[200]);
 }
 
 export const roomQueryOptions = (api: ApiClient, roomId: string) =>

@@ -1,4 +1,4 @@
-import { roomListSchema, type Room } from '@qual-meet/protocol';
+import { type Room, Endpoints, pathOf } from '@qual-meet/protocol';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ApiClient } from '../../../lib/api-client';
 import { useApi } from '../../../lib/api-context';
@@ -6,7 +6,10 @@ import { roomKeys } from './room-keys';
 
 /** `GET /api/rooms?mine=true`: meetings we host, as `{rooms}`. */
 export async function listMyRooms(api: ApiClient): Promise<Room[]> {
-  const { rooms } = await api.json('/api/rooms?mine=true', roomListSchema);
+  const { rooms } = await api.json(
+    `${pathOf(Endpoints.listMyRooms)}?mine=true`,
+    Endpoints.listMyRooms.response[200],
+  );
   return rooms;
 }
 

@@ -2,7 +2,7 @@ import { Limits } from '@qual-meet/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Notice } from '../../../components/notice';
-import { describeError } from '../../../lib/describe-error';
+import { describeError, RETRYING } from '../../../lib/describe-error';
 import { useCreateRoom } from '../api/create-room';
 import { roomPath } from '../utils/room-links';
 
@@ -41,6 +41,9 @@ export function NewMeetingForm() {
       <button type="submit" className="button button--primary" disabled={createRoom.isPending}>
         New meeting
       </button>
+      {createRoom.isPending && createRoom.failureCount > 0 ? (
+        <Notice tone="warning">{RETRYING}</Notice>
+      ) : null}
       {createRoom.isError ? (
         <Notice tone="error">
           Could not create the meeting. {describeError(createRoom.error)}

@@ -459,6 +459,7 @@ export class FakeDataChannel implements DataChannelLike {
   private readonly listeners = {
     open: [] as (() => void)[],
     message: [] as ((e: { data?: unknown }) => void)[],
+    close: [] as (() => void)[],
   };
 
   constructor(
@@ -471,9 +472,12 @@ export class FakeDataChannel implements DataChannelLike {
     this.sent.push(data);
   }
 
-  addEventListener(type: 'open' | 'message', listener: (event: { data?: unknown }) => void): void {
-    if (type === 'open') this.listeners.open.push(() => listener({}));
-    else this.listeners.message.push(listener);
+  addEventListener(
+    type: 'open' | 'message' | 'close',
+    listener: (event: { data?: unknown }) => void,
+  ): void {
+    if (type === 'message') this.listeners.message.push(listener);
+    else this.listeners[type].push(() => listener({}));
   }
 
   open(): void {
@@ -483,6 +487,12 @@ export class FakeDataChannel implements DataChannelLike {
 
   receive(data: unknown): void {
     for (const listener of this.listeners.message) listener({ data });
+  }
+
+  /** The peer closed its connection. */
+  remoteClose(): void {
+    this.readyState = 'closed';
+    for (const listener of this.listeners.close) listener();
   }
 }
 

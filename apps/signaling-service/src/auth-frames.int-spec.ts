@@ -2,7 +2,7 @@ import { CloseCode } from '@qual-meet/protocol';
 import { seedRoom } from './test-support/fixtures';
 import { useTwoNodes } from './test-support/two-nodes';
 
-// DESIGN §4.10: a socket ends with its token unless a fresh `auth` of the same user came. No
+// The auth frame on an open socket. DESIGN §4.10: a socket ends with its token unless a fresh `auth` of the same user came. No
 // grace here, so a token's socket ends at its `exp` (the verifiers' 5 s clock tolerance still
 // lets a just-expired token authenticate, hence lifetimes well clear of it).
 const nodes = useTwoNodes({ TOKEN_EXPIRY_GRACE_MS: '0' });
@@ -60,4 +60,38 @@ describe('tokens on open sockets', () => {
     expect(await client.error('unauthorized')).toMatchObject({ code: 'unauthorized' });
     expect((await client.closed).code).toBe(CloseCode.UNAUTHORIZED);
   });
+});
+
+describe('protocol version', () => {
+  it('accepts auth without a version (1) and with version 1', async () => {
+    const user = nodes.user();
+    for (const frame of [{}, { protocolVersion: 1 }]) {
+      const client = await nodes.connect(nodes.a);
+      client.send({ type: 'auth', token: user.token, ...frame });
+      expect(await client.take('authenticated')).toEqual({
+        type: 'authenticated',
+        userId: user.userId,
+      });
+    }
+  });
+
+  it.each([2, 999])(
+    'refuses version %p: error unsupported_version, close 4400, before and after auth',
+    async (version) => {
+      const user = nodes.user();
+      const fresh = await nodes.connect(nodes.b);
+      fresh.send({ type: 'auth', token: user.token, protocolVersion: version });
+      expect(await fresh.error('unsupported_version')).toMatchObject({
+        code: 'unsupported_version',
+      });
+      expect((await fresh.closed).code).toBe(CloseCode.UNSUPPORTED_VERSION);
+
+      const { client } = await nodes.signIn(nodes.b, user);
+      client.send({ type: 'auth', token: user.token, protocolVersion: version });
+      expect(await client.error('unsupported_version')).toMatchObject({
+        code: 'unsupported_version',
+      });
+      expect((await client.closed).code).toBe(CloseCode.UNSUPPORTED_VERSION);
+    },
+  );
 });
