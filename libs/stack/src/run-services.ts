@@ -53,6 +53,12 @@ function command(spec: ServiceSpec, mode: ServiceMode): { command: string; args:
   };
 }
 
+/**
+ * How long a service may take to answer `/healthz`: a deadline, not a wait. Six Node processes
+ * starting at once on a busy two-core machine have taken over 30 s.
+ */
+const SERVICE_READY_TIMEOUT_MS = 90_000;
+
 /** Starts a service and resolves once it answers `/healthz`. */
 async function launch(spec: ServiceSpec, options: RunServicesOptions): Promise<ManagedProcess> {
   const { command: bin, args } = command(spec, options.mode);
@@ -67,7 +73,7 @@ async function launch(spec: ServiceSpec, options: RunServicesOptions): Promise<M
   await waitUntilReady(
     child,
     async () => (await fetch(`http://127.0.0.1:${spec.port}/healthz`)).ok,
-    30_000,
+    SERVICE_READY_TIMEOUT_MS,
   );
   return child;
 }

@@ -3,10 +3,11 @@
  * decoded (and to every remote video playing), p50/p95, for 2-, 4- and 6-person meetings against
  * the whole platform (nginx, gateway, two signaling nodes, coturn). Baseline, same browser and
  * run: two RTCPeerConnections in one page wired to each other directly (no signaling server, no
- * network hop) — the floor the product's set-up time is compared with.
+ * network hop) — the floor the product's set-up time is compared with. Then the network lab's
+ * cases 1–4 (docs/NETWORKS.md): two people behind routers of their own, join → first frame.
  *
  * Runs itself inside a loopback-only network namespace, like the browser tests.
- * Usage: npm run bench:call-setup
+ * Usage: npm run bench:call-setup [-- --network-only]
  */
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -17,11 +18,16 @@ import {
   type Person,
 } from '@qual-meet/browser-testing';
 import { runInLoopbackNamespace } from '@qual-meet/local-servers';
+import { LAB_SERVER, prepareLabCore } from '@qual-meet/netlab';
 import { buildApps, generateStackSecrets, startPlatform } from '@qual-meet/stack';
 import { fmt, percentile, printTable } from '../lib/stats';
+import { measureNetworkCase, NETWORK_CASES } from './network-matrix';
 
 const ROUNDS: Record<number, number> = { 2: 10, 4: 4, 6: 2 };
 const BASELINE_ROUNDS = 10;
+const NETWORK_ROUNDS = Number(process.env.QM_BENCH_NETWORK_ROUNDS ?? 5);
+/** `--network-only`: just the network lab cases (they need no 6-person rounds first). */
+const NETWORK_ONLY = process.argv.includes('--network-only');
 const IN_NAMESPACE = 'QM_BENCH_IN_NETNS';
 
 if (!process.env[IN_NAMESPACE]) {
@@ -125,64 +131,91 @@ async function baselineRound(page: Page): Promise<number> {
   });
 }
 
+/** Meetings of 2, 4 and 6 in one browser on loopback, and the baseline. */
+async function loopbackMatrix(browser: Browser, url: string): Promise<void> {
+  const rows: (string | number)[][] = [];
+
+  const probe = await newPerson(browser, url);
+  await probe.page.goto('/login');
+  const baseline: number[] = [];
+  for (let i = 0; i < BASELINE_ROUNDS; i++) baseline.push(await baselineRound(probe.page));
+  rows.push([
+    'baseline: direct RTCPeerConnection pair',
+    2,
+    baseline.length,
+    fmt(percentile(baseline, 50)),
+    fmt(percentile(baseline, 95)),
+    '-',
+    '-',
+  ]);
+
+  const everyone = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => newPerson(browser, url, { name: `bench${i}x` })),
+  );
+  for (const person of everyone) await signUp(person);
+  for (const size of [2, 4, 6]) {
+    const samples: SetupTimes[] = [];
+    for (let round = 0; round < ROUNDS[size]!; round++)
+      samples.push(...(await meetingRound(everyone.slice(0, size))));
+    const first = samples.map((s) => s.firstFrameMs);
+    const all = samples.map((s) => s.allFramesMs);
+    rows.push([
+      `QUAL_MEET meeting of ${size}`,
+      size,
+      samples.length,
+      fmt(percentile(first, 50)),
+      fmt(percentile(first, 95)),
+      fmt(percentile(all, 50)),
+      fmt(percentile(all, 95)),
+    ]);
+  }
+  process.stdout.write(
+    '\nJoin → first remote video frame (and → every remote video playing), headless Chromium, loopback\n\n',
+  );
+  printTable(
+    ['workload', 'people', 'joins', 'first p50 ms', 'first p95 ms', 'all p50 ms', 'all p95 ms'],
+    rows,
+  );
+  const twoPerson = rows[1]![3];
+  process.stdout.write(`\n2-person p50 ${twoPerson} ms (target < 1000 ms)\n`);
+}
+
 async function main(): Promise<void> {
   buildApps();
+  // This namespace is the network lab's core too: the platform also serves 198.18.0.1.
+  await prepareLabCore();
   const platform = await startPlatform({
     mode: 'bundle',
     local: true,
     logLevel: 'warn',
     secrets: generateStackSecrets(),
+    publicHost: LAB_SERVER,
+    ports: { https: 443 },
   });
   let browser: Browser | undefined;
   try {
-    browser = await launchBrowser();
-    const rows: (string | number)[][] = [];
+    if (!NETWORK_ONLY) {
+      browser = await launchBrowser();
+      await loopbackMatrix(browser, platform.url);
+    }
 
-    const probe = await newPerson(browser, platform.url);
-    await probe.page.goto('/login');
-    const baseline: number[] = [];
-    for (let i = 0; i < BASELINE_ROUNDS; i++) baseline.push(await baselineRound(probe.page));
-    rows.push([
-      'baseline: direct RTCPeerConnection pair',
-      2,
-      baseline.length,
-      fmt(percentile(baseline, 50)),
-      fmt(percentile(baseline, 95)),
-      '-',
-      '-',
-    ]);
-
-    const everyone = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        newPerson(browser!, platform.url, { name: `bench${i}x` }),
-      ),
-    );
-    for (const person of everyone) await signUp(person);
-    for (const size of [2, 4, 6]) {
-      const samples: SetupTimes[] = [];
-      for (let round = 0; round < ROUNDS[size]!; round++)
-        samples.push(...(await meetingRound(everyone.slice(0, size))));
-      const first = samples.map((s) => s.firstFrameMs);
-      const all = samples.map((s) => s.allFramesMs);
-      rows.push([
-        `QUAL_MEET meeting of ${size}`,
-        size,
+    const networkRows: (string | number)[][] = [];
+    for (const spec of NETWORK_CASES) {
+      const samples = await measureNetworkCase(
+        { https: platform.httpsUrl!, http: platform.publicUrl! },
+        spec,
+        NETWORK_ROUNDS,
+        timedJoin,
+      );
+      networkRows.push([
+        spec.name,
         samples.length,
-        fmt(percentile(first, 50)),
-        fmt(percentile(first, 95)),
-        fmt(percentile(all, 50)),
-        fmt(percentile(all, 95)),
+        fmt(percentile(samples, 50)),
+        fmt(percentile(samples, 95)),
       ]);
     }
-    process.stdout.write(
-      '\nJoin → first remote video frame (and → every remote video playing), headless Chromium, loopback\n\n',
-    );
-    printTable(
-      ['workload', 'people', 'joins', 'first p50 ms', 'first p95 ms', 'all p50 ms', 'all p95 ms'],
-      rows,
-    );
-    const twoPerson = rows[1]![3];
-    process.stdout.write(`\n2-person p50 ${twoPerson} ms (target < 1000 ms)\n`);
+    process.stdout.write('\nNetwork lab (docs/NETWORKS.md): join → first remote video frame\n\n');
+    printTable(['case', 'joins', 'first p50 ms', 'first p95 ms'], networkRows);
   } finally {
     await browser?.close();
     await platform.stop();

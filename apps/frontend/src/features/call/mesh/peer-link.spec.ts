@@ -111,11 +111,17 @@ describe('PeerLink as offerer', () => {
     expect(clock.pendingCount).toBe(1);
   });
 
-  it('keeps trying an unreachable peer, and is connected again once ICE gets through', async () => {
-    const { link, pc, sent, clock } = setup('offerer');
-    link.start();
+  /** An offerer whose first offer was answered. */
+  async function answeredOfferer() {
+    const fixture = setup('offerer');
+    fixture.link.start();
     await flushPromises();
-    link.acceptAnswer('answer-1');
+    fixture.link.acceptAnswer('answer-1');
+    return fixture;
+  }
+
+  it('keeps trying an unreachable peer, and is connected again once ICE gets through', async () => {
+    const { link, pc, sent, clock } = await answeredOfferer();
     pc.emitIceState('failed');
     await flushPromises();
     link.acceptAnswer('answer-2');
@@ -136,10 +142,7 @@ describe('PeerLink as offerer', () => {
   });
 
   it('restarts ICE when it stays disconnected, instead of waiting for it to fail', async () => {
-    const { link, pc, sent, clock } = setup('offerer');
-    link.start();
-    await flushPromises();
-    link.acceptAnswer('answer-1');
+    const { link, pc, sent, clock } = await answeredOfferer();
     pc.emitIceState('connected');
     pc.emitIceState('disconnected');
     clock.advance(GRACE_MS - 1);

@@ -1,0 +1,63 @@
+import type { Page } from 'playwright-core';
+import { createMeeting, openLab, signUp, type LabOrigins } from '@qual-meet/browser-testing';
+import { LAB_SERVER, onlyTcpTo, UDP_BLOCKED, type LabClientSpec } from '@qual-meet/netlab';
+
+/** The lab cases 1–4 of docs/NETWORKS.md, as the guest's and the host's machines. */
+export const NETWORK_CASES: { name: string; host: LabClientSpec; guest: LabClientSpec }[] = [
+  {
+    name: 'both behind endpoint-independent NAT (direct)',
+    host: { name: 'host', nat: 'endpoint-independent' },
+    guest: { name: 'guest', nat: 'endpoint-independent' },
+  },
+  {
+    name: 'both behind symmetric NAT (relayed over UDP)',
+    host: { name: 'host', nat: 'symmetric' },
+    guest: { name: 'guest', nat: 'symmetric' },
+  },
+  {
+    name: 'guest with UDP blocked (relayed over TCP)',
+    host: { name: 'host', nat: 'endpoint-independent' },
+    guest: { name: 'guest', nat: 'endpoint-independent', firewall: UDP_BLOCKED },
+  },
+  {
+    name: 'guest with only TCP 443 to the server (TLS)',
+    host: { name: 'host', nat: 'endpoint-independent' },
+    guest: {
+      name: 'guest',
+      nat: 'endpoint-independent',
+      firewall: onlyTcpTo(LAB_SERVER, [443]),
+    },
+  },
+];
+
+/**
+ * Join → first remote frame of the guest in each lab case, `rounds` times: the host waits in
+ * the meeting, the guest joins it (a fresh page, so nothing of the last round is reused).
+ */
+export async function measureNetworkCase(
+  origins: LabOrigins,
+  spec: (typeof NETWORK_CASES)[number],
+  rounds: number,
+  timedJoin: (page: Page, remotes: number) => Promise<{ firstFrameMs: number }>,
+): Promise<number[]> {
+  const session = await openLab(origins);
+  try {
+    const host = await session.person(spec.host);
+    const guest = await session.person(spec.guest);
+    await signUp(host);
+    await signUp(guest);
+    const samples: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      await host.page.goto('/');
+      const roomId = await createMeeting(host, 2);
+      await host.page.getByRole('button', { name: 'Join', exact: true }).click();
+      await host.page.getByRole('region', { name: 'Call controls' }).waitFor();
+      await guest.page.goto(`/room/${roomId}`);
+      samples.push((await timedJoin(guest.page, 1)).firstFrameMs);
+      await Promise.all([host.page.goto('/'), guest.page.goto('/')]);
+    }
+    return samples;
+  } finally {
+    await session.close();
+  }
+}
