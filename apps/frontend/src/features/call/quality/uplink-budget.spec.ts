@@ -193,4 +193,26 @@ describe('UplinkBudget', () => {
     expect(byPeer.get('a')!.video!.maxBitrate).toBeLessThanOrEqual(400_000 - s.audioReserveBps);
     expect(budget.update([])).toEqual({ uplinkBps: 0, uplinkCongested: false, allocations: [] });
   });
+
+  it('backs off once per congestion, not every round while it lasts (no ratchet to zero)', () => {
+    const budget = new UplinkBudget();
+    budget.update([link('a'), link('b')]);
+    // We send what the budget allows (our own limits cap it), and the links stay lossy.
+    let sending = 800_000;
+    const estimates: number[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      const each = sending / 2;
+      const decision = budget.update([
+        link('a', { loss: 0.1, sentBps: each }),
+        link('b', { loss: 0.1, sentBps: each }),
+      ]);
+      estimates.push(decision.uplinkBps);
+      sending = decision.uplinkBps;
+    }
+    // Backed off at the first round, held for two, backed off again at the fourth.
+    expect(estimates[0]).toBeCloseTo(800_000 * 0.85, -3);
+    expect(estimates[1]).toBe(estimates[0]);
+    expect(estimates[2]).toBe(estimates[0]);
+    expect(estimates[3]).toBeCloseTo(estimates[0]! * 0.85, -3);
+  });
 });

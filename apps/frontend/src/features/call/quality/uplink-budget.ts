@@ -89,6 +89,8 @@ const GROWTH_FACTOR = 1.1;
 const GROWTH_STEP_BPS = 64_000;
 /** After congestion, what we keep of what actually got through. */
 const BACKOFF_FACTOR = 0.85;
+/** Rounds a back-off holds before another (at 2 s a round, the new rate has shown by then). */
+const DECREASE_HOLD_ROUNDS = 2;
 /** Heights the encoder is asked for, by the bitrate it has (bits/s, at least). */
 const LADDER: ReadonlyArray<{ minBps: number; height: number }> = [
   { minBps: 1_200_000, height: 720 },
@@ -149,6 +151,8 @@ export class UplinkBudget {
   /** Receivers whose link congested while the others did not: their own cap, bits/s. */
   private readonly peerCaps = new Map<string, number>();
   private readonly paused = new Set<string>();
+  /** Rounds to wait after a back-off before the next one. */
+  private holdRounds = 0;
 
   constructor(private readonly settings: BudgetSettings = DEFAULT_BUDGET_SETTINGS) {}
 
@@ -172,9 +176,18 @@ export class UplinkBudget {
       : null;
 
     if (uplinkCongested) {
-      const gotThrough = totalSent * BACKOFF_FACTOR;
-      this.estimate = Math.min(this.estimate ?? gotThrough, gotThrough);
+      // What we send is capped by our own limits, so backing off every round would ratchet the
+      // estimate down for as long as congestion lasts: back off once, then give the lower rate
+      // time to show its effect before backing off again.
+      if (this.holdRounds === 0) {
+        const gotThrough = totalSent * BACKOFF_FACTOR;
+        this.estimate = Math.min(this.estimate ?? gotThrough, gotThrough);
+        this.holdRounds = DECREASE_HOLD_ROUNDS;
+      } else {
+        this.holdRounds -= 1;
+      }
     } else {
+      this.holdRounds = 0;
       const ceiling = totalAvailable ?? Number.POSITIVE_INFINITY;
       const grown =
         this.estimate === null ? ceiling : this.estimate * GROWTH_FACTOR + GROWTH_STEP_BPS;
