@@ -199,12 +199,14 @@ export async function plugInCamera(page: Page): Promise<void> {
   });
 }
 
-/** How many RTCPeerConnections the page made (needs {@link recordPeerConnections}). */
+/** How many RTCPeerConnections the page made that reached a peer (needs {@link recordPeerConnections}). */
 export function peerConnectionCount(page: Page): Promise<number> {
+  // Only connections that reached a peer: the pre-join connection check's probes never do.
   return page.evaluate(
     () =>
-      (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections
-        .length,
+      (
+        window as unknown as { __qmPeerConnections: RTCPeerConnection[] }
+      ).__qmPeerConnections.filter((pc) => pc.remoteDescription !== null).length,
   );
 }
 
