@@ -89,8 +89,10 @@ export async function signUp(person: Person): Promise<void> {
 }
 
 /**
- * Keeps every RTCPeerConnection the page creates in `window.__qmPeerConnections`, so a test can
+ * Keeps every RTCPeerConnection of the page's calls in `window.__qmPeerConnections`, so a test can
  * read `getStats()` (frames decoded, the selected candidate pair) without the app exposing them.
+ * A connection is recorded when it first takes a remote description: the pre-join connection
+ * check's probes, which never reach a peer, are left out.
  */
 export async function recordPeerConnections(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
@@ -99,9 +101,9 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
     (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections =
       recorded;
     window.RTCPeerConnection = class extends Native {
-      constructor(configuration?: RTCConfiguration) {
-        super(configuration);
-        recorded.push(this);
+      override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+        if (!recorded.includes(this)) recorded.push(this);
+        return super.setRemoteDescription(description);
       }
     };
   });
@@ -199,14 +201,12 @@ export async function plugInCamera(page: Page): Promise<void> {
   });
 }
 
-/** How many RTCPeerConnections the page made that reached a peer (needs {@link recordPeerConnections}). */
+/** How many RTCPeerConnections the page's calls made (needs {@link recordPeerConnections}). */
 export function peerConnectionCount(page: Page): Promise<number> {
-  // Only connections that reached a peer: the pre-join connection check's probes never do.
   return page.evaluate(
     () =>
-      (
-        window as unknown as { __qmPeerConnections: RTCPeerConnection[] }
-      ).__qmPeerConnections.filter((pc) => pc.remoteDescription !== null).length,
+      (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections
+        .length,
   );
 }
 
