@@ -118,7 +118,19 @@ describe('UplinkBudget', () => {
     expect(decision.allocations.every((a) => a.limitedBy === 'self')).toBe(true);
   });
 
-  it('gives a hidden tile no video, without blaming anyone, and its share to the others', () => {
+  it('sends a hidden tile only a trickle when the visible ones are served', () => {
+    const budget = new UplinkBudget();
+    const decision = budget.update([link('a'), link('b', { need: hidden })]);
+    const byPeer = new Map(decision.allocations.map((a) => [a.peerId, a]));
+    expect(byPeer.get('b')).toEqual({
+      peerId: 'b',
+      video: { maxBitrate: s.videoFloorBps, scaleResolutionDownBy: 4, maxFramerate: 15 },
+      limitedBy: null,
+    });
+    expect(byPeer.get('a')!.video!.maxBitrate).toBe(s.maxVideoBps);
+  });
+
+  it('gives a hidden tile no video when the budget is short, without blaming anyone, and its share to the others', () => {
     const budget = new UplinkBudget();
     const congested = (id: string, need: ReceiverNeed) =>
       link(id, { loss: 0.1, sentBps: 1_200_000 / 3, need });

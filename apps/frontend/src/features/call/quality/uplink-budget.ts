@@ -15,7 +15,7 @@ export interface ReceiverNeed {
   /** Tile size in device pixels. */
   width: number;
   height: number;
-  /** Tab hidden or our tile off-screen: nothing of our video is watched. */
+  /** Tab hidden or our tile off-screen: nothing of our video is watched now (it gets a trickle). */
   hidden: boolean;
 }
 
@@ -84,6 +84,8 @@ export const DEFAULT_BUDGET_SETTINGS: BudgetSettings = {
 
 /** A receiver that has not told us its tile: a medium tile. */
 const DEFAULT_NEED: ReceiverNeed = { width: 640, height: 360, hidden: false };
+/** What a hidden tile is sent as: the smallest picture. */
+const HIDDEN_NEED: ReceiverNeed = { width: 320, height: 180, hidden: true };
 /** Growth per update while nothing is congested: multiplicative, plus a step to leave zero. */
 const GROWTH_FACTOR = 1.1;
 const GROWTH_STEP_BPS = 64_000;
@@ -204,7 +206,7 @@ export class UplinkBudget {
         else this.peerCaps.set(link.peerId, grownCap);
       }
     }
-    const uplinkBps = Math.max(0, this.estimate);
+    const uplinkBps = Math.max(0, this.estimate ?? 0);
 
     // What each receiver would take with no congestion anywhere, and with its own cap.
     const fullWants = new Map<string, number>();
@@ -239,10 +241,20 @@ export class UplinkBudget {
       given = waterFill(videoBudget, wants);
     }
 
+    // Hidden tiles get a trickle (the floor, smallest picture) from what the visible ones left,
+    // so a tile that comes back into view has a picture at once; with nothing left, none.
+    let leftover = videoBudget - [...given.values()].reduce((sum, bps) => sum + bps, 0);
+    for (const link of links) {
+      if (!(link.need ?? DEFAULT_NEED).hidden || leftover < s.videoFloorBps) continue;
+      given.set(link.peerId, s.videoFloorBps);
+      leftover -= s.videoFloorBps;
+    }
+
     const allocations = links.map((link): LinkAllocation => {
       const need = link.need ?? DEFAULT_NEED;
       const bps = given.get(link.peerId);
-      const video = need.hidden || bps === undefined ? null : videoLimitsFor(bps, need, s);
+      const video =
+        bps === undefined ? null : videoLimitsFor(bps, need.hidden ? HIDDEN_NEED : need, s);
       if (video) this.paused.delete(link.peerId);
       else this.paused.add(link.peerId);
       return {
