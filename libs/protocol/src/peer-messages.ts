@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonAs } from './json';
 
 /**
  * What travels peer to peer on the `media-state` data channel of each peer connection (never
@@ -51,12 +52,5 @@ export type PeerMediaState = z.infer<typeof peerMediaStateSchema>;
 /** A {@link PeerMediaState} from raw channel data, or null for anything else. */
 export function parsePeerMediaState(data: unknown): PeerMediaState | null {
   if (typeof data !== 'string' || data.length > PEER_MESSAGE_MAX_BYTES) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  const parsed = peerMediaStateSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  return parseJsonAs(peerMediaStateSchema, data) ?? null;
 }
