@@ -14,6 +14,8 @@ export interface LabPersonSpec extends LabClientSpec {
    * secure context by a switch so camera and microphone work).
    */
   origin?: 'https' | 'http';
+  /** A Y4M clip the machine's fake camera plays (see `LaunchOptions.videoFile`). */
+  videoFile?: string;
 }
 
 /** The platform's origins on the lab's server address. */
@@ -26,6 +28,12 @@ export interface LabOrigins {
 export interface LabSession {
   lab: Lab;
   person(spec: LabPersonSpec): Promise<LabPerson>;
+  /**
+   * Several people on one machine: one Chromium in one namespace, a browser context each (their
+   * own cookies and storage), so a meeting of many costs fewer browser processes. They share
+   * the machine's network, as people on one home connection do.
+   */
+  people(spec: LabPersonSpec, names: readonly string[]): Promise<LabPerson[]>;
   close(): Promise<void>;
 }
 
@@ -33,28 +41,36 @@ export interface LabSession {
 export async function openLab(origins: LabOrigins): Promise<LabSession> {
   const lab = await createLab();
   const browsers: Browser[] = [];
+  const people = async (spec: LabPersonSpec, names: readonly string[]) => {
+    const client = await lab.addClient(spec);
+    const origin = spec.origin === 'http' ? origins.http : origins.https;
+    const browser = await launchBrowser({
+      executablePath: client.chromium,
+      ...(spec.videoFile ? { videoFile: spec.videoFile } : {}),
+      args: [
+        // Host candidates as addresses, not mDNS names nobody in the lab resolves.
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+        // The platform's certificate is self-signed (HTTPS, wss and TURN over TLS).
+        '--ignore-certificate-errors',
+        ...(spec.origin === 'http' ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
+      ],
+    });
+    browsers.push(browser);
+    const everyone: LabPerson[] = [];
+    for (const name of names) {
+      const person = await newPerson(browser, origin, { name });
+      await recordPeerConnections(person.context);
+      everyone.push({ ...person, browser, client });
+    }
+    return everyone;
+  };
   return {
     lab,
     async person(spec) {
-      const client = await lab.addClient(spec);
-      const origin = spec.origin === 'http' ? origins.http : origins.https;
-      const browser = await launchBrowser({
-        executablePath: client.chromium,
-        args: [
-          // Host candidates as addresses, not mDNS names nobody in the lab resolves.
-          '--disable-features=WebRtcHideLocalIpsWithMdns',
-          // The platform's certificate is self-signed (HTTPS, wss and TURN over TLS).
-          '--ignore-certificate-errors',
-          ...(spec.origin === 'http'
-            ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`]
-            : []),
-        ],
-      });
-      browsers.push(browser);
-      const person = await newPerson(browser, origin, { name: spec.name });
-      await recordPeerConnections(person.context);
-      return { ...person, browser, client };
+      const [person] = await people(spec, [spec.name]);
+      return person!;
     },
+    people,
     async close() {
       await Promise.allSettled(browsers.map((browser) => browser.close()));
       await lab.teardown();
