@@ -11,9 +11,11 @@ export interface SyntheticCameraOptions {
 /**
  * Writes a busy synthetic camera clip as Y4M (4:2:0) to `path`, for Chromium's
  * `--use-file-for-fake-video-capture`. Chromium's own fake camera is a nearly static pattern that
- * needs almost no bitrate, so an uplink cap never bites; this clip is a moving gradient under
- * blocks of fresh noise every frame, which a video encoder cannot squeeze into a few kbit/s.
- * Returns the path. Dimensions must be even.
+ * needs almost no bitrate, so an uplink cap never bites. This clip is a block texture sliding over
+ * another under fresh fine noise every frame: an encoder uses all the bitrate it is given for a
+ * sharper picture, yet at a low bitrate it still keeps the frame rate, as with a camera (fresh
+ * full-range noise would not: the encoder drops frames instead). Returns the path. Dimensions
+ * must be even.
  */
 export function writeSyntheticCamera(path: string, options: SyntheticCameraOptions = {}): string {
   const { width = 320, height = 240, fps = 15, seconds = 4 } = options;
@@ -29,25 +31,29 @@ export function writeSyntheticCamera(path: string, options: SyntheticCameraOptio
     seed ^= seed << 5;
     return (seed >>> 0) & 0xff;
   };
-  const block = 8;
+  // Large blocks of mid-range texture sliding across a static one, under fine noise of small
+  // amplitude: the encoder spends whatever it is given on the noise, yet at a high quantizer the
+  // noise vanishes and the frame is cheap.
+  const block = 32;
+  const texture = (w: number, h: number) => {
+    const cells = Uint8Array.from({ length: w * h }, () => 64 + (random() >> 1));
+    return (x: number, y: number) => cells[(((y / block) | 0) % h) * w + (((x / block) | 0) % w)]!;
+  };
+  const moving = texture(width / block + 1, height / block + 1);
+  const still = texture(width / block + 1, height / block + 1);
   const file = openSync(path, 'w');
   try {
     writeSync(file, `YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`);
     for (let n = 0; n < fps * seconds; n++) {
-      for (let by = 0; by < height; by += block) {
-        for (let bx = 0; bx < width; bx += block) {
-          const noise = random();
-          for (let y = by; y < by + block && y < height; y++) {
-            for (let x = bx; x < bx + block && x < width; x++) {
-              const gradient = (x + y + n * 6) & 0xff;
-              frame[y * width + x] = (gradient + noise) >> 1;
-            }
-          }
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const layers = (moving(x + 2 * n, y + n) + still(x, y)) >> 1;
+          frame[y * width + x] = layers + (random() >> 3) - 16;
         }
       }
       for (let i = 0; i < chroma; i++) {
-        frame[width * height + i] = (i + n * 3) & 0xff;
-        frame[width * height + chroma + i] = random();
+        frame[width * height + i] = (i / 4 + n * 3) & 0xff;
+        frame[width * height + chroma + i] = (i / 8 + n * 5) & 0xff;
       }
       writeSync(file, 'FRAME\n');
       writeSync(file, frame);

@@ -15,6 +15,9 @@ export async function enableJoinTrace(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => window.localStorage.setItem('qm.joinTrace', 'on'));
 }
 
+/** A join not done by then is counted as this long (and the round goes on). */
+export const JOIN_TIMEOUT_MS = 60_000;
+
 /** Clicks Join and measures, in the page's own clock, until remote video frames are decoded. */
 export async function timedJoin(page: Page, remotes: number): Promise<TimedJoin> {
   await page.getByRole('button', { name: 'Join', exact: true }).waitFor();
@@ -39,21 +42,26 @@ export async function timedJoin(page: Page, remotes: number): Promise<TimedJoin>
     }, 5);
     [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Join')!.click();
   }, remotes);
-  const handle = await page.waitForFunction(
-    () => (window as unknown as { __qmSetup: { all?: number } }).__qmSetup.all !== undefined,
-    undefined,
-    { timeout: 60_000 },
-  );
-  await handle.dispose();
-  return page.evaluate(() => {
-    const s = (window as unknown as { __qmSetup: { start: number; first: number; all: number } })
+  try {
+    const handle = await page.waitForFunction(
+      () => (window as unknown as { __qmSetup: { all?: number } }).__qmSetup.all !== undefined,
+      undefined,
+      { timeout: JOIN_TIMEOUT_MS },
+    );
+    await handle.dispose();
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    // A join that never got every video counts as the timeout, and its trace shows where.
+  }
+  return page.evaluate((timeout) => {
+    const s = (window as unknown as { __qmSetup: { start: number; first?: number; all?: number } })
       .__qmSetup;
     return {
-      firstFrameMs: s.first,
-      allFramesMs: s.all,
+      firstFrameMs: s.first ?? timeout,
+      allFramesMs: s.all ?? timeout,
       startedAt: performance.timeOrigin + s.start,
     };
-  });
+  }, JOIN_TIMEOUT_MS);
 }
 
 /** One step of the SPA's join trace, at wall-clock ms. */
