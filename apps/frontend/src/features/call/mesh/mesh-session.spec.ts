@@ -1,4 +1,4 @@
-import { CloseCode, Limits } from '@qual-meet/protocol';
+import { CloseCode, Limits, type ServerMessage } from '@qual-meet/protocol';
 import { flushPromises } from '../../../test-support/fake-clock';
 import { MeshSession, type MeshSessionOptions } from './mesh-session';
 import { candidate, fakeMeshDeps, fakeStream, iceResponse } from './test-support/mesh-fakes';
@@ -37,6 +37,17 @@ async function joined(existing: { userId: string; displayName: string }[] = []) 
   return { ...harness, socket };
 }
 
+/** The room answers our join with alice in it, and alice offers. */
+function joinAliceWhoOffers(socket: { receive(message: ServerMessage): void }): void {
+  socket.receive({
+    type: 'room_joined',
+    roomId: ROOM,
+    existingPeers: [ALICE],
+    peers: [{ userId: ALICE, displayName: 'alice' }],
+  });
+  socket.receive({ type: 'offer', senderUserId: ALICE, sdp: 'offer-from-alice' });
+}
+
 const names = (session: MeshSession) =>
   session.getSnapshot().participants.map((p) => `${p.displayName}:${p.status}`);
 
@@ -63,13 +74,7 @@ describe('MeshSession: joining', () => {
       { type: 'auth', token: 'token-1' },
       { type: 'join_room', roomId: ROOM },
     ]);
-    socket.receive({
-      type: 'room_joined',
-      roomId: ROOM,
-      existingPeers: [ALICE],
-      peers: [{ userId: ALICE, displayName: 'alice' }],
-    });
-    socket.receive({ type: 'offer', senderUserId: ALICE, sdp: 'offer-from-alice' });
+    joinAliceWhoOffers(socket);
     await flushPromises();
     expect(fakes.pcs.created).toHaveLength(0);
     expect(session.getSnapshot()).toMatchObject({ phase: 'connecting', selfUserId: ME });
@@ -97,13 +102,7 @@ describe('MeshSession: joining', () => {
     await flushPromises();
     const socket = fakes.sockets.last;
     socket.authenticate(ME);
-    socket.receive({
-      type: 'room_joined',
-      roomId: ROOM,
-      existingPeers: [ALICE],
-      peers: [{ userId: ALICE, displayName: 'alice' }],
-    });
-    socket.receive({ type: 'offer', senderUserId: ALICE, sdp: 'offer-from-alice' });
+    joinAliceWhoOffers(socket);
     await flushPromises();
     expect(steps).toEqual([
       'ice-servers-requested',
