@@ -40,38 +40,41 @@ export interface InboundWindow {
  * `recordPeerConnections`), of the tracks that video element plays.
  */
 export function readInbound(page: Page, label: string): Promise<InboundCounters> {
+  // No function is declared inside the page function: run by tsx (the benchmarks), esbuild's
+  // keepNames would wrap it in a `__name` helper the page lacks.
   return page.evaluate(async (name) => {
     const element = document.querySelector<HTMLVideoElement>(`video[aria-label="${name}"]`);
     const stream = element?.srcObject as MediaStream | null | undefined;
     const ids = new Set(stream?.getTracks().map((track) => track.id) ?? []);
     const pcs = (window as unknown as { __qmPeerConnections: RTCPeerConnection[] })
       .__qmPeerConnections;
-    const entries: Record<string, unknown>[] = [];
+    let audio: Record<string, number> | undefined;
+    let video: Record<string, number> | undefined;
     for (const pc of pcs.filter((p) => p.connectionState !== 'closed'))
-      for (const entry of (await pc.getStats()).values()) entries.push(entry);
-    const inbound = (kind: string) =>
-      entries.find(
-        (e) => e.type === 'inbound-rtp' && e.kind === kind && ids.has(String(e.trackIdentifier)),
-      );
-    const n = (value: unknown) => (typeof value === 'number' ? value : 0);
-    const audio = inbound('audio');
-    const video = inbound('video');
+      for (const entry of (await pc.getStats()).values() as Iterable<Record<string, unknown>>) {
+        if (entry.type !== 'inbound-rtp' || !ids.has(String(entry.trackIdentifier))) continue;
+        const numbers = Object.fromEntries(
+          Object.entries(entry).filter(([, value]) => typeof value === 'number'),
+        ) as Record<string, number>;
+        if (entry.kind === 'audio') audio = numbers;
+        else if (entry.kind === 'video') video = numbers;
+      }
     return {
       atMs: performance.now(),
       audio: audio
         ? {
-            packetsLost: n(audio.packetsLost),
-            packetsReceived: n(audio.packetsReceived),
-            concealedSamples: n(audio.concealedSamples),
-            totalSamplesReceived: n(audio.totalSamplesReceived),
+            packetsLost: audio.packetsLost ?? 0,
+            packetsReceived: audio.packetsReceived ?? 0,
+            concealedSamples: audio.concealedSamples ?? 0,
+            totalSamplesReceived: audio.totalSamplesReceived ?? 0,
           }
         : null,
       video: video
         ? {
-            framesDecoded: n(video.framesDecoded),
-            freezeCount: n(video.freezeCount),
-            frameWidth: n(video.frameWidth),
-            frameHeight: n(video.frameHeight),
+            framesDecoded: video.framesDecoded ?? 0,
+            freezeCount: video.freezeCount ?? 0,
+            frameWidth: video.frameWidth ?? 0,
+            frameHeight: video.frameHeight ?? 0,
           }
         : null,
     };

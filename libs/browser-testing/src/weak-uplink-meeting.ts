@@ -43,6 +43,15 @@ export interface WeakUplinkMeeting {
 
 const NOTICE = /^Video paused to keep audio/;
 
+/** Connection, ICE and signaling state of each recorded peer connection, for a failure message. */
+function connectionStates(person: LabPerson): Promise<string> {
+  return person.page.evaluate(() =>
+    (window as unknown as { __qmPeerConnections: RTCPeerConnection[] }).__qmPeerConnections
+      .map((pc) => `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}`)
+      .join(', '),
+  );
+}
+
 /**
  * Starts a meeting of `size` in the network lab, everyone's camera playing the busy clip, and
  * waits until every person's video plays at every other. The weak person sits alone behind
@@ -69,7 +78,13 @@ export async function startWeakUplinkMeeting(
     for (const person of everyone) await joinMeeting(person, roomId, query);
     for (const receiver of everyone)
       for (const sender of everyone)
-        if (sender !== receiver) await expectVideoFlowing(receiver, sender, 60_000);
+        if (sender !== receiver)
+          await expectVideoFlowing(receiver, sender, 60_000).catch(async (error: unknown) => {
+            throw new Error(
+              `no video of ${displayName(sender)} at ${displayName(receiver)}; its connections: ${await connectionStates(receiver)}`,
+              { cause: error },
+            );
+          });
 
     const pairs = everyone.flatMap((receiver) =>
       everyone.filter((sender) => sender !== receiver).map((sender) => ({ receiver, sender })),

@@ -7,7 +7,7 @@
  *
  * Runs itself inside a loopback-only network namespace, like the browser tests. Bounded: four
  * meetings, each about a minute to set up plus QM_BENCH_SETTLE_MS + QM_BENCH_WINDOW_MS.
- * Usage: npm run bench:mesh-uplink
+ * Usage: npm run bench:mesh-uplink (QM_BENCH_SIZES=4,6 by default)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,8 @@ inLoopbackNamespace();
 const CAP = { rateKbit: 800 };
 const SETTLE_MS = Number(process.env.QM_BENCH_SETTLE_MS ?? 20_000);
 const WINDOW_MS = Number(process.env.QM_BENCH_WINDOW_MS ?? 15_000);
-const SIZES = [4, 6];
+/** Meeting sizes, e.g. QM_BENCH_SIZES=6. */
+const SIZES = (process.env.QM_BENCH_SIZES ?? '4,6').split(',').map(Number);
 
 interface RunFigures {
   /** Receivers' view of the weak person. */
