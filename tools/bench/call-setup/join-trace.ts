@@ -102,7 +102,7 @@ const PER_PEER_STEPS = [
 
 /**
  * Where one join waited: the newcomer's steps, and each member's `user-joined` → `offer-sent`
- * for the newcomer, as ms after the click on Join. Per-peer steps read "first–last" over peers.
+ * and `answer-received` → `ice-connected` for the newcomer, as ms after the click on Join. Per-peer steps read "first–last" over peers.
  */
 export async function joinTraceLine(
   newcomer: Page,
@@ -126,6 +126,9 @@ export async function joinTraceLine(
   parts.push(`offer-sent ${span(theirs.filter((m) => m.step === 'offer-sent'))}`);
   for (const step of PER_PEER_STEPS)
     parts.push(`${step} ${span(mine.filter((mark) => mark.step === step))}`);
+  // The members' side of the same links: when the answer reached them, when ICE connected there.
+  for (const step of ['answer-received', 'ice-connected'])
+    parts.push(`members: ${step} ${span(theirs.filter((mark) => mark.step === step))}`);
   parts.push(`first frame ${Math.round(join.firstFrameMs)}`, `all ${Math.round(join.allFramesMs)}`);
   return parts.join(' · ');
 }
