@@ -6,7 +6,8 @@ import type { SetupTimes } from './join-trace';
  * same camera, joining one after another as in a meeting round, but each newcomer's peer
  * connections wired straight to everyone already there by the bench (offer and answer handed
  * over with `page.evaluate`, candidates gathered in full first: loopback host candidates only,
- * a few ms). No platform, no signaling, no SPA: what is left is the browsers' and the CPU's part.
+ * a few ms), each remote video played with its sound in an element of its own on the page, as
+ * the meeting does. No platform, no signaling, no SPA: what is left is the browsers' and the CPU's part.
  */
 export async function floorRound(pages: readonly Page[]): Promise<SetupTimes[]> {
   await Promise.all(pages.map(preparePage));
@@ -78,8 +79,10 @@ async function preparePage(page: Page): Promise<void> {
       pc.ontrack = (event) => {
         if (event.track.kind !== 'video') return;
         const video = document.createElement('video');
-        video.muted = true;
+        // With sound, as a meeting plays it: starting audio output is part of the machine's time.
         video.srcObject = event.streams[0] ?? null;
+        video.width = 320;
+        document.body.append(video);
         void video.play();
         videos.push(video);
       };
@@ -125,7 +128,10 @@ async function preparePage(page: Page): Promise<void> {
       close() {
         clearInterval(timer);
         for (const pc of pcs.values()) pc.close();
-        for (const video of videos) video.srcObject = null;
+        for (const video of videos) {
+          video.srcObject = null;
+          video.remove();
+        }
         stream.getTracks().forEach((track) => track.stop());
       },
     };
