@@ -2,9 +2,9 @@ import cors from '@fastify/cors';
 import type { Redis } from 'ioredis';
 import { redisPlugin } from '@qual-meet/redis';
 import { bearerAuth, createServiceApp, verifierFor } from '@qual-meet/server-kit';
-import { accessPolicy } from './access-policy';
 import type { GatewayConfig } from './config';
-import { rateLimits } from './rate-limits';
+import { gatewayAccess } from './gateway-access';
+import { loginLimits } from './login-limits';
 import { securityHeaders } from './security-headers';
 import { upstreams } from './upstreams';
 
@@ -14,7 +14,8 @@ export interface GatewayDeps {
 
 /**
  * The single entry of the HTTP API: verifies tokens, rate-limits, and forwards to the services.
- * Load order: security headers and CORS, clients, authentication, limits, then the proxies.
+ * Load order: security headers and CORS, clients, access (verify, count, reject), the login
+ * and signup limits, then the proxies.
  */
 export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   const app = await createServiceApp({
@@ -30,8 +31,8 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   }
   await app.register(redisPlugin, { redis: deps.redis });
   await app.register(bearerAuth, { verifyAccessToken: verifierFor(config.jwt) });
-  await app.register(accessPolicy);
-  await app.register(rateLimits, { redis: deps.redis, limits: config.limits });
+  await app.register(gatewayAccess, { redis: deps.redis, limits: config.limits });
+  await app.register(loginLimits, { redis: deps.redis, limits: config.limits });
   await app.register(upstreams, { config: config.upstreams });
   return app;
 }

@@ -10,7 +10,6 @@ import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gat
 let redisDb: TestRedisDatabase;
 let gateway: GatewayUnderTest;
 let app: GatewayUnderTest['app'];
-let services: GatewayUnderTest['services'];
 let keys: TestKeyPair;
 
 beforeAll(async () => {
@@ -25,7 +24,7 @@ beforeAll(async () => {
       SIGNUPS_PER_IP_PER_HOUR: '1000',
     },
   });
-  ({ app, services, keys } = gateway);
+  ({ app, keys } = gateway);
 }, 60_000);
 
 afterAll(async () => {
@@ -50,15 +49,7 @@ async function signup(email = newEmail()) {
   };
 }
 
-/** How often auth-service has served `/api/auth/me`, from its own metrics. */
-async function meCallsSeenByAuth(): Promise<number> {
-  const text = await (await fetch(`${services.byName('auth-service').url}/metrics`)).text();
-  return [
-    ...text.matchAll(
-      /http_request_duration_seconds_count\{method="GET",route="\/api\/auth\/me",status="\d+"\} (\d+)/g,
-    ),
-  ].reduce((sum, m) => sum + Number(m[1]), 0);
-}
+const meCallsSeenByAuth = () => gateway.callsSeenBy('auth-service', 'GET', '/api/auth/me');
 
 describe('routing to auth-service', () => {
   it('proxies signup, login, me, refresh and JWKS with their real answers', async () => {

@@ -101,6 +101,20 @@ export class SharedWindowLimiter {
     };
   }
 
+  /**
+   * The verdict a hit on `key` would get now, as last seen here, without counting one: lets a
+   * caller already over its limit be refused before work the refusal would waste.
+   */
+  peek(key: string, max: number): LimitVerdict {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    if (!window?.known || now >= window.endsAt) return { allowed: true, retryAfterSeconds: 1 };
+    return {
+      allowed: window.shared - window.acked + window.ours < max,
+      retryAfterSeconds: retryAfterSeconds(window.endsAt - now),
+    };
+  }
+
   /** One hit counted in Redis alone (no local window); refused when Redis cannot count it. */
   private async hitInRedis(key: string, max: number): Promise<LimitVerdict> {
     try {

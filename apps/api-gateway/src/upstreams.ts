@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { Errors, REQUEST_ID_HEADER } from '@qual-meet/server-kit';
-import type { GatewayRoute } from './access-policy';
+import type { GatewayRoute } from './gateway-access';
 import type { GatewayConfig } from './config';
 
 /**

@@ -52,7 +52,7 @@ function securityHeaders(tls: boolean): string {
     'add_header X-Content-Type-Options nosniff always;',
     'add_header Referrer-Policy no-referrer always;',
     'add_header X-Frame-Options DENY always;',
-    'add_header Permissions-Policy "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=()" always;',
+    'add_header Permissions-Policy "camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=()" always;',
     `add_header Content-Security-Policy "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ${ws}://$http_host; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'" always;`,
     // Two years, subdomains included: once a browser has seen HTTPS here it never tries HTTP.
     ...(tls

@@ -2,3 +2,4 @@ export * from './client';
 export * from './keys';
 export * from './plugin';
 export * from './window-counter';
+export * from './window-reservation';

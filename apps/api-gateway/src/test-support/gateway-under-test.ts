@@ -31,6 +31,8 @@ export interface GatewayUnderTest {
   services: RunningServices;
   keys: TestKeyPair;
   db: TestDatabase;
+  /** How often a running service has answered `method route`, from its own metrics. */
+  callsSeenBy(service: Upstream, method: string, route: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,14 @@ export async function startGatewayUnderTest(
     services,
     keys,
     db,
+    async callsSeenBy(service, method, route) {
+      const text = await (await fetch(`${services.byName(service).url}/metrics`)).text();
+      const prefix = `http_request_duration_seconds_count{method="${method}",route="${route}",status="`;
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith(prefix))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    },
     async close() {
       await app.close();
       await services.stop();

@@ -113,9 +113,10 @@ describe('meeting page before joining', () => {
   it('explains a blocked camera and still lets the person join with the microphone', async () => {
     const harness = await openMeeting({ devices: { audio: null, video: 'NotAllowedError' } });
     expect(screen.getByText(/^Camera blocked/)).toBeTruthy();
+    // Off, and a press asks for the camera again (the person may have allowed it meanwhile).
     expect(
-      (screen.getByRole('button', { name: 'Turn camera off' }) as HTMLButtonElement).disabled,
-    ).toBe(true);
+      (screen.getByRole('button', { name: 'Turn camera on' }) as HTMLButtonElement).disabled,
+    ).toBe(false);
     await joinWith(harness, []);
     expect(harness.pcs.created).toHaveLength(0);
     expect(screen.getByRole('button', { name: 'Leave' })).toBeTruthy();
@@ -196,6 +197,7 @@ describe('in the meeting', () => {
     expect(channel.sent.map((m) => JSON.parse(m)).at(-1)).toEqual({
       muted: true,
       cameraOff: false,
+      screenStreamId: null,
     });
   });
 
@@ -329,5 +331,134 @@ describe('the host', () => {
     expect(await screen.findByRole('heading', { name: 'This meeting has ended' })).toBeTruthy();
     expect(http.calls(`POST /api/rooms/${ROOM_ID}/end`)).toHaveLength(1);
     expect(harness.clock.pendingCount).toBe(0);
+  });
+});
+
+describe('media added mid-call, screen share, names, reloads', () => {
+  it('sends a camera turned on after joining without one, without a rejoin', async () => {
+    const devices: FakeDevices = { audio: null, video: 'NotFoundError' };
+    const harness = await openMeeting({ devices });
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const pc = harness.pcs.last;
+    expect(pc.tracks.map((t) => t.kind)).toEqual(['audio']);
+
+    devices.video = null; // the person plugged a camera in
+    await harness.user.click(screen.getByRole('button', { name: 'Turn camera on' }));
+    await waitFor(() => expect(pc.tracks.map((t) => t.kind)).toEqual(['audio', 'video']));
+    expect(pc.tracks[1]?.stream).toBe(pc.tracks[0]?.stream);
+    expect(screen.getByRole('button', { name: 'Turn camera off' })).toBeTruthy();
+    expect(harness.pcs.created).toHaveLength(1);
+  });
+
+  it('shares the screen to every peer beside the camera, and stops it', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const pc = harness.pcs.last;
+    await harness.user.click(screen.getByRole('button', { name: 'Share screen' }));
+    await screen.findByRole('button', { name: 'Stop sharing' });
+    expect(pc.tracks.map((t) => t.kind)).toEqual(['audio', 'video', 'video', 'audio']);
+    expect(screen.getByRole('group', { name: 'Your screen' })).toBeTruthy();
+    expect(screen.getByLabelText('Your video')).toBeTruthy();
+
+    await harness.user.click(screen.getByRole('button', { name: 'Stop sharing' }));
+    expect(pc.log.filter((l) => l.startsWith('remove-track'))).toHaveLength(2);
+    expect(screen.queryByRole('group', { name: 'Your screen' })).toBeNull();
+    const shared = pc.tracks[2]?.stream;
+    expect(shared?.getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
+  });
+
+  it('stops sharing when the browser’s own stop ends the capture', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    await harness.user.click(screen.getByRole('button', { name: 'Share screen' }));
+    await screen.findByRole('button', { name: 'Stop sharing' });
+    const shared = harness.pcs.last.tracks[2]?.stream;
+    act(() => (shared?.getVideoTracks()[0] as unknown as { end(): void }).end());
+    expect(await screen.findByRole('button', { name: 'Share screen' })).toBeTruthy();
+    expect(harness.pcs.last.log.filter((l) => l.startsWith('remove-track'))).toHaveLength(2);
+  });
+
+  it('shows a peer’s screen in a featured tile of its own', async () => {
+    const harness = await openMeeting();
+    await joinWith(harness, [{ userId: BOB, displayName: 'bob' }]);
+    const pc = harness.pcs.last;
+    const camera = fakeStream('audio', 'video');
+    const shared = fakeStream('video');
+    act(() => {
+      pc.emitTrack(camera);
+      pc.emitTrack(shared);
+      pc.channel!.open();
+      pc.channel!.receive(
+        JSON.stringify({ muted: false, cameraOff: false, screenStreamId: shared.id }),
+      );
+    });
+    const tile = screen.getByRole('group', { name: "bob's screen" });
+    expect(tile.getAttribute('data-featured')).toBe('true');
+    expect((within(tile).getByLabelText('Screen of bob') as HTMLVideoElement).srcObject).toBe(
+      shared,
+    );
+    const bob = screen.getByRole('group', { name: 'bob' });
+    expect((within(bob).getByLabelText('Video of bob') as HTMLVideoElement).srcObject).toBe(camera);
+
+    act(() =>
+      pc.channel!.receive(JSON.stringify({ muted: false, cameraOff: false, screenStreamId: null })),
+    );
+    expect(screen.queryByRole('group', { name: "bob's screen" })).toBeNull();
+  });
+
+  it('names a participant from another domain with that domain', async () => {
+    const harness = await openMeeting();
+    await harness.user.click(screen.getByRole('button', { name: 'Join' }));
+    await waitFor(() => expect(harness.sockets.sockets).toHaveLength(1));
+    act(() => {
+      harness.sockets.last.authenticate(USER.id);
+      harness.sockets.last.receive({
+        type: 'room_joined',
+        roomId: ROOM_ID,
+        existingPeers: [BOB, CAROL],
+        peers: [
+          { userId: BOB, displayName: 'alice', domain: 'evil.example' },
+          { userId: CAROL, displayName: 'carol', domain: 'example.com' },
+        ],
+      });
+    });
+    expect(screen.getByRole('group', { name: 'alice (evil.example)' })).toBeTruthy();
+    expect(screen.getByRole('group', { name: 'carol' })).toBeTruthy();
+  });
+
+  it('after a reload, is as muted and camera-off as before, and says a share ended', async () => {
+    const first = await openMeeting();
+    await joinWith(first, [{ userId: BOB, displayName: 'bob' }]);
+    await first.user.click(screen.getByRole('button', { name: 'Mute' }));
+    await first.user.click(screen.getByRole('button', { name: 'Turn camera off' }));
+    await first.user.click(screen.getByRole('button', { name: 'Share screen' }));
+    await screen.findByRole('button', { name: 'Stop sharing' });
+    first.unmount();
+
+    const call = fakeCallEnvironment();
+    renderApp({ path: `/room/${ROOM_ID}`, http: backend(), call: call.environment });
+    await waitFor(() => expect(call.sockets.sockets).toHaveLength(1));
+    act(() => {
+      call.sockets.last.authenticate(USER.id);
+      call.sockets.last.receive({
+        type: 'room_joined',
+        roomId: ROOM_ID,
+        existingPeers: [BOB],
+        peers: [{ userId: BOB, displayName: 'bob' }],
+      });
+    });
+    expect(await screen.findByRole('button', { name: 'Unmute' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Turn camera on' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Share screen' })).toBeTruthy();
+    expect(screen.getByText(/Your screen share ended when the page reloaded/)).toBeTruthy();
+    const channel = call.pcs.last.channel!;
+    act(() => channel.open());
+    expect(JSON.parse(channel.sent.at(-1)!)).toEqual({
+      muted: true,
+      cameraOff: true,
+      screenStreamId: null,
+    });
+    const local = call.pcs.last.tracks.map((t) => t.stream.getTracks().map((x) => x.enabled));
+    expect(local[0]).toEqual([false, false]);
   });
 });

@@ -5,6 +5,7 @@ import { useApi } from '../../lib/api-context';
 import { browserTimers } from '../../lib/timers';
 import { iceServersQueryOptions } from './api/get-ice-servers';
 import type { MediaDevicesLike } from './media/local-media';
+import type { DisplayMediaLike } from './media/screen-share';
 import {
   createBrowserPeerConnection,
   createBrowserWebSocket,
@@ -16,9 +17,16 @@ import { MeshSession } from './mesh/mesh-session';
 /** What the meeting UI needs from the browser; tests provide fakes. */
 export interface CallEnvironment {
   mediaDevices: MediaDevicesLike | undefined;
+  /** Screen capture (`getDisplayMedia`); undefined where the browser has none (most phones). */
+  displayMedia: DisplayMediaLike | undefined;
   /** Whether remote audio can be routed to a chosen speaker (`HTMLMediaElement.setSinkId`). */
   canSelectSpeaker: boolean;
-  createSession(options: { roomId: string; localStream: MediaStream | null }): MeshSession;
+  createSession(options: {
+    roomId: string;
+    localStream: MediaStream | null;
+    /** Our email's domain: others from another domain are named with theirs. */
+    selfDomain: string;
+  }): MeshSession;
 }
 
 const CallEnvironmentContext = createContext<CallEnvironment | null>(null);
@@ -44,11 +52,16 @@ function readStorage(): Storage | null {
 export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient): CallEnvironment {
   return {
     mediaDevices: navigator.mediaDevices as MediaDevicesLike | undefined,
+    displayMedia:
+      typeof navigator.mediaDevices?.getDisplayMedia === 'function'
+        ? { getDisplayMedia: (options) => navigator.mediaDevices.getDisplayMedia(options) }
+        : undefined,
     canSelectSpeaker: 'setSinkId' in HTMLMediaElement.prototype,
-    createSession: ({ roomId, localStream }) =>
+    createSession: ({ roomId, localStream, selfDomain }) =>
       new MeshSession({
         roomId,
         localStream,
+        selfDomain,
         signalingUrl: signalingUrlFor(window.location),
         iceTransportPolicy: iceTransportPolicyFrom(readStorage()),
         deps: {
@@ -59,6 +72,7 @@ export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient)
           auth: {
             getToken: () => api.accessToken(),
             refresh: async () => ((await api.refresh()) ? api.accessToken() : null),
+            subscribe: (listener) => api.session.subscribe(listener),
           },
         },
       }),

@@ -7,12 +7,15 @@ import { CopyInviteButton } from '../../rooms/components/copy-invite-button';
 import { useCallEnvironment } from '../call-environment';
 import { AutoplayGuard } from '../media/autoplay-guard';
 import { outgoingMediaState, type LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
+import type { ScreenShare } from '../media/screen-share';
 import type { MeshSession, MeshSnapshot } from '../mesh/mesh-session';
 import { ConnectionBanner } from './connection-banner';
 import { DevicePickers } from './device-pickers';
 import { MediaProblems } from './media-problems';
 import { MediaToggles, noVideoNote } from './media-toggles';
 import { RemoteTile, SelfTile } from './participant-tile';
+import { ScreenShareButton, ScreenShareNotice } from './screen-share-controls';
+import { ScreenTiles } from './screen-tiles';
 import { SoundPrompt } from './sound-prompt';
 
 interface CallViewProps {
@@ -21,6 +24,7 @@ interface CallViewProps {
   snapshot: MeshSnapshot;
   media: LocalMedia;
   mediaState: LocalMediaSnapshot;
+  screen: ScreenShare;
   selfName: string;
   isHost: boolean;
 }
@@ -45,7 +49,14 @@ export function CallView(props: CallViewProps) {
       <ConnectionBanner phase={snapshot.phase} />
       <SoundPrompt guard={guard} />
       <MediaProblems media={mediaState} />
+      <ScreenShareNotice screen={props.screen} />
       <div className="grid" data-count={snapshot.participants.length + 1}>
+        <ScreenTiles
+          participants={snapshot.participants}
+          screen={props.screen}
+          guard={guard}
+          speakerId={mediaState.speakerId}
+        />
         <SelfTile
           name={props.selfName}
           stream={mediaState.stream}
@@ -71,6 +82,7 @@ export function CallView(props: CallViewProps) {
       ) : null}
       <section className="call__controls" aria-label="Call controls">
         <MediaToggles media={media} state={mediaState} />
+        <ScreenShareButton screen={props.screen} />
         <details className="call__devices">
           <summary className="button">Devices</summary>
           <DevicePickers media={media} state={mediaState} canSelectSpeaker={canSelectSpeaker} />

@@ -1,27 +1,32 @@
-import type { LocalMedia, LocalMediaSnapshot } from '../media/local-media';
+import { canRetry, type LocalMedia, type LocalMediaSnapshot } from '../media/local-media';
 
 /**
- * Mute/Unmute and Turn camera off/on. The name says what a press does; a device that is not
- * available leaves its button disabled (the problem notice says why).
+ * Mute/Unmute and Turn camera off/on. The name says what a press does. A device that did not
+ * work (missing, blocked, busy) shows as off, and turning it on asks for it again; where the
+ * page cannot use devices at all the buttons stay disabled (the problem notice says why).
  */
 export function MediaToggles({ media, state }: { media: LocalMedia; state: LocalMediaSnapshot }) {
+  const microphoneOn = state.microphone === 'ok' && !state.muted;
+  const cameraOn = state.camera === 'ok' && !state.cameraOff;
+  const usable = (status: LocalMediaSnapshot['camera']) =>
+    !state.acquiring && (status === 'ok' || canRetry(status));
   return (
     <>
       <button
         type="button"
         className="button"
-        disabled={state.microphone !== 'ok'}
-        onClick={() => media.setMuted(!state.muted)}
+        disabled={!usable(state.microphone)}
+        onClick={() => (microphoneOn ? media.setMuted(true) : void media.turnOn('audio'))}
       >
-        {state.muted ? 'Unmute' : 'Mute'}
+        {microphoneOn ? 'Mute' : 'Unmute'}
       </button>
       <button
         type="button"
         className="button"
-        disabled={state.camera !== 'ok'}
-        onClick={() => media.setCameraOff(!state.cameraOff)}
+        disabled={!usable(state.camera)}
+        onClick={() => (cameraOn ? media.setCameraOff(true) : void media.turnOn('video'))}
       >
-        {state.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+        {cameraOn ? 'Turn camera off' : 'Turn camera on'}
       </button>
     </>
   );

@@ -1,8 +1,16 @@
 import { useEffect, useRef } from 'react';
 import type { AutoplayGuard } from '../media/autoplay-guard';
 
-/** Our own camera: always muted (no echo), mirrored like a mirror. */
-export function LocalVideo({ stream, label }: { stream: MediaStream | null; label: string }) {
+/** Our own camera (mirrored, like a mirror) or screen: always muted (no echo). */
+export function LocalVideo({
+  stream,
+  label,
+  mirrored = true,
+}: {
+  stream: MediaStream | null;
+  label: string;
+  mirrored?: boolean;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const element = ref.current;
@@ -13,7 +21,7 @@ export function LocalVideo({ stream, label }: { stream: MediaStream | null; labe
   return (
     <video
       ref={ref}
-      className="video video--mirrored"
+      className={mirrored ? 'video video--mirrored' : 'video'}
       aria-label={label}
       autoPlay
       playsInline
@@ -37,9 +45,20 @@ export function RemoteVideo({ stream, label, guard, speakerId }: RemoteVideoProp
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    element.srcObject = stream;
-    if (stream) void guard.play(element);
-    return () => guard.forget(element);
+    const attach = () => {
+      element.srcObject = stream;
+      if (stream) void guard.play(element);
+    };
+    attach();
+    // A track added later (the peer turned on a camera it did not have at join) or removed:
+    // attaching again makes the element pick the stream's tracks anew.
+    stream?.addEventListener('addtrack', attach);
+    stream?.addEventListener('removetrack', attach);
+    return () => {
+      stream?.removeEventListener('addtrack', attach);
+      stream?.removeEventListener('removetrack', attach);
+      guard.forget(element);
+    };
   }, [stream, guard]);
 
   useEffect(() => {

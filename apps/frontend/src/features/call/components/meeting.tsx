@@ -1,4 +1,4 @@
-import { displayNameOf, type Room } from '@qual-meet/protocol';
+import { displayNameOf, emailDomainOf, type Room } from '@qual-meet/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApi } from '../../../lib/api-context';
@@ -8,6 +8,8 @@ import { roomKeys } from '../../rooms/api/room-keys';
 import { activeMeeting } from '../active-meeting';
 import { useCallEnvironment } from '../call-environment';
 import { LocalMedia, outgoingMediaState, type LocalMediaSnapshot } from '../media/local-media';
+import { ScreenShare } from '../media/screen-share';
+import { useScreenAndSavedState } from '../use-call-state';
 import type { MeshSession } from '../mesh/mesh-session';
 import { CallOutcome } from './call-outcome';
 import { CallView } from './call-view';
@@ -21,11 +23,19 @@ export function Meeting({ room }: { room: Room }) {
   const user = useCurrentUser();
   const environment = useCallEnvironment();
   const [media] = useState(() => new LocalMedia(environment.mediaDevices));
+  const [screen] = useState(() => new ScreenShare(environment.displayMedia));
   const mediaState = useSnapshot(media);
   const [session, setSession] = useState<MeshSession | null>(null);
 
   useEffect(() => {
     let current = true;
+    const saved = activeMeeting.is(room.id) ? activeMeeting.savedState(room.id) : null;
+    if (saved) {
+      // Back from a reload: as muted and as camera-off as before, so others see no change.
+      media.setMuted(saved.muted);
+      media.setCameraOff(saved.cameraOff);
+      if (saved.sharing) screen.reportReloadEnded();
+    }
     void media.acquire().then(() => {
       // Back from a reload mid-call: straight into the meeting once the devices are open.
       if (current && activeMeeting.is(room.id)) join(media.getSnapshot().stream);
@@ -45,7 +55,11 @@ export function Meeting({ room }: { room: Room }) {
   const isHost = room.hostId === user.id;
 
   function join(localStream = mediaState.stream) {
-    const next = environment.createSession({ roomId: room.id, localStream });
+    const next = environment.createSession({
+      roomId: room.id,
+      localStream,
+      selfDomain: emailDomainOf(user.email),
+    });
     activeMeeting.set(room.id);
     setSession(next);
     void next.join();
@@ -75,6 +89,7 @@ export function Meeting({ room }: { room: Room }) {
       session={session}
       media={media}
       mediaState={mediaState}
+      screen={screen}
       selfName={selfName}
       isHost={isHost}
       onRejoin={rejoin}
@@ -87,6 +102,7 @@ interface InCallProps {
   session: MeshSession;
   media: LocalMedia;
   mediaState: LocalMediaSnapshot;
+  screen: ScreenShare;
   selfName: string;
   isHost: boolean;
   onRejoin(): void;
@@ -94,6 +110,7 @@ interface InCallProps {
 
 function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
   const snapshot = useSnapshot(session);
+  useScreenAndSavedState(room.id, session, rest.screen, rest.mediaState);
   const { stream } = rest.mediaState;
   const { muted, cameraOff } = outgoingMediaState(rest.mediaState);
   const api = useApi();
@@ -105,10 +122,11 @@ function InCall({ room, session, media, onRejoin, ...rest }: InCallProps) {
     if (!over) return;
     activeMeeting.clear();
     media.stop();
+    rest.screen.stop();
     if (failure === 'unauthorized') api.endSession();
     if (phase === 'ended')
       void queryClient.invalidateQueries({ queryKey: roomKeys.detail(room.id) });
-  }, [over, phase, failure, media, api, queryClient, room.id]);
+  }, [over, phase, failure, media, rest.screen, api, queryClient, room.id]);
 
   // Another camera or microphone chosen mid-call: the peers get its tracks in place of the old.
   useEffect(() => {

@@ -158,6 +158,19 @@ export class LocalMedia {
     this.store.update((s) => ({ ...s, cameraOff }));
   }
 
+  /**
+   * Turns the microphone or camera on. One that did not work (missing, blocked, busy) is asked
+   * for again: the person plugged a camera in or allowed it, and the call gets it without a
+   * rejoin (the mesh adds the new track).
+   */
+  async turnOn(kind: Kind): Promise<void> {
+    if (kind === 'audio') this.setMuted(false);
+    else this.setCameraOff(false);
+    const state = this.store.getSnapshot();
+    const status = kind === 'audio' ? state.microphone : state.camera;
+    if (status !== 'ok' && canRetry(status)) await this.acquire();
+  }
+
   /** Releases the devices (the camera light goes off). */
   stop(): void {
     this.release();
@@ -228,6 +241,11 @@ async function openOne(
   } catch (error) {
     return { stream: null, status: classifyMediaError(error) };
   }
+}
+
+/** Whether asking for a device again may help: not while asking, not where there are none. */
+export function canRetry(status: DeviceStatus): boolean {
+  return status === 'absent' || status === 'blocked' || status === 'busy';
 }
 
 function statusOf(stream: MediaStream, kind: Kind): DeviceStatus {

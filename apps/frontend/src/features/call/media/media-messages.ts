@@ -8,17 +8,17 @@ export interface MediaProblem {
 
 const cameraText: Partial<Record<DeviceStatus, string>> = {
   blocked:
-    'Camera blocked: this browser is not allowing the page to use your camera. You can join without video; to use it, allow the camera in the site settings (the icon in the address bar) and reload.',
+    'Camera blocked: this browser is not allowing the page to use your camera. You can join without video; to use it, allow the camera in the site settings (the icon in the address bar), then press Turn camera on.',
   absent:
-    'No camera found. You can join without video; connect a camera and choose it here to be seen.',
+    'No camera found. You can join without video; connect a camera, then press Turn camera on to be seen.',
   busy: 'Your camera could not start; another app may be using it. Close that app, then choose the camera again.',
 };
 
 const microphoneText: Partial<Record<DeviceStatus, string>> = {
   blocked:
-    'Microphone blocked: this browser is not allowing the page to use your microphone. You can join and listen, but others will not hear you; allow the microphone in the site settings and reload.',
+    'Microphone blocked: this browser is not allowing the page to use your microphone. You can join and listen, but others will not hear you; allow the microphone in the site settings, then press Unmute.',
   absent:
-    'No microphone found. You can join and listen, but others will not hear you until you connect one.',
+    'No microphone found. You can join and listen, but others will not hear you until you connect one and press Unmute.',
   busy: 'Your microphone could not start; another app may be using it. Close that app, then choose the microphone again.',
 };
 

@@ -57,5 +57,6 @@ export const createBrowserPeerConnection: CreatePeerConnection = (configuration,
     if (stream) handlers.onTrack(stream);
   };
   pc.oniceconnectionstatechange = () => handlers.onIceConnectionStateChange(pc.iceConnectionState);
+  pc.onnegotiationneeded = () => handlers.onNegotiationNeeded();
   return pc;
 };

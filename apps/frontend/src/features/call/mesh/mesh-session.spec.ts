@@ -193,6 +193,7 @@ describe('MeshSession: others arriving and leaving', () => {
         stream,
         muted: false,
         cameraOff: false,
+        screen: null,
       },
     ]);
   });
@@ -200,6 +201,8 @@ describe('MeshSession: others arriving and leaving', () => {
   it('keeps the tile of an unreachable peer, saying so', async () => {
     const { session, socket, pcs } = await joined([]);
     socket.receive({ type: 'user_joined', userId: ALICE, displayName: 'alice' });
+    await flushPromises();
+    socket.receive({ type: 'answer', senderUserId: ALICE, sdp: 'alice-answer' });
     await flushPromises();
     pcs.last.emitIceState('failed');
     await flushPromises();
@@ -220,7 +223,7 @@ describe('MeshSession: others arriving and leaving', () => {
       expect(pcs.created).toHaveLength(1);
     });
 
-    it('the higher user id yields and answers', async () => {
+    it('the higher user id yields: takes its offer back and answers, on the same connection', async () => {
       const harness = await setup();
       harness.sockets.last.authenticate(CAROL);
       harness.sockets.last.receive({
@@ -233,7 +236,8 @@ describe('MeshSession: others arriving and leaving', () => {
       await flushPromises();
       harness.sockets.last.receive({ type: 'offer', senderUserId: ALICE, sdp: 'alice-offer' });
       await flushPromises();
-      expect(harness.pcs.created[0]?.closed).toBe(true);
+      expect(harness.pcs.created).toHaveLength(1);
+      expect(harness.pcs.last.log).toContain('local:rollback');
       expect(harness.sockets.last.framesOf('answer')).toEqual([
         { type: 'answer', targetUserId: ALICE, sdp: 'answer-to-alice-offer' },
       ]);
@@ -462,8 +466,8 @@ describe('MeshSession: mute and camera off', () => {
     session.setLocalMediaState({ muted: true, cameraOff: false });
     for (const pc of pcs.created) {
       expect(pc.channel!.sent.map((m) => JSON.parse(m))).toEqual([
-        { muted: false, cameraOff: false },
-        { muted: true, cameraOff: false },
+        { muted: false, cameraOff: false, screenStreamId: null },
+        { muted: true, cameraOff: false, screenStreamId: null },
       ]);
     }
     pcs.created[1]!.channel!.receive(JSON.stringify({ muted: false, cameraOff: true }));
@@ -472,6 +476,80 @@ describe('MeshSession: mute and camera off', () => {
     ).toEqual([
       ['alice', false, false],
       ['bob', false, true],
+    ]);
+  });
+});
+
+describe('MeshSession: screen share', () => {
+  it('sends the screen to everyone, to a late joiner too, and stops it everywhere', async () => {
+    const { session, socket, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    const screen = fakeStream('video', 'audio');
+    session.setScreenStream(screen);
+    expect(pcs.last.tracks.filter((t) => t.stream === screen)).toHaveLength(2);
+
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    const bobPc = pcs.last;
+    expect(bobPc.tracks.map((t) => t.stream)).toEqual([
+      expect.anything(),
+      expect.anything(),
+      screen,
+      screen,
+    ]);
+    expect(bobPc.tracks[0]?.stream).not.toBe(screen);
+
+    session.setScreenStream(null);
+    for (const pc of pcs.created) {
+      expect(pc.log.filter((l) => l.startsWith('remove-track'))).toHaveLength(2);
+    }
+  });
+
+  it('shows a participant’s screen apart from their camera once they say which stream it is', async () => {
+    const { session, pcs } = await joined([{ userId: ALICE, displayName: 'alice' }]);
+    const camera = fakeStream('audio', 'video');
+    const screen = fakeStream('video');
+    pcs.last.emitTrack(camera);
+    pcs.last.emitTrack(screen);
+    pcs.last.channel!.open();
+    pcs.last.channel!.receive(
+      JSON.stringify({ muted: false, cameraOff: false, screenStreamId: screen.id }),
+    );
+    const [alice] = session.getSnapshot().participants;
+    expect(alice?.stream).toBe(camera);
+    expect(alice?.screen).toBe(screen);
+
+    pcs.last.channel!.receive(
+      JSON.stringify({ muted: false, cameraOff: false, screenStreamId: null }),
+    );
+    expect(session.getSnapshot().participants[0]?.screen).toBeNull();
+    expect(session.getSnapshot().participants[0]?.stream).toBe(camera);
+  });
+});
+
+describe('MeshSession: names that cannot pass for someone else’s', () => {
+  it('adds the domain of participants from another domain than ours', async () => {
+    const harness = await setup({ selfDomain: 'company.example' });
+    const socket = harness.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({
+      type: 'room_joined',
+      roomId: ROOM,
+      existingPeers: [ALICE, BOB],
+      peers: [
+        { userId: ALICE, displayName: 'alice', domain: 'company.example' },
+        { userId: BOB, displayName: 'alice', domain: 'evil.example' },
+      ],
+    });
+    socket.receive({
+      type: 'user_joined',
+      userId: CAROL,
+      displayName: 'carol',
+      domain: 'elsewhere.example',
+    });
+    expect(harness.session.getSnapshot().participants.map((p) => p.displayName)).toEqual([
+      'alice',
+      'alice (evil.example)',
+      'carol (elsewhere.example)',
     ]);
   });
 });

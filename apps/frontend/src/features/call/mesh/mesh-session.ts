@@ -13,6 +13,7 @@ import {
   type SignalingEvent,
   type SignalingTermination,
 } from './signaling-client';
+import { participantName } from './participant-name';
 import type { MediaState, MeshDeps } from './types';
 
 /**
@@ -35,6 +36,11 @@ export interface ParticipantView {
   /** As the participant told us over the connection; false until they do. */
   readonly muted: boolean;
   readonly cameraOff: boolean;
+  /**
+   * The screen they share, once it arrived; null when they do not share. A screen is shown in a
+   * tile of its own, featured (large) by default.
+   */
+  readonly screen: MediaStream | null;
 }
 
 /** Immutable state of the session; a new object on every change. */
@@ -52,6 +58,11 @@ export interface MeshSessionOptions {
   signalingUrl: string;
   /** Our camera/microphone; null joins receive-only. */
   localStream: MediaStream | null;
+  /**
+   * The domain of our own email: a participant from another domain is named with theirs
+   * ("alice (evil.example)"), so nobody passes for a colleague (see `participantName`).
+   */
+  selfDomain?: string;
   deps: MeshDeps;
   /** `relay` forces TURN (test switch, see README). */
   iceTransportPolicy?: RTCIceTransportPolicy;
@@ -61,6 +72,7 @@ export interface MeshSessionOptions {
 }
 
 interface Remote {
+  /** As tiles show it: see {@link participantName}. */
   displayName: string;
   link: PeerLink;
 }
@@ -89,6 +101,7 @@ export class MeshSession {
   private readonly signaling: SignalingClient;
   private readonly ice: IceServerSource;
   private localStream: MediaStream | null;
+  private screenStream: MediaStream | null = null;
   private localMediaState: MediaState = { muted: false, cameraOff: false };
 
   /** Current state. */
@@ -144,6 +157,17 @@ export class MeshSession {
     for (const { link } of this.remotes.values()) link.replaceLocalTracks(stream);
   }
 
+  /**
+   * We started sharing a screen (its video, and audio where the browser gave it), or stopped
+   * (null): every connection renegotiates, and connections made from now on start with it, so a
+   * late joiner gets the share that is running.
+   */
+  setScreenStream(stream: MediaStream | null): void {
+    if (stream === this.screenStream || this.isFinal) return;
+    this.screenStream = stream;
+    for (const { link } of this.remotes.values()) link.setScreen(stream);
+  }
+
   /** We muted, unmuted, or turned the camera off or on: every participant is told. */
   setLocalMediaState(state: MediaState): void {
     const current = this.localMediaState;
@@ -187,7 +211,7 @@ export class MeshSession {
         break;
       case 'user_joined':
         if (message.userId === this.selfUserId) return;
-        this.addRemote(message.userId, message.displayName, 'offerer');
+        this.addRemote(message.userId, this.nameOf(message), 'offerer');
         break;
       case 'user_left':
         this.removeRemote(message.userId);
@@ -196,7 +220,9 @@ export class MeshSession {
         if (message.roomId === this.options.roomId) this.finish('ended', null);
         break;
       case 'offer':
-        this.offerReceived(message.senderUserId, message.sdp);
+        // Also when both sides offer at once (views of who arrived first crossed during
+        // reconnects, or two renegotiations): the link resolves the glare.
+        this.remotes.get(message.senderUserId)?.link.acceptOffer(message.sdp);
         break;
       case 'answer':
         this.remotes.get(message.senderUserId)?.link.acceptAnswer(message.sdp);
@@ -213,7 +239,7 @@ export class MeshSession {
   /** We are (back) in the room: the others will offer, we answer. Links from before go. */
   private arrived(existingPeers: readonly string[], peers: readonly Peer[]): void {
     for (const userId of [...this.remotes.keys()]) this.removeRemote(userId, false);
-    const names = new Map(peers.map((peer) => [peer.userId, peer.displayName]));
+    const names = new Map(peers.map((peer) => [peer.userId, this.nameOf(peer)]));
     for (const userId of existingPeers) {
       if (userId !== this.selfUserId) {
         this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
@@ -223,16 +249,8 @@ export class MeshSession {
     this.setPhase('joined');
   }
 
-  private offerReceived(senderUserId: string, sdp: string): void {
-    const remote = this.remotes.get(senderUserId);
-    if (!remote) return;
-    if (remote.link.role === 'offerer') {
-      // Both sides believe they offer (views of who arrived first crossed during reconnects).
-      // The lower user id keeps offering; the other side yields and answers.
-      if ((this.selfUserId ?? '') < senderUserId) return;
-      this.addRemote(senderUserId, remote.displayName, 'answerer');
-    }
-    this.remotes.get(senderUserId)?.link.acceptOffer(sdp);
+  private nameOf(peer: { displayName: string; domain?: string }): string {
+    return participantName(peer.displayName || UNNAMED, peer.domain, this.options.selfDomain);
   }
 
   private onError(code: SignalingErrorCode): void {
@@ -261,6 +279,9 @@ export class MeshSession {
     const link = new PeerLink({
       remoteUserId: userId,
       role,
+      // Fixed per pair: the higher user id yields when both offer at once.
+      polite: (this.selfUserId ?? '') > userId,
+      screenStream: this.screenStream,
       configuration: this.rtcConfiguration(),
       localStream: this.localStream,
       localMediaState: this.localMediaState,
@@ -316,16 +337,20 @@ export class MeshSession {
     const participants = [...this.remotes].map(([userId, { displayName, link }]) => {
       const before = previous.get(userId);
       const { muted, cameraOff } = link.remoteMedia;
+      const { status, stream, screen } = link;
+      const next: ParticipantView = {
+        userId,
+        displayName,
+        status,
+        stream,
+        muted,
+        cameraOff,
+        screen,
+      };
       const unchanged =
         before &&
-        before.displayName === displayName &&
-        before.status === link.status &&
-        before.stream === link.stream &&
-        before.muted === muted &&
-        before.cameraOff === cameraOff;
-      return unchanged
-        ? before
-        : { userId, displayName, status: link.status, stream: link.stream, muted, cameraOff };
+        (Object.keys(next) as (keyof ParticipantView)[]).every((key) => before[key] === next[key]);
+      return unchanged ? before : next;
     });
     this.store.update((s) => ({ ...s, participants }));
   }

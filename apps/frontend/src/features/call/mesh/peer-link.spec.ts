@@ -17,8 +17,10 @@ function setup(
   const link = new PeerLink({
     remoteUserId: BOB,
     role,
+    polite: false,
     configuration: { iceServers: [{ urls: 'stun:s.test' }] },
     localStream,
+    screenStream: null,
     localMediaState: { muted: false, cameraOff: false },
     createPeerConnection: pcs.create,
     timers: clock,
@@ -115,23 +117,34 @@ describe('PeerLink as offerer', () => {
 
   it('recovers when the restart succeeds, and may restart again on a later failure', async () => {
     const { link, pc, sent, clock } = setup('offerer');
+    link.start();
+    await flushPromises();
+    link.acceptAnswer('answer-1');
     pc.emitIceState('failed');
+    await flushPromises();
+    link.acceptAnswer('answer-2');
     pc.emitIceState('connected');
     expect(link.status).toBe('connected');
     expect(clock.pendingCount).toBe(0);
     pc.emitIceState('failed');
     await flushPromises();
     expect(link.status).toBe('reconnecting');
-    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(2);
+    expect(sent.filter((m) => m.type === 'offer').map((m) => m.type === 'offer' && m.sdp)).toEqual([
+      'offer-1',
+      'offer-2-restart',
+      'offer-3-restart',
+    ]);
   });
 
   it('shows a transient disconnection as reconnecting without restarting', async () => {
     const { link, pc, sent } = setup('offerer');
+    link.start();
     pc.emitIceState('connected');
     pc.emitIceState('disconnected');
     await flushPromises();
     expect(link.status).toBe('reconnecting');
-    expect(sent).toEqual([]);
+    expect(sent.map((m) => m.type)).toEqual(['offer']);
+    expect(pc.log).not.toContain('restart-ice');
   });
 });
 
@@ -193,30 +206,37 @@ describe('PeerLink as answerer', () => {
     expect(link.status).toBe('unreachable');
   });
 
-  it('answers the restart offer, and fails for good if ICE fails after it', async () => {
+  it('restarts ICE itself once it has had an offer, and fails for good if ICE fails after it', async () => {
     const { link, pc, sent, clock } = setup('answerer');
     link.acceptOffer('offer-1');
     await flushPromises();
     pc.emitIceState('failed');
-    link.acceptOffer('offer-2-restart');
     await flushPromises();
-    expect(sent.at(-1)).toEqual({
-      type: 'answer',
-      targetUserId: BOB,
-      sdp: 'answer-to-offer-2-restart',
-    });
+    expect(sent.at(-1)).toEqual({ type: 'offer', targetUserId: BOB, sdp: 'offer-1-restart' });
+    link.acceptAnswer('answer-to-restart');
     pc.emitIceState('failed');
     expect(link.status).toBe('unreachable');
     expect(clock.pendingCount).toBe(0);
   });
 
-  it('reports the remote stream once', () => {
+  it('answers a restart offer of the peer like any other', async () => {
+    const { link, sent } = setup('answerer');
+    link.acceptOffer('offer-1');
+    link.acceptOffer('offer-2-restart');
+    await flushPromises();
+    expect(
+      sent.filter((m) => m.type === 'answer').map((m) => m.type === 'answer' && m.sdp),
+    ).toEqual(['answer-to-offer-1', 'answer-to-offer-2-restart']);
+  });
+
+  it('reports the remote camera stream, and every track joining it', () => {
     const { link, pc, onChange } = setup('answerer');
     const remote = fakeStream('audio', 'video');
     pc.emitTrack(remote);
     pc.emitTrack(remote);
     expect(link.stream).toBe(remote);
-    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(link.screen).toBeNull();
+    expect(onChange).toHaveBeenCalledTimes(2);
   });
 });
 
@@ -263,16 +283,25 @@ describe('PeerLink device switch', () => {
     expect(pc.sending).toEqual(next.getTracks());
   });
 
-  it('leaves a kind it was not sending for the next join, and does nothing once closed', async () => {
-    const { link, pc } = setup('answerer', fakeStream('audio'));
+  it('adds a kind it was not sending (joined without a camera) in the same stream, renegotiating', async () => {
+    const first = fakeStream('audio');
+    const { link, pc, sent } = setup('answerer', first);
+    link.acceptOffer('offer-1');
+    await flushPromises();
     const next = fakeStream('audio', 'video');
     link.replaceLocalTracks(next);
     await flushPromises();
-    expect(pc.sending).toEqual([next.getTracks()[0]]);
+    expect(pc.sending).toEqual(next.getTracks());
+    // One stream id for camera and microphone: the peer plays them together.
+    expect(pc.tracks.map((t) => t.stream)).toEqual([first, first]);
+    expect(sent.filter((m) => m.type !== 'ice_candidate').map((m) => m.type)).toEqual([
+      'answer',
+      'offer',
+    ]);
     link.close();
     link.replaceLocalTracks(fakeStream('audio'));
     await flushPromises();
-    expect(pc.sending).toEqual([next.getTracks()[0]]);
+    expect(pc.sending).toEqual(next.getTracks());
   });
 });
 
@@ -286,8 +315,8 @@ describe('PeerLink media state (mute, camera off) over its own data channel', ()
     channel.open();
     link.setLocalMediaState({ muted: true, cameraOff: true });
     expect(channel.sent.map((m) => JSON.parse(m))).toEqual([
-      { muted: true, cameraOff: false },
-      { muted: true, cameraOff: true },
+      { muted: true, cameraOff: false, screenStreamId: null },
+      { muted: true, cameraOff: true, screenStreamId: null },
     ]);
   });
 
@@ -301,7 +330,7 @@ describe('PeerLink media state (mute, camera off) over its own data channel', ()
     for (const junk of [
       'not json',
       '{"muted":"yes","cameraOff":false}',
-      JSON.stringify({ muted: false, cameraOff: true, pad: 'x'.repeat(300) }),
+      JSON.stringify({ muted: false, cameraOff: true, pad: 'x'.repeat(600) }),
       new ArrayBuffer(4),
     ]) {
       channel.receive(junk);

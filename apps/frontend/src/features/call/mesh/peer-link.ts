@@ -1,16 +1,12 @@
 import type { IceCandidate, TargetedClientMessage } from '@qual-meet/protocol';
 import type { TimerHandle, Timers } from '../../../lib/timers';
-import type {
-  CreatePeerConnection,
-  DataChannelLike,
-  MediaState,
-  PeerConnectionLike,
-  RtpSenderLike,
-} from './types';
+import { MediaStateChannel } from './media-state-channel';
+import { Negotiation } from './negotiation';
+import type { CreatePeerConnection, MediaState, PeerConnectionLike, RtpSenderLike } from './types';
 
 /**
- * Who starts negotiation with this peer. DESIGN §4.9: members already in the room offer to the
- * newcomer; the newcomer only answers.
+ * Who sends the first offer to this peer. DESIGN §4.9: members already in the room offer to the
+ * newcomer; the newcomer only answers. After that first exchange either side may offer.
  */
 export type NegotiationRole = 'offerer' | 'answerer';
 
@@ -20,138 +16,140 @@ export type PeerStatus = 'connecting' | 'connected' | 'reconnecting' | 'unreacha
 export interface PeerLinkOptions {
   remoteUserId: string;
   role: NegotiationRole;
+  /** Yields when both sides offer at once (see {@link Negotiation}). */
+  polite: boolean;
   configuration: RTCConfiguration;
   /** Our camera/microphone; null joins receive-only. */
   localStream: MediaStream | null;
-  /** Whether we are muted and our camera off, told to the peer (see {@link PeerLink}). */
+  /** The screen we share, if we do. */
+  screenStream: MediaStream | null;
+  /** Whether we are muted and our camera off, told to the peer (see {@link MediaStateChannel}). */
   localMediaState: MediaState;
   createPeerConnection: CreatePeerConnection;
   timers: Timers;
   /** Sends a negotiation frame to the remote user through signaling. */
   signal(message: TargetedClientMessage): void;
-  /** Called whenever `status` or `stream` changed. */
+  /** Called whenever `status`, a stream or the peer's media state changed. */
   onChange(): void;
   /** After ICE failed, how long the restart may take before the peer counts as unreachable. */
   restartWindowMs: number;
 }
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
-/** The peer-to-peer channel that carries {@link MediaState}, made on both sides (negotiated). */
-const MEDIA_STATE_CHANNEL = { label: 'media-state', init: { negotiated: true, id: 0 } } as const;
-/** Longer messages on it are not ours: ignored. */
-const MAX_MEDIA_STATE_BYTES = 256;
-
-/** A {@link MediaState} from the peer, or null for anything else. */
-function mediaStateOf(data: unknown): MediaState | null {
-  if (typeof data !== 'string' || data.length > MAX_MEDIA_STATE_BYTES) return null;
-  try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value !== 'object' || value === null) return null;
-    const { muted, cameraOff } = value as Record<string, unknown>;
-    return typeof muted === 'boolean' && typeof cameraOff === 'boolean'
-      ? { muted, cameraOff }
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
- * One `RTCPeerConnection` to one remote user.
+ * One `RTCPeerConnection` to one remote user: what we send (camera, microphone, screen), what
+ * we receive, and how the connection is doing.
  *
- * Every negotiation step runs through one promise chain, so descriptions and candidates are
- * applied in the order they arrived. Candidates that come before the remote description are
- * held and applied, in order, right after it. When ICE fails the offerer restarts ICE once; if
- * the connection is not back within `restartWindowMs` (or fails again) the peer is marked
- * unreachable.
+ * Every change of what we send renegotiates ({@link Negotiation}). When ICE fails, each side
+ * restarts ICE once (`restartIce`, through the same negotiation); if the connection is not back
+ * within `restartWindowMs`, or fails again, the peer is marked unreachable.
  */
 export class PeerLink {
   /** Connection state as a person would describe it. */
   status: PeerStatus = 'connecting';
-  /** The remote camera and microphone, once their first track arrived. */
-  stream: MediaStream | null = null;
-  /** Whether the peer is muted or has its camera off, as it last told us. */
-  remoteMedia: MediaState = { muted: false, cameraOff: false };
 
   readonly role: NegotiationRole;
   private readonly pc: PeerConnectionLike;
-  /** What we send, by kind: a device switch swaps the track in place. */
+  private readonly negotiation: Negotiation;
+  private readonly mediaState: MediaStateChannel;
+  /** What we send of our camera and microphone, by kind: a device switch swaps the track. */
   private readonly senders = new Map<MediaStreamTrack['kind'], RtpSenderLike>();
-  private chain: Promise<void> = Promise.resolve();
-  private hasRemoteDescription = false;
-  private heldCandidates: IceCandidate[] = [];
+  /**
+   * The stream our camera and microphone tracks are sent as, kept for tracks added later, so
+   * the peer receives them all in one stream (its id is what tells them from the screen).
+   */
+  private cameraStream: MediaStream | null = null;
+  private screenSenders: RtpSenderLike[] = [];
+  private screenStream: MediaStream | null;
+  /** Remote streams by id; which one is the screen, the peer tells us. */
+  private readonly remoteStreams = new Map<string, MediaStream>();
+  private remoteScreenId: string | null = null;
+  /** Screens the peer stopped sharing; a late track of one is not a camera. */
+  private readonly endedScreens = new Set<string>();
   private restartTried = false;
   private restartWindow: TimerHandle | null = null;
   private closed = false;
-  private readonly channel: DataChannelLike;
   private localMediaState: MediaState;
 
   constructor(private readonly options: PeerLinkOptions) {
     this.role = options.role;
     this.localMediaState = options.localMediaState;
+    this.screenStream = options.screenStream;
     this.pc = options.createPeerConnection(options.configuration, {
       onIceCandidate: (candidate) => {
         if (this.closed) return;
         options.signal({ type: 'ice_candidate', targetUserId: options.remoteUserId, candidate });
       },
-      onTrack: (stream) => {
-        if (this.closed || stream === this.stream) return;
-        this.stream = stream;
-        options.onChange();
-      },
+      onTrack: (stream) => this.trackArrived(stream),
       onIceConnectionStateChange: (state) => this.iceStateChanged(state),
+      onNegotiationNeeded: () => this.negotiation.negotiationNeeded(),
     });
-    const stream = options.localStream;
-    const tracks = stream?.getTracks() ?? [];
-    for (const track of tracks) {
-      this.senders.set(track.kind, this.pc.addTrack(track, stream as MediaStream));
-    }
-    // Mute and camera-off travel peer to peer, beside the media: the servers never see them.
-    this.channel = this.pc.createDataChannel(MEDIA_STATE_CHANNEL.label, MEDIA_STATE_CHANNEL.init);
-    this.channel.addEventListener('open', () => this.sendMediaState());
-    this.channel.addEventListener('message', (event) => this.receiveMediaState(event.data));
+    this.negotiation = new Negotiation({
+      pc: this.pc,
+      polite: options.polite,
+      offersFirst: options.role === 'offerer',
+      send: ({ type, sdp }) => {
+        if (!this.closed) options.signal({ type, targetUserId: options.remoteUserId, sdp });
+      },
+      onFailure: () => this.becomeUnreachable(),
+    });
+    // Camera and microphone first: an answerer's own tracks then take the offer's first audio
+    // and video sections, and a screen gets sections of its own.
+    if (options.localStream)
+      this.addCameraTracks(options.localStream.getTracks(), options.localStream);
+    this.mediaState = new MediaStateChannel(this.pc, this.outgoingState(), () =>
+      this.remoteStateChanged(),
+    );
+    if (this.screenStream) this.addScreenTracks(this.screenStream);
     if (this.role === 'offerer') {
       // The offer must carry an audio and a video section even when we send neither, or a
       // receive-only offerer would leave the answerer no way to send us its media.
       for (const kind of MEDIA_KINDS) {
-        if (!tracks.some((track) => track.kind === kind)) {
-          this.pc.addTransceiver(kind, { direction: 'recvonly' });
-        }
+        if (!this.senders.has(kind)) this.pc.addTransceiver(kind, { direction: 'recvonly' });
       }
     }
   }
 
-  /** Offerer only: sends the first offer. */
-  start(): void {
-    if (this.role === 'offerer') this.enqueue(() => this.sendOffer(false));
+  /**
+   * The remote camera and microphone, once their first track arrived: the first stream that is
+   * not the screen (the peer sends all its camera and microphone tracks in one stream).
+   */
+  get stream(): MediaStream | null {
+    const screenId = this.mediaState.remote.screenStreamId;
+    for (const [id, stream] of this.remoteStreams) if (id !== screenId) return stream;
+    return null;
   }
 
-  /** Applies a remote offer (first one, or an ICE restart) and answers it. */
+  /** The screen the peer shares, once it said so and its first track arrived. */
+  get screen(): MediaStream | null {
+    const screenId = this.mediaState.remote.screenStreamId;
+    return screenId ? (this.remoteStreams.get(screenId) ?? null) : null;
+  }
+
+  /** Whether the peer is muted or has its camera off, as it last told us. */
+  get remoteMedia(): MediaState {
+    const { muted, cameraOff } = this.mediaState.remote;
+    return { muted, cameraOff };
+  }
+
+  /** Offerer: sends the first offer (the browser may also ask, which then finds nothing to do). */
+  start(): void {
+    if (this.role === 'offerer') this.negotiation.negotiationNeeded();
+  }
+
+  /** Applies a remote offer (the first one, or any renegotiation) and answers it. */
   acceptOffer(sdp: string): void {
-    this.enqueue(async () => {
-      if (this.hasRemoteDescription) this.restartTried = true;
-      await this.applyRemoteDescription({ type: 'offer', sdp });
-      const answer = await this.pc.createAnswer();
-      await this.pc.setLocalDescription(answer);
-      this.options.signal({
-        type: 'answer',
-        targetUserId: this.options.remoteUserId,
-        sdp: answer.sdp ?? '',
-      });
-    });
+    this.negotiation.receiveDescription({ type: 'offer', sdp });
   }
 
   /** Applies the remote answer to our offer. */
   acceptAnswer(sdp: string): void {
-    this.enqueue(() => this.applyRemoteDescription({ type: 'answer', sdp }));
+    this.negotiation.receiveDescription({ type: 'answer', sdp });
   }
 
-  /** Applies a remote candidate now, or holds it until the remote description is set. */
   addRemoteCandidate(candidate: IceCandidate): void {
-    this.enqueue(async () => {
-      if (!this.hasRemoteDescription) this.heldCandidates.push(candidate);
-      else await this.addCandidate(candidate);
-    });
+    this.negotiation.addRemoteCandidate(candidate);
   }
 
   /** New ICE servers (fresh TURN credentials) for later gathering, e.g. an ICE restart. */
@@ -165,12 +163,11 @@ export class PeerLink {
   }
 
   /**
-   * Sends the tracks of `stream` (another camera or microphone) in place of ours, without
-   * renegotiating: each kind we were sending switches to the new track of that kind, or to
-   * nothing when the new stream lacks it (that device failed to open: the peer gets no frames
-   * rather than a stopped track's, and a later switch brings it back). A kind we did not send
-   * when the link was made (we joined without a camera, say) would need a new negotiation, and
-   * is left for the next join.
+   * Sends the tracks of `stream` (another camera or microphone, or one that was missing) in
+   * place of ours: a kind we were sending switches track in place (`replaceTrack`, no
+   * renegotiation), or to nothing when the new stream lacks it (that device failed: the peer gets
+   * no frames rather than a stopped track's); a kind we were not sending (we joined without a
+   * camera) is added, which renegotiates.
    */
   replaceLocalTracks(stream: MediaStream): void {
     if (this.closed) return;
@@ -181,26 +178,28 @@ export class PeerLink {
         // The old track stays; the person still sees their new preview and can switch again.
       });
     }
+    this.addCameraTracks(
+      tracks.filter((track) => !this.senders.has(track.kind)),
+      this.cameraStream ?? stream,
+    );
+  }
+
+  /** Starts sending `stream` as our shared screen, or stops (null); both renegotiate. */
+  setScreen(stream: MediaStream | null): void {
+    if (this.closed || stream === this.screenStream) return;
+    for (const sender of this.screenSenders) this.pc.removeTrack(sender);
+    this.screenSenders = [];
+    this.screenStream = stream;
+    // Said before the tracks are offered, so the peer usually knows the stream for a screen
+    // when it arrives; either order ends the same.
+    this.mediaState.setLocal(this.outgoingState());
+    if (stream) this.addScreenTracks(stream);
   }
 
   /** We muted, unmuted, or turned the camera off or on: the peer is told (now, or once it can be). */
   setLocalMediaState(state: MediaState): void {
     this.localMediaState = state;
-    this.sendMediaState();
-  }
-
-  private sendMediaState(): void {
-    if (this.closed || this.channel.readyState !== 'open') return;
-    this.channel.send(JSON.stringify(this.localMediaState));
-  }
-
-  private receiveMediaState(data: unknown): void {
-    const state = mediaStateOf(data);
-    if (this.closed || !state) return;
-    if (state.muted === this.remoteMedia.muted && state.cameraOff === this.remoteMedia.cameraOff)
-      return;
-    this.remoteMedia = state;
-    this.options.onChange();
+    this.mediaState.setLocal(this.outgoingState());
   }
 
   /** Closes the connection and cancels its timer; nothing is reported afterwards. */
@@ -208,34 +207,42 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     this.clearRestartWindow();
-    this.heldCandidates = [];
+    this.negotiation.close();
+    this.mediaState.close();
     this.pc.close();
   }
 
-  private async sendOffer(iceRestart: boolean): Promise<void> {
-    const offer = await this.pc.createOffer(iceRestart ? { iceRestart } : undefined);
-    await this.pc.setLocalDescription(offer);
-    this.options.signal({
-      type: 'offer',
-      targetUserId: this.options.remoteUserId,
-      sdp: offer.sdp ?? '',
-    });
+  private outgoingState() {
+    return { ...this.localMediaState, screenStreamId: this.screenStream?.id ?? null };
   }
 
-  private async applyRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    await this.pc.setRemoteDescription(description);
-    this.hasRemoteDescription = true;
-    const held = this.heldCandidates;
-    this.heldCandidates = [];
-    for (const candidate of held) await this.addCandidate(candidate);
-  }
-
-  private async addCandidate(candidate: IceCandidate): Promise<void> {
-    try {
-      await this.pc.addIceCandidate(candidate);
-    } catch {
-      // One unusable candidate (say, from before an ICE restart) must not stop the others.
+  private addCameraTracks(tracks: readonly MediaStreamTrack[], stream: MediaStream): void {
+    for (const track of tracks) {
+      this.senders.set(track.kind, this.pc.addTrack(track, stream));
+      this.cameraStream = stream;
     }
+  }
+
+  private addScreenTracks(stream: MediaStream): void {
+    this.screenSenders = stream.getTracks().map((track) => this.pc.addTrack(track, stream));
+  }
+
+  private remoteStateChanged(): void {
+    const screenId = this.mediaState.remote.screenStreamId;
+    if (this.remoteScreenId && this.remoteScreenId !== screenId) {
+      // That share ended: its stream must not pass for a camera now.
+      this.remoteStreams.delete(this.remoteScreenId);
+      this.endedScreens.add(this.remoteScreenId);
+    }
+    this.remoteScreenId = screenId;
+    this.options.onChange();
+  }
+
+  private trackArrived(stream: MediaStream): void {
+    if (this.closed || this.endedScreens.has(stream.id)) return;
+    // Each track fires; a track joining a known stream still changes what its tile should play.
+    this.remoteStreams.set(stream.id, stream);
+    this.options.onChange();
   }
 
   private iceStateChanged(state: RTCIceConnectionState): void {
@@ -265,9 +272,11 @@ export class PeerLink {
       return;
     }
     this.setStatus('reconnecting');
-    if (this.role === 'offerer') {
+    // Both sides restart; should both offer at once, the negotiation resolves it like any glare.
+    // A newcomer that has had no offer yet cannot offer: the other side's restart is awaited.
+    if (this.role === 'offerer' || this.negotiation.established) {
       this.restartTried = true;
-      this.enqueue(() => this.sendOffer(true));
+      this.pc.restartIce();
     }
     if (this.restartWindow === null) {
       this.restartWindow = this.options.timers.setTimeout(() => {
@@ -278,6 +287,7 @@ export class PeerLink {
   }
 
   private becomeUnreachable(): void {
+    if (this.closed) return;
     this.clearRestartWindow();
     this.setStatus('unreachable');
   }
@@ -292,14 +302,5 @@ export class PeerLink {
     if (status === this.status) return;
     this.status = status;
     this.options.onChange();
-  }
-
-  /** Runs `step` after every earlier step; a failed description marks the peer unreachable. */
-  private enqueue(step: () => Promise<void>): void {
-    this.chain = this.chain
-      .then(() => (this.closed ? undefined : step()))
-      .catch(() => {
-        if (!this.closed) this.becomeUnreachable();
-      });
   }
 }

@@ -198,4 +198,50 @@ describe('SignalingClient', () => {
     await flushPromises();
     expect(sockets.sockets).toHaveLength(1);
   });
+
+  describe('tokens on the open socket (DESIGN §4.10)', () => {
+    it('sends every refreshed token on the open socket, and takes the answer as an ack', async () => {
+      const { sockets, events, auth, clock } = await setup();
+      const socket = sockets.last;
+      socket.authenticate(ALICE);
+      auth.change('token-2');
+      auth.change('token-2');
+      expect(socket.framesOf('auth')).toEqual([
+        { type: 'auth', token: 'token-1' },
+        { type: 'auth', token: 'token-2' },
+      ]);
+      socket.receive({ type: 'authenticated', userId: ALICE });
+      // No second 'ready' (that would join the room again), and still one heartbeat timer.
+      expect(events).toEqual([{ type: 'ready', userId: ALICE, resumed: false }]);
+      clock.advance(Limits.heartbeatIntervalMs);
+      expect(socket.framesOf('heartbeat')).toHaveLength(1);
+      expect(sockets.sockets).toHaveLength(1);
+    });
+
+    it('authenticates a socket that opens after a refresh with the newest token', async () => {
+      const { sockets, auth } = await setup();
+      auth.change('token-3');
+      sockets.last.open();
+      expect(sockets.last.framesOf('auth')).toEqual([{ type: 'auth', token: 'token-3' }]);
+    });
+
+    it('closes the socket for good when the person signs out', async () => {
+      const { sockets, events, auth, clock } = await setup();
+      sockets.last.authenticate(ALICE);
+      auth.change(null);
+      expect(sockets.last.closedWith?.code).toBe(1000);
+      expect(events.at(-1)).toEqual({ type: 'terminated', reason: 'unauthorized' });
+      expect(auth.listeners.size).toBe(0);
+      expect(clock.pendingCount).toBe(0);
+    });
+
+    it('stops listening for tokens once closed', async () => {
+      const { sockets, client, auth } = await setup();
+      sockets.last.authenticate(ALICE);
+      client.close();
+      expect(auth.listeners.size).toBe(0);
+      auth.change('token-9');
+      expect(sockets.last.framesOf('auth')).toHaveLength(1);
+    });
+  });
 });

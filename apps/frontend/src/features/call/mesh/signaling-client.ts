@@ -53,6 +53,9 @@ export class SignalingClient {
   private heartbeatTimer: TimerHandle | null = null;
   private reconnectTimer: TimerHandle | null = null;
   private handshakeTimer: TimerHandle | null = null;
+  /** The token the open socket last authenticated with. */
+  private sentToken: string | null = null;
+  private unsubscribeToken: (() => void) | null = null;
 
   constructor(private readonly options: SignalingClientOptions) {}
 
@@ -60,6 +63,7 @@ export class SignalingClient {
   connect(): void {
     if (this.started || this.stopped) return;
     this.started = true;
+    this.unsubscribeToken = this.options.deps.auth.subscribe(() => this.tokenChanged());
     void this.open();
   }
 
@@ -74,8 +78,27 @@ export class SignalingClient {
   close(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.unsubscribeToken?.();
+    this.unsubscribeToken = null;
     this.dropSocket(1000, 'leaving');
     this.clearTimer('reconnectTimer');
+  }
+
+  /**
+   * DESIGN §4.10: the server ends a socket when its token expires unless a fresh `auth` arrives,
+   * so every refresh of the access token is sent on the open socket too. Signing out (no token)
+   * closes it: the meeting must not outlive the session.
+   */
+  private tokenChanged(): void {
+    if (this.stopped) return;
+    const token = this.options.deps.auth.getToken();
+    if (token === null) {
+      this.terminate('unauthorized');
+      return;
+    }
+    if (!this.authenticated || !this.socket || token === this.sentToken) return;
+    this.sentToken = token;
+    this.socket.send(JSON.stringify({ type: 'auth', token } satisfies ClientMessage));
   }
 
   private async open(): Promise<void> {
@@ -108,8 +131,11 @@ export class SignalingClient {
   private createSocket(token: string): SocketLike {
     const socket: SocketLike = this.options.deps.createWebSocket(this.options.url, {
       onOpen: () => {
-        if (socket === this.socket)
-          socket.send(JSON.stringify({ type: 'auth', token } satisfies ClientMessage));
+        if (socket !== this.socket) return;
+        // The token may have been refreshed while the socket was opening.
+        const current = this.options.deps.auth.getToken() ?? token;
+        this.sentToken = current;
+        socket.send(JSON.stringify({ type: 'auth', token: current } satisfies ClientMessage));
       },
       onMessage: (data) => {
         if (socket === this.socket) this.receive(data);
@@ -131,6 +157,8 @@ export class SignalingClient {
       this.options.onEvent({ type: 'message', message });
       return;
     }
+    // The answer to a fresh token on an open socket: nothing changes.
+    if (this.authenticated) return;
     this.clearTimer('handshakeTimer');
     this.authenticated = true;
     this.refreshedSinceAuth = false;

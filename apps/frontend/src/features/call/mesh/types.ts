@@ -25,6 +25,8 @@ export interface PeerConnectionHandlers {
   /** A remote stream began (or gained a track). */
   onTrack(stream: MediaStream): void;
   onIceConnectionStateChange(state: RTCIceConnectionState): void;
+  /** Something we send changed (or `restartIce` was called): a new offer is wanted. */
+  onNegotiationNeeded(): void;
 }
 
 /** What a participant's microphone and camera are doing, as they tell their peers. */
@@ -50,15 +52,20 @@ export interface RtpSenderLike {
  * adapter only wires the events.
  */
 export interface PeerConnectionLike {
+  readonly signalingState: RTCSignalingState;
   addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike;
+  removeTrack(sender: RtpSenderLike): void;
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): unknown;
   createDataChannel(label: string, init: { negotiated: true; id: number }): DataChannelLike;
-  createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit>;
+  createOffer(): Promise<RTCSessionDescriptionInit>;
   createAnswer(): Promise<RTCSessionDescriptionInit>;
+  /** Also `{type: 'rollback'}`, which takes back our offer when the peer's crossed it. */
   setLocalDescription(description: RTCSessionDescriptionInit): Promise<void>;
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
   addIceCandidate(candidate: RTCIceCandidateInit): Promise<void>;
   setConfiguration(configuration: RTCConfiguration): void;
+  /** The next offer gets new ICE credentials; fires `negotiationneeded`. */
+  restartIce(): void;
   close(): void;
 }
 
@@ -73,6 +80,8 @@ export interface TokenSource {
   getToken(): string | null;
   /** Renews the token through the refresh cookie; null when that is refused. */
   refresh(): Promise<string | null>;
+  /** Called after every change of the token (a refresh, or signing out); returns unsubscribe. */
+  subscribe(listener: () => void): () => void;
 }
 
 /** Everything the engine needs from the outside world. */

@@ -38,10 +38,15 @@ export function fakeCallEnvironment(devices: FakeDevices = { audio: null, video:
   const environment: CallEnvironment = {
     mediaDevices: fakeMediaDevices(devices),
     canSelectSpeaker: true,
-    createSession: ({ roomId, localStream }) => {
+    displayMedia: {
+      getDisplayMedia: async (options) =>
+        options.audio ? fakeStream('video', 'audio') : fakeStream('video'),
+    },
+    createSession: ({ roomId, localStream, selfDomain }) => {
       const session = new MeshSession({
         roomId,
         localStream,
+        selfDomain,
         signalingUrl: 'ws://meet.test/ws',
         deps: mesh.deps,
       });

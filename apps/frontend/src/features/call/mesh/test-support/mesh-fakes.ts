@@ -95,9 +95,43 @@ function gate(): Gate {
   return { promise, release };
 }
 
+type Kind = 'audio' | 'video';
+
+/** A track as a fake description carries it: what the remote side will receive. */
+interface CarriedTrack {
+  trackId: string;
+  kind: string;
+  streamId: string;
+}
+
+/** What a fake SDP stands for: the media sections per kind and the tracks sent in them. */
+interface FakeSdpContent {
+  sections: Record<Kind, number>;
+  tracks: CarriedTrack[];
+}
+
+/**
+ * Fake SDPs are short labels (`offer-1`, `answer-to-offer-1`) so tests read well; what each one
+ * carries is kept here, keyed by label. Peers that talk to each other in one test get a name
+ * prefix from their factory, so their labels never collide.
+ */
+const sdpContents = new Map<string, FakeSdpContent>();
+
+interface LocalSender {
+  track: MediaStreamTrack | null;
+  stream: MediaStream;
+  removed: boolean;
+}
+
+const emptySections = (): Record<Kind, number> => ({ audio: 0, video: 0 });
+
 /**
  * An RTCPeerConnection stand-in that records, in order, what the engine did to it, and lets
- * the test emit its events. Like a browser, it refuses candidates before a remote description.
+ * the test emit its events. Like a browser it keeps a signaling state and refuses what that
+ * state forbids (a remote offer while our own is out, an answer in `stable`, candidates before a
+ * remote description), fires `negotiationneeded` when something it sends is not yet negotiated
+ * (again once back in `stable`, if still so), and reports the tracks a remote description
+ * carries as remote streams.
  */
 export class FakePeerConnection implements PeerConnectionLike {
   /** Operations in the order they took effect, e.g. `remote:offer:sdp`, `candidate:c1`. */
@@ -107,29 +141,65 @@ export class FakePeerConnection implements PeerConnectionLike {
   readonly sending: (MediaStreamTrack | null)[] = [];
   readonly transceivers: string[] = [];
   readonly configurations: RTCConfiguration[] = [];
+  signalingState: RTCSignalingState = 'stable';
   remoteDescription: RTCSessionDescriptionInit | null = null;
   localDescription: RTCSessionDescriptionInit | null = null;
+  /** Remote streams by id, holding the ids of the tracks the peer sends in them. */
+  readonly remoteStreams = new Map<string, { stream: MediaStream; trackIds: Set<string> }>();
+  /** How many times `negotiationneeded` fired. */
+  negotiationNeededEvents = 0;
   closed = false;
   private offers = 0;
   private remoteGate: Gate | null = null;
+  private readonly senders: LocalSender[] = [];
+  private readonly recvonly = emptySections();
+  private hasChannel = false;
+  private restartPending = false;
+  /** Media sections both sides agreed on so far. */
+  private sections = emptySections();
+  /** Our tracks the peer has received, from the last exchange that completed. */
+  private delivered = new Set<string>();
+  private everNegotiated = false;
+  private pendingOffer: FakeSdpContent | null = null;
+  private remoteOffer: FakeSdpContent | null = null;
+  private eventQueued = false;
 
   constructor(
     readonly configuration: RTCConfiguration,
     private readonly handlers: PeerConnectionHandlers,
+    private readonly sdpPrefix = '',
   ) {}
 
   addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike {
     this.tracks.push({ kind: track.kind, stream });
     const index = this.sending.push(track) - 1;
-    return {
-      replaceTrack: async (next) => {
-        this.sending[index] = next;
+    const sender: LocalSender = { track, stream, removed: false };
+    this.senders.push(sender);
+    this.updateNegotiationNeeded();
+    return Object.assign(
+      {
+        replaceTrack: async (next: MediaStreamTrack | null) => {
+          this.sending[index] = next;
+        },
       },
-    };
+      { fakeIndex: index },
+    );
   }
 
-  addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): void {
+  removeTrack(sender: RtpSenderLike): void {
+    const index = (sender as { fakeIndex?: number }).fakeIndex;
+    const local = index === undefined ? undefined : this.senders[index];
+    if (!local || index === undefined) throw new Error('InvalidAccessError: not our sender');
+    local.removed = true;
+    this.sending[index] = null;
+    this.log.push(`remove-track:${local.track?.kind ?? 'none'}`);
+    this.updateNegotiationNeeded();
+  }
+
+  addTransceiver(kind: Kind, init: { direction: 'recvonly' }): void {
     this.transceivers.push(`${kind}:${init.direction}`);
+    this.recvonly[kind] += 1;
+    this.updateNegotiationNeeded();
   }
 
   /** The media-state channel, once made; see {@link FakeDataChannel}. */
@@ -137,22 +207,72 @@ export class FakePeerConnection implements PeerConnectionLike {
 
   createDataChannel(label: string, init: { negotiated: true; id: number }): DataChannelLike {
     this.channel = new FakeDataChannel(label, init.id);
+    this.hasChannel = true;
+    this.updateNegotiationNeeded();
     return this.channel;
   }
 
-  async createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit> {
+  async createOffer(): Promise<RTCSessionDescriptionInit> {
     this.offers += 1;
-    const sdp = `offer-${this.offers}${options?.iceRestart ? '-restart' : ''}`;
+    const sdp = `${this.sdpPrefix}offer-${this.offers}${this.restartPending ? '-restart' : ''}`;
+    const sections = { ...this.sections };
+    for (const kind of ['audio', 'video'] as const) {
+      const wanted = this.liveSenders().filter((s) => s.track?.kind === kind).length;
+      sections[kind] = Math.max(sections[kind], wanted + this.recvonly[kind]);
+    }
+    sdpContents.set(sdp, { sections, tracks: this.carried(this.liveSenders()) });
     this.log.push(`create:${sdp}`);
     return { type: 'offer', sdp };
   }
 
   async createAnswer(): Promise<RTCSessionDescriptionInit> {
-    if (this.remoteDescription?.type !== 'offer') throw new Error('no remote offer');
-    return { type: 'answer', sdp: `answer-to-${this.remoteDescription.sdp}` };
+    if (this.signalingState !== 'have-remote-offer' || !this.remoteDescription)
+      throw new Error('InvalidStateError: no remote offer');
+    const sdp = `answer-to-${this.remoteDescription.sdp}`;
+    const offered = this.remoteOffer?.sections ?? { audio: 1, video: 1 };
+    // Our tracks fit in the offer's sections of their kind, first come first served; the rest
+    // need an offer of ours.
+    const fitting: LocalSender[] = [];
+    for (const kind of ['audio', 'video'] as const) {
+      fitting.push(
+        ...this.liveSenders()
+          .filter((s) => s.track?.kind === kind)
+          .slice(0, offered[kind]),
+      );
+    }
+    sdpContents.set(sdp, { sections: offered, tracks: this.carried(fitting) });
+    return { type: 'answer', sdp };
   }
 
   async setLocalDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    switch (description.type) {
+      case 'rollback':
+        if (this.signalingState !== 'have-local-offer')
+          throw new Error('InvalidStateError: nothing to roll back');
+        this.pendingOffer = null;
+        this.log.push('local:rollback');
+        this.becomeStable(this.delivered);
+        return;
+      case 'offer':
+        if (this.signalingState !== 'stable' && this.signalingState !== 'have-local-offer')
+          throw new Error(`InvalidStateError: local offer in ${this.signalingState}`);
+        this.pendingOffer = sdpContents.get(description.sdp ?? '') ?? null;
+        this.restartPending = false;
+        this.signalingState = 'have-local-offer';
+        break;
+      case 'answer': {
+        if (this.signalingState !== 'have-remote-offer')
+          throw new Error(`InvalidStateError: local answer in ${this.signalingState}`);
+        const content = sdpContents.get(description.sdp ?? '');
+        if (this.remoteOffer) this.sections = { ...this.remoteOffer.sections };
+        this.localDescription = description;
+        this.log.push(`local:${description.type}:${description.sdp}`);
+        this.becomeStable(new Set(content?.tracks.map((t) => t.trackId) ?? []));
+        return;
+      }
+      default:
+        break;
+    }
     this.localDescription = description;
     this.log.push(`local:${description.type}:${description.sdp}`);
   }
@@ -161,8 +281,25 @@ export class FakePeerConnection implements PeerConnectionLike {
     const pending = this.remoteGate;
     this.remoteGate = null;
     if (pending) await pending.promise;
+    const content = sdpContents.get(description.sdp ?? '') ?? null;
+    if (description.type === 'offer') {
+      if (this.signalingState !== 'stable' && this.signalingState !== 'have-remote-offer')
+        throw new Error(`InvalidStateError: remote offer in ${this.signalingState}`);
+      this.remoteOffer = content;
+      this.signalingState = 'have-remote-offer';
+    } else if (description.type === 'answer') {
+      if (this.signalingState !== 'have-local-offer')
+        throw new Error(`InvalidStateError: remote answer in ${this.signalingState}`);
+    }
     this.remoteDescription = description;
     this.log.push(`remote:${description.type}:${description.sdp}`);
+    if (content) this.receiveTracks(content.tracks);
+    if (description.type === 'answer') {
+      const offer = this.pendingOffer;
+      this.pendingOffer = null;
+      if (offer) this.sections = { ...offer.sections };
+      this.becomeStable(new Set(offer?.tracks.map((t) => t.trackId) ?? []));
+    }
   }
 
   async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
@@ -174,8 +311,20 @@ export class FakePeerConnection implements PeerConnectionLike {
     this.configurations.push(configuration);
   }
 
+  restartIce(): void {
+    this.restartPending = true;
+    this.log.push('restart-ice');
+    this.updateNegotiationNeeded();
+  }
+
   close(): void {
     this.closed = true;
+    this.signalingState = 'closed';
+  }
+
+  /** The ids of the tracks the peer sends us now, across its streams. */
+  get remoteTrackIds(): string[] {
+    return [...this.remoteStreams.values()].flatMap(({ trackIds }) => [...trackIds]);
   }
 
   /** The next `setRemoteDescription` waits until the returned function is called. */
@@ -196,13 +345,102 @@ export class FakePeerConnection implements PeerConnectionLike {
   emitIceState(state: RTCIceConnectionState): void {
     this.handlers.onIceConnectionStateChange(state);
   }
+
+  private liveSenders(): LocalSender[] {
+    return this.senders.filter((s) => !s.removed && s.track !== null);
+  }
+
+  private carried(senders: LocalSender[]): CarriedTrack[] {
+    return senders.map((s) => ({
+      trackId: trackIdOf(s.track as MediaStreamTrack),
+      kind: (s.track as MediaStreamTrack).kind,
+      streamId: s.stream.id,
+    }));
+  }
+
+  private becomeStable(delivered: Set<string>): void {
+    this.signalingState = 'stable';
+    if (delivered !== this.delivered) {
+      this.delivered = delivered;
+      this.everNegotiated = true;
+    }
+    this.remoteOffer = null;
+    this.updateNegotiationNeeded();
+  }
+
+  private negotiationNeeded(): boolean {
+    if (this.restartPending) return true;
+    if (!this.everNegotiated)
+      return this.hasChannel || this.senders.length > 0 || this.transceivers.length > 0;
+    const live = this.liveSenders().map((s) => trackIdOf(s.track as MediaStreamTrack));
+    return live.length !== this.delivered.size || live.some((id) => !this.delivered.has(id));
+  }
+
+  /** Like the browser: the event fires as a later task, and only from `stable`. */
+  private updateNegotiationNeeded(): void {
+    if (this.closed || this.eventQueued || this.signalingState !== 'stable') return;
+    if (!this.negotiationNeeded()) return;
+    this.eventQueued = true;
+    queueMicrotask(() => {
+      this.eventQueued = false;
+      if (this.closed || this.signalingState !== 'stable' || !this.negotiationNeeded()) return;
+      this.negotiationNeededEvents += 1;
+      this.handlers.onNegotiationNeeded();
+    });
+  }
+
+  private receiveTracks(tracks: CarriedTrack[]): void {
+    const now = new Set(tracks.map((t) => t.trackId));
+    for (const entry of this.remoteStreams.values()) {
+      for (const id of entry.trackIds) if (!now.has(id)) entry.trackIds.delete(id);
+    }
+    for (const track of tracks) {
+      let entry = this.remoteStreams.get(track.streamId);
+      if (!entry) {
+        entry = { stream: remoteStream(track.streamId), trackIds: new Set() };
+        this.remoteStreams.set(track.streamId, entry);
+      }
+      if (entry.trackIds.has(track.trackId)) continue;
+      entry.trackIds.add(track.trackId);
+      this.handlers.onTrack(entry.stream);
+    }
+  }
+}
+
+const trackIds = new WeakMap<object, string>();
+let nextTrackId = 0;
+
+/** A fake track's id (fake tracks get one on first use). */
+function trackIdOf(track: MediaStreamTrack): string {
+  const own = (track as { id?: string }).id;
+  if (own) return own;
+  let id = trackIds.get(track);
+  if (!id) {
+    id = `track-${++nextTrackId}`;
+    trackIds.set(track, id);
+  }
+  return id;
+}
+
+/** The stand-in for a stream the peer sends, with the sender's stream id. */
+function remoteStream(id: string): MediaStream {
+  return {
+    id,
+    getTracks: () => [],
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+  } as unknown as MediaStream;
 }
 
 /** Records every peer connection the engine creates. */
 export class FakePeerConnectionFactory {
   readonly created: FakePeerConnection[] = [];
+
+  /** `name` prefixes the SDP labels of its connections (see the fake's SDPs). */
+  constructor(private readonly name = '') {}
+
   readonly create: CreatePeerConnection = (configuration, handlers) => {
-    const pc = new FakePeerConnection(configuration, handlers);
+    const pc = new FakePeerConnection(configuration, handlers, this.name ? `${this.name}-` : '');
     this.created.push(pc);
     return pc;
   };
@@ -248,11 +486,28 @@ export class FakeDataChannel implements DataChannelLike {
   }
 }
 
+let fakeTracks = 0;
+let fakeStreams = 0;
+
 /** A stand-in MediaStreamTrack that remembers being stopped. */
 export class FakeTrack {
   enabled = true;
   readyState: MediaStreamTrackState = 'live';
+  readonly id = `fake-track-${++fakeTracks}`;
+  private readonly endedListeners: (() => void)[] = [];
   constructor(readonly kind: 'audio' | 'video') {}
+  addEventListener(type: 'ended', listener: () => void): void {
+    if (type === 'ended') this.endedListeners.push(listener);
+  }
+  removeEventListener(type: 'ended', listener: () => void): void {
+    const index = this.endedListeners.indexOf(listener);
+    if (type === 'ended' && index !== -1) this.endedListeners.splice(index, 1);
+  }
+  /** The browser ended the track by itself (its own "Stop sharing", an unplugged device). */
+  end(): void {
+    this.readyState = 'ended';
+    for (const listener of [...this.endedListeners]) listener();
+  }
   stop(): void {
     this.readyState = 'ended';
   }
@@ -262,9 +517,13 @@ export class FakeTrack {
 export function fakeStream(...kinds: ('audio' | 'video')[]): MediaStream {
   const tracks = kinds.map((kind) => new FakeTrack(kind));
   return {
-    id: `stream-${kinds.join('-')}`,
+    id: `stream-${kinds.join('-')}-${++fakeStreams}`,
     getTracks: () => tracks,
+    getVideoTracks: () => tracks.filter((track) => track.kind === 'video'),
+    getAudioTracks: () => tracks.filter((track) => track.kind === 'audio'),
     addTrack: (track: FakeTrack) => tracks.push(track),
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
   } as unknown as MediaStream;
 }
 
@@ -286,18 +545,31 @@ export interface FakeAuth extends TokenSource {
   /** What the next `refresh()` yields. */
   nextToken: string | null;
   refreshes: number;
+  /** The token changed outside the engine (the app's own scheduled refresh, or a logout). */
+  change(token: string | null): void;
+  readonly listeners: Set<() => void>;
 }
 
 function fakeAuth(token: string | null = 'token-1'): FakeAuth {
+  const listeners = new Set<() => void>();
   const auth: FakeAuth = {
     token,
     nextToken: 'token-2',
     refreshes: 0,
+    listeners,
     getToken: () => auth.token,
     refresh: async () => {
       auth.refreshes += 1;
-      auth.token = auth.nextToken;
+      auth.change(auth.nextToken);
       return auth.token;
+    },
+    change: (next) => {
+      auth.token = next;
+      for (const listener of [...listeners]) listener();
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
   return auth;

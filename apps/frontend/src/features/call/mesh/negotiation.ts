@@ -1,0 +1,149 @@
+import type { IceCandidate } from '@qual-meet/protocol';
+import type { PeerConnectionLike } from './types';
+
+/** A description for the peer, sent through signaling. */
+export interface OutgoingDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+export interface NegotiationOptions {
+  pc: PeerConnectionLike;
+  /**
+   * The polite side yields when both offer at once: it takes its own offer back and answers.
+   * Fixed per pair (the session compares user ids), so exactly one side yields.
+   */
+  polite: boolean;
+  /**
+   * Whether we may offer before the peer's first offer. DESIGN §4.9: members already in the room
+   * offer to the newcomer, who only answers until that first exchange is done.
+   */
+  offersFirst: boolean;
+  send(description: OutgoingDescription): void;
+  /** A description could not be applied: this connection is broken for good. */
+  onFailure(): void;
+}
+
+/**
+ * One connection's offer/answer exchange, after the W3C "perfect negotiation" example: every
+ * change (a track added or removed, `restartIce`) asks for an offer through `negotiationneeded`;
+ * an offer that crosses ours is glare, which the impolite side ignores and the polite side
+ * resolves by rolling its own offer back and answering. The polite side's change is then still
+ * pending, so the browser asks again once the connection is stable.
+ *
+ * Every step runs on one promise chain, so descriptions and candidates apply in arrival order;
+ * an offer is only made from `stable`, and the state a step sees is the browser's own
+ * `signalingState` (stable / have-local-offer / …), not a copy of it. Candidates that arrive
+ * before the first remote description are held and applied right after it.
+ */
+export class Negotiation {
+  private chain: Promise<void> = Promise.resolve();
+  private hasRemoteDescription = false;
+  private heldCandidates: IceCandidate[] = [];
+  /** Remote descriptions taken up; an offer request from before the last one is stale. */
+  private exchanges = 0;
+  private closed = false;
+
+  constructor(private readonly options: NegotiationOptions) {}
+
+  /** Whether a first offer/answer exchange has completed on our side. */
+  get established(): boolean {
+    return this.hasRemoteDescription;
+  }
+
+  /**
+   * `negotiationneeded` fired (or the first offer is due): offers when it is our turn. A request
+   * overtaken by a remote description is dropped: that exchange may already carry the change, and
+   * if it did not, the browser asks again once stable.
+   */
+  negotiationNeeded(): void {
+    const exchanges = this.exchanges;
+    this.enqueue(() => (exchanges === this.exchanges ? this.offer() : Promise.resolve()));
+  }
+
+  /** Applies the peer's offer or answer; an offer is answered. */
+  receiveDescription(description: OutgoingDescription): void {
+    this.enqueue(() =>
+      description.type === 'offer'
+        ? this.receiveOffer(description.sdp)
+        : this.receiveAnswer(description.sdp),
+    );
+  }
+
+  /** Applies a remote candidate now, or holds it until the first remote description is set. */
+  addRemoteCandidate(candidate: IceCandidate): void {
+    this.enqueue(async () => {
+      if (!this.hasRemoteDescription) this.heldCandidates.push(candidate);
+      else await this.addCandidate(candidate);
+    });
+  }
+
+  /** Nothing runs or is sent afterwards. */
+  close(): void {
+    this.closed = true;
+    this.heldCandidates = [];
+  }
+
+  private async offer(): Promise<void> {
+    const { pc } = this.options;
+    if (!this.options.offersFirst && !this.hasRemoteDescription) return;
+    // Not stable: our offer awaits its answer. The browser asks again once stable if still needed.
+    if (pc.signalingState !== 'stable') return;
+    const offer = await pc.createOffer();
+    if (this.closed) return;
+    await pc.setLocalDescription(offer);
+    this.send({ type: 'offer', sdp: offer.sdp ?? '' });
+  }
+
+  private async receiveOffer(sdp: string): Promise<void> {
+    const { pc, polite } = this.options;
+    const glare = pc.signalingState !== 'stable';
+    // Impolite: ours stands, the peer rolls back and answers it. The ignored offer's candidates
+    // then fail to apply, which `addCandidate` tolerates.
+    if (glare && !polite) return;
+    this.exchanges += 1;
+    if (glare) await pc.setLocalDescription({ type: 'rollback' });
+    await this.applyRemoteDescription({ type: 'offer', sdp });
+    const answer = await pc.createAnswer();
+    if (this.closed) return;
+    await pc.setLocalDescription(answer);
+    this.send({ type: 'answer', sdp: answer.sdp ?? '' });
+  }
+
+  private async receiveAnswer(sdp: string): Promise<void> {
+    // An answer to an offer we no longer have (a duplicate, or one from before a reconnect).
+    if (this.options.pc.signalingState !== 'have-local-offer') return;
+    this.exchanges += 1;
+    await this.applyRemoteDescription({ type: 'answer', sdp });
+  }
+
+  private async applyRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    await this.options.pc.setRemoteDescription(description);
+    this.hasRemoteDescription = true;
+    const held = this.heldCandidates;
+    this.heldCandidates = [];
+    for (const candidate of held) await this.addCandidate(candidate);
+  }
+
+  private async addCandidate(candidate: IceCandidate): Promise<void> {
+    try {
+      await this.options.pc.addIceCandidate(candidate);
+    } catch {
+      // One unusable candidate (from an ignored offer, or from before an ICE restart) must not
+      // stop the others.
+    }
+  }
+
+  private send(description: OutgoingDescription): void {
+    if (!this.closed) this.options.send(description);
+  }
+
+  /** Runs `step` after every earlier step; a description that cannot be applied is fatal. */
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain
+      .then(() => (this.closed ? undefined : step()))
+      .catch(() => {
+        if (!this.closed) this.options.onFailure();
+      });
+  }
+}
