@@ -245,6 +245,19 @@ describe('host controls', () => {
     expect(far.socket.closeCode).toBeUndefined();
   });
 
+  it('removes a member whose node missed the announcement at its next heartbeat', async () => {
+    const { room, host, far } = await meeting();
+    // The store removes the member but the announcements are lost (say, a subscriber reconnect).
+    const silenced = jest.spyOn(cluster.hub, 'deliver').mockImplementation(() => undefined);
+    expect(await cluster.store.remove(room.id, host.user.userId, far.user.userId)).toBe(true);
+    silenced.mockRestore();
+    expect(far.socket.pending).toEqual([]);
+    far.socket.deliver({ type: 'heartbeat' });
+    expect(await far.socket.take()).toEqual({ type: 'removed', roomId: room.id });
+    far.socket.deliver({ type: 'chat', text: 'hello?' });
+    expect(await far.socket.take('error')).toMatchObject({ code: 'not_in_room' });
+  });
+
   it('refuses to remove or mute someone outside the room, or the host themself', async () => {
     const { host } = await meeting();
     const stranger = await cluster.signIn(two);
