@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress';
 
 /** Absolute path of a file relative to this config, independent of the working directory. */
 const here = (relative: string) => decodeURIComponent(new URL(relative, import.meta.url).pathname);
@@ -10,7 +11,7 @@ const backend = 'http://127.0.0.1:8080';
 
 export default defineConfig({
   root: here('.'),
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: {
     alias: { '@qual-meet/protocol': here('../../libs/protocol/src/index.ts') },
   },

@@ -16,7 +16,7 @@ beforeAll(async () => {
   redisDb = await claimRedisDatabase();
   gateway = await startGatewayUnderTest({
     upstreams: ['auth-service'],
-    redisUrl: redisDb.url,
+    redis: redisDb,
     gatewayEnv: {
       LOGIN_FAILURES_PER_ACCOUNT: '3',
       LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '1000',

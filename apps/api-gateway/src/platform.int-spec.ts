@@ -17,7 +17,7 @@ beforeAll(async () => {
   redisDb = await claimRedisDatabase();
   gateway = await startGatewayUnderTest({
     upstreams: ['auth-service', 'room-service', 'turn-credential-service'],
-    redisUrl: redisDb.url,
+    redis: redisDb,
   });
   app = gateway.app;
 }, 90_000);

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { startRedis, testServers, type TestRedis } from '@qual-meet/testing';
+import { startDedicatedRedis, type TestRedis } from '@qual-meet/testing';
 import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
 
 // This suite stops Redis, so the gateway gets a Redis server of its own.
@@ -8,10 +8,10 @@ let gateway: GatewayUnderTest;
 let app: GatewayUnderTest['app'];
 
 beforeAll(async () => {
-  redis = await startRedis(testServers().runtime);
+  redis = await startDedicatedRedis();
   gateway = await startGatewayUnderTest({
     upstreams: ['auth-service'],
-    redisUrl: redis.url(),
+    redis,
     gatewayEnv: {
       LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '2',
       SIGNUPS_PER_IP_PER_HOUR: '2',

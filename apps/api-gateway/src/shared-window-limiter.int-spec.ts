@@ -1,19 +1,20 @@
 import type { Redis } from 'ioredis';
 import { once } from 'node:events';
+import { RedisKeys } from '@qual-meet/redis';
 import {
   closeRedis,
   claimRedisDatabase,
   connectFailFastRedis,
   eventually,
-  startRedis,
-  testServers,
+  startDedicatedRedis,
   type TestRedis,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
 import { SharedWindowLimiter } from './shared-window-limiter';
 
 const WINDOW_MS = 60_000;
-const PREFIX = 'rate_limit:test:';
+// Under the gateway's own prefix: the suite runs as the gateway's Redis user.
+const PREFIX = `${RedisKeys.rateLimitPrefix('gateway')}test:`;
 // Long enough that no timer sync happens during a test: every sync below is an explicit flush.
 const SYNC_INTERVAL_MS = 60_000;
 
@@ -40,8 +41,8 @@ describe('on a shared Redis', () => {
 
   beforeAll(async () => {
     db = await claimRedisDatabase();
-    redisA = await connectFailFastRedis(db.url);
-    redisB = await connectFailFastRedis(db.url);
+    redisA = await connectFailFastRedis(db.urlFor('api-gateway'));
+    redisB = await connectFailFastRedis(db.urlFor('api-gateway'));
   });
 
   beforeEach(() => {
@@ -121,7 +122,7 @@ describe('with more callers than it keeps locally', () => {
 
   beforeAll(async () => {
     db = await claimRedisDatabase();
-    redis = await connectFailFastRedis(db.url);
+    redis = await connectFailFastRedis(db.urlFor('api-gateway'));
   });
 
   afterAll(async () => {
@@ -152,8 +153,8 @@ describe('while Redis is down', () => {
   let limiter: SharedWindowLimiter;
 
   beforeAll(async () => {
-    redis = await startRedis(testServers().runtime);
-    client = await connectFailFastRedis(redis.url());
+    redis = await startDedicatedRedis();
+    client = await connectFailFastRedis(redis.urlFor('api-gateway'));
     limiter = limiterOn(client);
   });
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
   redisDb = await claimRedisDatabase();
   gateway = await startGatewayUnderTest({
     upstreams: [],
-    redisUrl: redisDb.url,
+    redis: redisDb,
     gatewayEnv: {
       ROOM_SERVICE_URL: `http://127.0.0.1:${hungPort}`,
       TURN_SERVICE_URL: `http://127.0.0.1:${recorderPort}`,

@@ -14,9 +14,9 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   postgres = await startDedicatedPostgres();
-  sql = createSql(postgres.url, { connectTimeoutSeconds: 1 });
+  sql = createSql(postgres.urlFor('auth-service'), { connectTimeoutSeconds: 1 });
   const config = authConfigSchema.parse({
-    DATABASE_URL: postgres.url,
+    DATABASE_URL: postgres.urlFor('auth-service'),
     JWT_PRIVATE_KEY: generateTestKeyPair().privateKeyPem,
     LOG_LEVEL: 'silent',
   });

@@ -28,10 +28,16 @@ let host: TestUser;
 
 beforeAll(async () => {
   [postgres, redisDb] = await Promise.all([startDedicatedPostgres(), claimRedisDatabase()]);
-  sql = createSql(postgres.url, { connectTimeoutSeconds: 1 });
+  const urls = {
+    databaseUrl: postgres.urlFor('room-service'),
+    redisUrl: redisDb.urlFor('room-service'),
+  };
+  sql = createSql(urls.databaseUrl, { connectTimeoutSeconds: 1 });
   redis = await connectFailFastRedis(redisDb.url);
-  app = await startRoomService({ databaseUrl: postgres.url, redisUrl: redisDb.url }, keys, sql);
-  host = await createUser(sql, keys);
+  app = await startRoomService(urls, keys, sql);
+  // Accounts are auth-service's: room-service's role cannot write them.
+  const owner = createSql(postgres.url, { max: 1 });
+  host = await createUser(owner, keys).finally(() => owner.end());
 });
 
 afterAll(async () => {

@@ -6,10 +6,9 @@ import {
   connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
-  startRedis,
+  startDedicatedRedis,
   type TestDatabase,
   type TestRedis,
-  testServers,
 } from '@qual-meet/testing';
 import {
   ChannelRecorder,
@@ -27,8 +26,11 @@ let app: RoomServiceApp;
 let host: TestUser;
 
 beforeAll(async () => {
-  [server, db] = await Promise.all([startRedis(testServers().runtime), createTestDatabase()]);
-  app = await startRoomService({ databaseUrl: db.url, redisUrl: server.url() }, keys);
+  [server, db] = await Promise.all([startDedicatedRedis(), createTestDatabase()]);
+  app = await startRoomService(
+    { databaseUrl: db.urlFor('room-service'), redisUrl: server.urlFor('room-service') },
+    keys,
+  );
   host = await createUser(db.sql, keys);
 });
 

@@ -9,10 +9,9 @@ import {
   createTestDatabase,
   eventually,
   generateTestKeyPair,
-  startRedis,
+  startDedicatedRedis,
   type TestDatabase,
   type TestRedis,
-  testServers,
 } from '@qual-meet/testing';
 import { CACHE_ROOM_LUA } from './cache-room-script';
 import { END_ROOM_LUA } from './end-room-script';
@@ -33,7 +32,7 @@ let control: Redis;
 let host: TestUser;
 
 beforeAll(async () => {
-  [server, db] = await Promise.all([startRedis(testServers().runtime), createTestDatabase()]);
+  [server, db] = await Promise.all([startDedicatedRedis(), createTestDatabase()]);
   control = new Redis(server.url());
   host = await createUser(db.sql, keys);
 });
@@ -53,7 +52,8 @@ describe('RoomCache scripts', () => {
   let redis: Redis;
   let cache: RoomCache;
   beforeAll(async () => {
-    redis = await connectFailFastRedis(server.url());
+    // As room-service's own Redis user: its scripts must stay within its rights.
+    redis = await connectFailFastRedis(server.urlFor('room-service'));
     cache = new RoomCache(redis, { ttlSeconds: 600 });
   });
   afterAll(() => redis.quit());
@@ -102,7 +102,10 @@ describe('two replicas racing an end against a cache refill', () => {
   let replica: RoomServiceApp;
 
   beforeAll(async () => {
-    const urls = { databaseUrl: db.url, redisUrl: server.url() };
+    const urls = {
+      databaseUrl: db.urlFor('room-service'),
+      redisUrl: server.urlFor('room-service'),
+    };
     [primary, replica] = await Promise.all([
       startRoomService(urls, keys),
       startRoomService(urls, keys),

@@ -33,7 +33,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   redisDb = await claimRedisDatabase();
   redis = await connectFailFastRedis(redisDb.url);
-  app = await startRoomService({ databaseUrl: db.url, redisUrl: redisDb.url }, keys);
+  app = await startRoomService(
+    { databaseUrl: db.urlFor('room-service'), redisUrl: redisDb.urlFor('room-service') },
+    keys,
+  );
   host = await createUser(db.sql, keys);
   guest = await createUser(db.sql, keys);
 });

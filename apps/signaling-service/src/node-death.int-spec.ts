@@ -36,7 +36,7 @@ const clients: TestClient[] = [];
 
 const env = (nodeId: string) => ({
   NODE_ID: nodeId,
-  REDIS_URL: db.url,
+  REDIS_URL: db.urlFor('signaling-service'),
   JWT_PUBLIC_KEY: keys.publicKeyPem,
   // Rooms are seeded in Redis: room-service is never asked here.
   ROOM_SERVICE_URL: 'http://127.0.0.1:9',

@@ -6,8 +6,7 @@ import {
   closeRedis,
   eventually,
   generateTestKeyPair,
-  startRedis,
-  testServers,
+  startDedicatedRedis,
   type TestRedis,
 } from '@qual-meet/testing';
 import { seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
@@ -24,7 +23,7 @@ const clients: TestClient[] = [];
 
 const env = (nodeId: string) => ({
   NODE_ID: nodeId,
-  REDIS_URL: server.url(0),
+  REDIS_URL: server.urlFor('signaling-service'),
   JWT_PUBLIC_KEY: keys.publicKeyPem,
   ROOM_SERVICE_URL: 'http://127.0.0.1:9',
   LOG_LEVEL: 'silent',
@@ -32,7 +31,7 @@ const env = (nodeId: string) => ({
 });
 
 beforeAll(async () => {
-  server = await startRedis(testServers().runtime);
+  server = await startDedicatedRedis();
   redis = new Redis(server.url(0), { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   nodes = await Promise.all([startNode(env('node-1')), startNode(env('node-2'))]);

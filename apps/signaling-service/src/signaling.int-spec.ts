@@ -45,7 +45,7 @@ const clients: TestClient[] = [];
 function env(nodeId: string): Record<string, string> {
   return {
     NODE_ID: nodeId,
-    REDIS_URL: db.url,
+    REDIS_URL: db.urlFor('signaling-service'),
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     ROOM_SERVICE_URL: roomServiceUrl,
     LOG_LEVEL: 'silent',
@@ -69,7 +69,11 @@ beforeAll(async () => {
       jwtPublicKey: keys.publicKeyPem,
       turnSecret: 'unused',
     },
-    backends: { databaseUrl: postgres.url, redisUrl: db.url, turn: { host: '127.0.0.1', port: 0 } },
+    backends: {
+      databaseUrl: (service) => postgres.urlFor(service),
+      redisUrl: (service) => db.urlFor(service),
+      turn: { host: '127.0.0.1', port: 0 },
+    },
     env: { LOG_LEVEL: 'warn' },
     local: false,
     publicOrigins: [],

@@ -23,8 +23,8 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   redisDb = await claimRedisDatabase();
   redis = await connectFailFastRedis(redisDb.url);
-  app = await buildApp(turnTestConfig(redisDb.url, keys), {
-    redis: await connectFailFastRedis(redisDb.url),
+  app = await buildApp(turnTestConfig(redisDb.urlFor('turn-credential-service'), keys), {
+    redis: await connectFailFastRedis(redisDb.urlFor('turn-credential-service')),
   });
 });
 
@@ -97,12 +97,12 @@ describe('GET /api/ice-servers (and /api/ice/servers)', () => {
 
   it('lists turns: URLs with the TURN entry when configured, and honours a shorter ttl', async () => {
     const tlsApp = await buildApp(
-      turnTestConfig(redisDb.url, keys, {
+      turnTestConfig(redisDb.urlFor('turn-credential-service'), keys, {
         TURN_URLS: 'turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349',
         STUN_URLS: 'stun:turn.example.com:3478',
         TURN_TTL_SECONDS: '600',
       }),
-      { redis: await connectFailFastRedis(redisDb.url) },
+      { redis: await connectFailFastRedis(redisDb.urlFor('turn-credential-service')) },
     );
     try {
       const response = await tlsApp.inject({
@@ -180,8 +180,10 @@ describe('per-user issuance limit', () => {
 
   it('takes its limit from ICE_RATE_LIMIT_PER_MINUTE', async () => {
     const strict = await buildApp(
-      turnTestConfig(redisDb.url, keys, { ICE_RATE_LIMIT_PER_MINUTE: '2' }),
-      { redis: await connectFailFastRedis(redisDb.url) },
+      turnTestConfig(redisDb.urlFor('turn-credential-service'), keys, {
+        ICE_RATE_LIMIT_PER_MINUTE: '2',
+      }),
+      { redis: await connectFailFastRedis(redisDb.urlFor('turn-credential-service')) },
     );
     try {
       const headers = { authorization: bearerFor(keys, randomUUID()) };

@@ -5,9 +5,8 @@ import {
   bearerFor,
   connectFailFastRedis,
   generateTestKeyPair,
-  startRedis,
+  startDedicatedRedis,
   type TestRedis,
-  testServers,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import { turnTestConfig } from './test-support/turn-fixtures';
@@ -19,9 +18,10 @@ let appRedis: Redis;
 let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
-  server = await startRedis(testServers().runtime);
-  appRedis = await connectFailFastRedis(server.url());
-  app = await buildApp(turnTestConfig(server.url(), keys), { redis: appRedis });
+  server = await startDedicatedRedis();
+  const url = server.urlFor('turn-credential-service');
+  appRedis = await connectFailFastRedis(url);
+  app = await buildApp(turnTestConfig(url, keys), { redis: appRedis });
 });
 
 afterAll(async () => {

@@ -26,12 +26,12 @@ beforeAll(async () => {
   redisDb = await claimRedisDatabase();
   const address = `${coturn.host}:${coturn.port}`;
   app = await buildApp(
-    turnTestConfig(redisDb.url, keys, {
+    turnTestConfig(redisDb.urlFor('turn-credential-service'), keys, {
       TURN_SECRET: coturn.secret,
       TURN_URLS: `turn:${address}?transport=udp,turn:${address}?transport=tcp`,
       STUN_URLS: `stun:${address}`,
     }),
-    { redis: await connectFailFastRedis(redisDb.url) },
+    { redis: await connectFailFastRedis(redisDb.urlFor('turn-credential-service')) },
   );
 });
 

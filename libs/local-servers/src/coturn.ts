@@ -15,7 +15,8 @@ export interface CoturnSettings {
   realm: string;
   /**
    * The shared secret of coturn's REST API (`use-auth-secret`). Left out of the file when absent:
-   * production passes it on the command line from the environment, never in a committed file.
+   * production appends it from a Docker secret when the container starts (docker/compose.yaml),
+   * never in a committed file nor on a command line.
    */
   secret?: string;
   /**

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,23 @@ export interface NginxSite {
   signalingNodes: string[];
   /** Terminate TLS (HTTPS and wss) with this certificate. */
   tls?: NginxTls;
+  /** Serve the build's `.br` files too (needs nginx's brotli_static module). */
+  brotliStatic?: boolean;
+}
+
+/** Debian's `libnginx-mod-http-brotli-static`; the local stack uses it when it is installed. */
+export const BROTLI_STATIC_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
+
+/**
+ * The build's precompressed `.gz` (and `.br`) files, served as they are: no compression work per
+ * request. `Vary` keeps shared caches from handing a compressed copy to a client without it.
+ */
+function staticCompression(site: NginxSite): string {
+  return [
+    '    gzip_static on;',
+    '    gzip_vary on;',
+    ...(site.brotliStatic ? ['    brotli_static on;'] : []),
+  ].join('\n');
 }
 
 function signalingUpstream(nodes: string[]): string {
@@ -99,6 +117,7 @@ ${site.signalingNodes.length > 0 ? signalingLocation() : ''}
   location /assets/ {
     root ${site.spaRoot};
     add_header Cache-Control "public, max-age=31536000, immutable";
+${staticCompression(site)}
 ${securityHeaders(tls)}
     try_files $uri =404;
   }
@@ -106,6 +125,7 @@ ${securityHeaders(tls)}
   location / {
     root ${site.spaRoot};
     add_header Cache-Control "no-cache";
+${staticCompression(site)}
 ${securityHeaders(tls)}
     try_files $uri /index.html;
   }`;
@@ -179,7 +199,7 @@ ${tlsServer}
 
 /** A complete nginx.conf for a local, non-daemon nginx whose every file lives in `dir`. */
 export function localNginxConfig(dir: string, site: NginxSite): string {
-  return `daemon off;
+  return `${site.brotliStatic ? `load_module ${BROTLI_STATIC_MODULE};\n` : ''}daemon off;
 worker_processes 1;
 pid ${join(dir, 'nginx.pid')};
 error_log stderr warn;
@@ -214,7 +234,12 @@ export async function startLocalNginx(
   const configFile = join(dir, 'nginx.conf');
   await writeFile(
     configFile,
-    localNginxConfig(dir, { ...site, port, listenAddress: site.listenAddress ?? '127.0.0.1' }),
+    localNginxConfig(dir, {
+      ...site,
+      port,
+      listenAddress: site.listenAddress ?? '127.0.0.1',
+      brotliStatic: site.brotliStatic ?? existsSync(BROTLI_STATIC_MODULE),
+    }),
   );
   return startLocalServer({
     port,

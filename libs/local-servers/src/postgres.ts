@@ -7,8 +7,11 @@ import { startLocalServer, type LocalServer } from './server';
 import { postgresBinDir, run, userIds } from './system';
 
 export interface LocalPostgres extends LocalServer {
-  /** Connection URL of a database on this server (superuser `postgres`, trust auth, loopback). */
-  url(database?: string): string;
+  /**
+   * Connection URL of a database on this server, as `role` (by default the superuser
+   * `postgres`). Trust auth on loopback: any role logs in without a password.
+   */
+  url(database?: string, role?: string): string;
 }
 
 export interface LocalPostgresOptions {
@@ -88,6 +91,7 @@ export async function startLocalPostgres(
     },
   });
   return Object.assign(server, {
-    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database = 'postgres', role = 'postgres') =>
+      `postgres://${role}@127.0.0.1:${port}/${database}`,
   });
 }

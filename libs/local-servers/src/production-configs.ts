@@ -35,7 +35,8 @@ export const DENIED_PEER_RANGES: readonly string[] = [
 
 /**
  * coturn for production (docker/coturn/turnserver.conf): REST-API credentials with the secret
- * given on the command line, no loopback or private peers, per-user and total quotas, no CLI.
+ * appended from a Docker secret at start, no loopback or private peers, per-user and total
+ * quotas, no CLI.
  */
 export function productionCoturnConfig(): string {
   return coturnConfig({

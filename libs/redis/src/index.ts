@@ -1,3 +1,4 @@
+export * from './acl';
 export * from './client';
 export * from './keys';
 export * from './plugin';

@@ -48,6 +48,18 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig(schema, { API_KEY: 'k', PUBLIC_KEY_FILE: join(dir, 'absent.pem') }),
     ).toThrow('config: PUBLIC_KEY_FILE cannot be read (ENOENT)');
+    writeFileSync(join(dir, 'api-key'), 'secret\n');
+    expect(loadConfig(schema, { API_KEY_FILE: join(dir, 'api-key') }).API_KEY).toBe('secret');
+  });
+
+  it('refuses NAME and NAME_FILE together, naming both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+    writeFileSync(join(dir, 'key.pem'), `${pem}\n`);
+    expect(() =>
+      loadConfig(schema, { API_KEY: 'k', PUBLIC_KEY: pem, PUBLIC_KEY_FILE: join(dir, 'key.pem') }),
+    ).toThrow(
+      new ConfigError('config: PUBLIC_KEY and PUBLIC_KEY_FILE are both set; set one of them'),
+    );
   });
 
   it('ignores *_FILE variables of the environment that the schema does not read', () => {

@@ -17,17 +17,22 @@ function variableNames(schema: z.ZodType): Set<string> {
 
 /**
  * For a variable `NAME` the schema reads, `NAME_FILE` supplies it from that file's contents (the
- * Docker secrets convention), unless `NAME` itself is set. Other `*_FILE` variables of the
- * environment are none of our business and are left alone.
+ * Docker secrets convention). Both at once is refused: which one wins would be a guess, and a
+ * stale inline secret silently overriding the mounted one is how rotations fail. Other `*_FILE`
+ * variables of the environment are none of our business and are left alone.
  */
 function resolveFileVariables(env: Env, wanted: Set<string>): Env {
   const resolved: Env = { ...env };
   for (const [name, path] of Object.entries(env)) {
     if (!name.endsWith('_FILE') || !path) continue;
     const target = name.slice(0, -'_FILE'.length);
-    if (!wanted.has(target) || resolved[target]) continue;
+    if (!wanted.has(target)) continue;
+    if (env[target] !== undefined && env[target] !== '') {
+      throw new ConfigError(`config: ${target} and ${name} are both set; set one of them`);
+    }
     try {
-      resolved[target] = readFileSync(path, 'utf8');
+      // `echo secret > file` ends the file with a newline that is no part of the secret.
+      resolved[target] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
       throw new ConfigError(
         `config: ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,

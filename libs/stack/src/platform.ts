@@ -1,7 +1,17 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSql, migrate, MIGRATIONS_DIR, readMigrations } from '@qual-meet/db';
+import {
+  createOwnedDatabase,
+  createSql,
+  DatabaseRoles,
+  ensureDatabaseRoles,
+  migrate,
+  MIGRATIONS_DIR,
+  readMigrations,
+  type DatabaseService,
+} from '@qual-meet/db';
+import { generateRedisCredentials, redisAclFile, redisUrlAs } from '@qual-meet/redis';
 import {
   freePort,
   startLocalCoturn,
@@ -15,7 +25,7 @@ import {
   type LocalServer,
 } from '@qual-meet/local-servers';
 import { runServices, type RunningServices, type ServiceMode } from './run-services';
-import { serviceSpecs, type StackSecrets } from './services';
+import { serviceSpecs, type StackBackends, type StackSecrets } from './services';
 
 export interface PlatformPorts {
   http: number;
@@ -103,19 +113,26 @@ async function resolvePorts(
   };
 }
 
+/**
+ * The service roles, the database (owned by the owner role) and its migrations, applied as the
+ * owner. A database of an older `.runtime/`, made by the superuser, is handed to the owner once.
+ * Returns each service's URL.
+ */
 async function prepareDatabase(
   postgres: LocalPostgres,
   log: (line: string) => void,
-): Promise<string> {
+): Promise<(service: DatabaseService) => string> {
   const admin = createSql(postgres.url(), { max: 1 });
   try {
-    const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${DATABASE}`;
-    if (!exists) await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
+    await ensureDatabaseRoles(admin);
+    const [db] = await admin<{ owner: string }[]>`
+      SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = ${DATABASE}`;
+    if (!db) await createOwnedDatabase(admin, DATABASE);
+    else if (db.owner !== DatabaseRoles.owner) await handToOwner(postgres);
   } finally {
     await admin.end();
   }
-  const url = postgres.url(DATABASE);
-  const sql = createSql(url, { max: 1 });
+  const sql = createSql(postgres.url(DATABASE, DatabaseRoles.owner), { max: 1 });
   try {
     const applied = await migrate(sql, await readMigrations(join(workspaceRoot(), MIGRATIONS_DIR)));
     log(
@@ -126,7 +143,21 @@ async function prepareDatabase(
   } finally {
     await sql.end();
   }
-  return url;
+  return (service) => postgres.url(DATABASE, DatabaseRoles[service]);
+}
+
+/** Gives a database the superuser made (before service roles existed) to the owner role. */
+async function handToOwner(postgres: LocalPostgres): Promise<void> {
+  const sql = createSql(postgres.url(DATABASE), { max: 1 });
+  try {
+    await sql.unsafe(`ALTER DATABASE ${DATABASE} OWNER TO ${DatabaseRoles.owner}`);
+    const tables = await sql<{ name: string }[]>`
+      SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`;
+    for (const { name } of tables)
+      await sql.unsafe(`ALTER TABLE public.${name} OWNER TO ${DatabaseRoles.owner}`);
+  } finally {
+    await sql.end();
+  }
 }
 
 /**
@@ -169,10 +200,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!options.runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
   };
   try {
+    // Fresh passwords every start: Redis keeps no users across runs (its ACL file is rewritten).
+    const redisCredentials = generateRedisCredentials();
     // The backing servers start together; those that came up are stopped if another did not.
     const backing = await Promise.allSettled([
       startLocalPostgres({ dir: join(runtimeDir, 'postgres'), port: ports.postgres }),
-      startLocalRedis({ dir: join(runtimeDir, 'redis'), port: ports.redis }),
+      startLocalRedis({
+        dir: join(runtimeDir, 'redis'),
+        port: ports.redis,
+        acl: { file: redisAclFile(redisCredentials), adminPassword: redisCredentials.admin },
+      }),
       startLocalCoturn({
         dir: join(runtimeDir, 'coturn'),
         port: ports.turn,
@@ -186,6 +223,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       valueOf(backing[2]),
     ] as const;
     const databaseUrl = await prepareDatabase(postgres, log);
+    const redisUrl: StackBackends['redisUrl'] = (service) =>
+      redisUrlAs(redis, service, redisCredentials.services[service]);
     const tlsPort = options.tls ? (options.tls.port ?? (await freePort())) : undefined;
     ports.https = tlsPort;
     const origins = [
@@ -208,7 +247,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         secrets: options.secrets,
         backends: {
           databaseUrl,
-          redisUrl: redis.url(),
+          redisUrl,
           turn: { host: '127.0.0.1', port: ports.turn },
         },
         env: { LOG_LEVEL: options.logLevel ?? 'info' },

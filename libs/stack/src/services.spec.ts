@@ -4,8 +4,8 @@ const input: ServiceSpecInput = {
   ports: { gateway: 3000, auth: 3001, rooms: 3002, turn: 3003, signaling: [3101, 3102] },
   secrets: { jwtPrivateKey: 'PRIVATE', jwtPublicKey: 'PUBLIC', turnSecret: 'TURN' },
   backends: {
-    databaseUrl: 'postgres://db',
-    redisUrl: 'redis://r',
+    databaseUrl: (service) => `postgres://${service}@db`,
+    redisUrl: (service) => `redis://${service}:pw@r`,
     turn: { host: '127.0.0.1', port: 3478 },
   },
   local: true,
@@ -27,7 +27,30 @@ describe('serviceSpecs', () => {
   it('gives the private key to auth-service only', () => {
     const holders = serviceSpecs(input).filter((s) => Object.values(s.env).includes('PRIVATE'));
     expect(holders.map((s) => s.name)).toEqual(['auth-service']);
-    expect(serviceSpecs(input).every((s) => s.env.JWT_PUBLIC_KEY === 'PUBLIC')).toBe(true);
+    const verifiers = serviceSpecs(input).filter((s) => s.name !== 'auth-service');
+    expect(verifiers.every((s) => s.env.JWT_PUBLIC_KEY === 'PUBLIC')).toBe(true);
+  });
+
+  it('gives the TURN secret to the credential service only', () => {
+    const holders = serviceSpecs(input).filter((s) => Object.values(s.env).includes('TURN'));
+    expect(holders.map((s) => s.name)).toEqual(['turn-credential-service']);
+  });
+
+  it('logs each service in to Postgres and Redis as itself, and only where it needs them', () => {
+    const byName = Object.fromEntries(serviceSpecs(input).map((s) => [s.name, s.env]));
+    expect(byName['auth-service']).toMatchObject({ DATABASE_URL: 'postgres://auth-service@db' });
+    expect(byName['auth-service']?.REDIS_URL).toBeUndefined();
+    expect(byName['room-service']).toMatchObject({
+      DATABASE_URL: 'postgres://room-service@db',
+      REDIS_URL: 'redis://room-service:pw@r',
+    });
+    expect(byName['signaling-1']?.REDIS_URL).toBe('redis://signaling-service:pw@r');
+    expect(byName['api-gateway']?.REDIS_URL).toBe('redis://api-gateway:pw@r');
+    expect(byName['turn-credential-service']?.REDIS_URL).toBe(
+      'redis://turn-credential-service:pw@r',
+    );
+    for (const name of ['api-gateway', 'turn-credential-service', 'signaling-1'])
+      expect(byName[name]?.DATABASE_URL).toBeUndefined();
   });
 
   it('wires the gateway and signaling to the services by port', () => {

@@ -1,3 +1,6 @@
+import type { DatabaseService } from '@qual-meet/db';
+import type { RedisServiceUser } from '@qual-meet/redis';
+
 /** Secrets every stack shares between its services. */
 export interface StackSecrets {
   /** RS256 signing key of auth-service (PEM). */
@@ -8,10 +11,10 @@ export interface StackSecrets {
   turnSecret: string;
 }
 
-/** Where the backing servers are. */
+/** Where the backing servers are, as each service logs in to them (its own role and ACL user). */
 export interface StackBackends {
-  databaseUrl: string;
-  redisUrl: string;
+  databaseUrl: (service: DatabaseService) => string;
+  redisUrl: (service: RedisServiceUser) => string;
   turn: { host: string; port: number };
 }
 
@@ -46,26 +49,24 @@ export interface ServiceSpecInput {
 }
 
 /**
- * Every QUAL_MEET service with the environment its config schema reads, in start order
- * (upstreams before the gateway). Adding a service to every stack is one entry here.
+ * Every QUAL_MEET service with the environment its config schema reads, and nothing else (no
+ * service sees another's secrets or database login), in start order (upstreams before the
+ * gateway). Adding a service to every stack is one entry here.
  */
 export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
   const { ports, secrets, backends } = input;
   const url = (port: number) => `http://127.0.0.1:${port}`;
-  const common = {
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    JWT_PUBLIC_KEY: secrets.jwtPublicKey,
-    ...input.env,
-  };
+  const listener = { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...input.env };
+  // auth-service derives its public key from its private key; every other service verifies.
+  const common = { ...listener, JWT_PUBLIC_KEY: secrets.jwtPublicKey };
   const specs: ServiceSpec[] = [
     {
       name: 'auth-service',
       projectRoot: 'apps/auth-service',
       port: ports.auth,
       env: {
-        ...common,
-        DATABASE_URL: backends.databaseUrl,
+        ...listener,
+        DATABASE_URL: backends.databaseUrl('auth-service'),
         JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
         COOKIE_SECURE: String(!input.local),
       },
@@ -74,7 +75,11 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
       name: 'room-service',
       projectRoot: 'apps/room-service',
       port: ports.rooms,
-      env: { ...common, DATABASE_URL: backends.databaseUrl, REDIS_URL: backends.redisUrl },
+      env: {
+        ...common,
+        DATABASE_URL: backends.databaseUrl('room-service'),
+        REDIS_URL: backends.redisUrl('room-service'),
+      },
     },
     {
       name: 'turn-credential-service',
@@ -82,7 +87,7 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
       port: ports.turn,
       env: {
         ...common,
-        REDIS_URL: backends.redisUrl,
+        REDIS_URL: backends.redisUrl('turn-credential-service'),
         TURN_SECRET: secrets.turnSecret,
         STUN_URLS: `stun:${backends.turn.host}:${backends.turn.port}`,
         TURN_URLS: ['udp', 'tcp']
@@ -97,7 +102,7 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
       env: {
         ...common,
         NODE_ID: `signaling-${i + 1}`,
-        REDIS_URL: backends.redisUrl,
+        REDIS_URL: backends.redisUrl('signaling-service'),
         ROOM_SERVICE_URL: url(ports.rooms),
         ALLOWED_ORIGINS: input.publicOrigins.join(','),
       },
@@ -108,7 +113,7 @@ export function serviceSpecs(input: ServiceSpecInput): ServiceSpec[] {
       port: ports.gateway,
       env: {
         ...common,
-        REDIS_URL: backends.redisUrl,
+        REDIS_URL: backends.redisUrl('api-gateway'),
         AUTH_SERVICE_URL: url(ports.auth),
         ROOM_SERVICE_URL: url(ports.rooms),
         TURN_SERVICE_URL: url(ports.turn),

@@ -5,8 +5,18 @@ export const testServersSchema = z.object({
   runtime: z.enum(['local', 'containers']),
   postgresUrl: z.string(),
   templateDatabase: z.string(),
+  /** The admin (`default`) user's URL; services connect as their own ACL users. */
   redisUrl: z.string(),
   redisDatabases: z.number().int(),
+  redisCredentials: z.object({
+    admin: z.string(),
+    services: z.object({
+      'api-gateway': z.string(),
+      'room-service': z.string(),
+      'turn-credential-service': z.string(),
+      'signaling-service': z.string(),
+    }),
+  }),
   coturn: z.object({ host: z.string(), port: z.number(), realm: z.string(), secret: z.string() }),
 });
 export type TestServers = z.infer<typeof testServersSchema>;

@@ -4,6 +4,12 @@ import {
   startLocalPostgres,
   startLocalRedis,
 } from '@qual-meet/local-servers';
+import {
+  redisAclFile,
+  redisUrlAs,
+  type RedisCredentials,
+  type RedisServiceUser,
+} from '@qual-meet/redis';
 import type { ServerRuntime } from './runtime';
 
 /** A server started for tests; `halt`/`resume` simulate an outage and its recovery. */
@@ -16,11 +22,15 @@ export interface TestServer {
 }
 
 export interface TestPostgres extends TestServer {
-  url(database?: string): string;
+  /** A database's URL as `role` (by default the superuser); trust auth on loopback. */
+  url(database?: string, role?: string): string;
 }
 
 export interface TestRedis extends TestServer {
+  /** A logical database's URL as the admin (`default`) user: for arranging and asserting. */
   url(db?: number): string;
+  /** The same database as a service's own ACL user: what the service under test connects with. */
+  urlFor(service: RedisServiceUser, db?: number): string;
 }
 
 export interface TestCoturn extends TestServer {
@@ -31,6 +41,7 @@ export interface TestCoturn extends TestServer {
 /** Logical Redis databases, so that each suite can have its own. */
 export const REDIS_DATABASES = 128;
 const COTURN_REALM = 'qual-meet.test';
+const CONTAINER_ACL_FILE = '/etc/redis/users.acl';
 
 /**
  * The Testcontainers path. Containers use host networking on a port chosen here, so addresses
@@ -41,11 +52,13 @@ async function startContainer(
   command: string[],
   env: Record<string, string>,
   readyLog: RegExp,
+  files: { content: string; target: string }[] = [],
 ): Promise<Pick<TestServer, 'halt' | 'resume' | 'stop'>> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const container = await new GenericContainer(image)
     .withNetworkMode('host')
     .withEnvironment(env)
+    .withCopyContentToContainer(files)
     .withCommand(command)
     .withWaitStrategy(Wait.forLogMessage(readyLog))
     .start();
@@ -72,13 +85,29 @@ export async function startPostgres(runtime: ServerRuntime): Promise<TestPostgre
   return {
     host: '127.0.0.1',
     port,
-    url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database = 'postgres', role = 'postgres') =>
+      `postgres://${role}@127.0.0.1:${port}/${database}`,
     ...handle,
   };
 }
 
-export async function startRedis(runtime: ServerRuntime): Promise<TestRedis> {
-  if (runtime === 'local') return startLocalRedis({ databases: REDIS_DATABASES });
+/**
+ * Redis with the ACL users of production (libs/redis `REDIS_GRANTS`), so every suite's services
+ * run with exactly the rights they will have deployed.
+ */
+export async function startRedis(
+  runtime: ServerRuntime,
+  credentials: RedisCredentials,
+): Promise<TestRedis> {
+  const acl = { file: redisAclFile(credentials), adminPassword: credentials.admin };
+  const urlFor =
+    (port: number) =>
+    (service: RedisServiceUser, db = 0) =>
+      redisUrlAs({ host: '127.0.0.1', port, db }, service, credentials.services[service]);
+  if (runtime === 'local') {
+    const local = await startLocalRedis({ databases: REDIS_DATABASES, acl });
+    return Object.assign(local, { urlFor: urlFor(local.port) });
+  }
   const port = await freePort();
   const handle = await startContainer(
     'redis:7-alpine',
@@ -92,11 +121,20 @@ export async function startRedis(runtime: ServerRuntime): Promise<TestRedis> {
       '',
       '--databases',
       String(REDIS_DATABASES),
+      '--aclfile',
+      CONTAINER_ACL_FILE,
     ],
     {},
     /Ready to accept connections/,
+    [{ content: acl.file, target: CONTAINER_ACL_FILE }],
   );
-  return { host: '127.0.0.1', port, url: (db = 0) => `redis://127.0.0.1:${port}/${db}`, ...handle };
+  return {
+    host: '127.0.0.1',
+    port,
+    url: (db = 0) => redisUrlAs({ host: '127.0.0.1', port, db }, 'default', credentials.admin),
+    urlFor: urlFor(port),
+    ...handle,
+  };
 }
 
 export async function startCoturn(runtime: ServerRuntime, secret: string): Promise<TestCoturn> {

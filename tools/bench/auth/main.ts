@@ -12,7 +12,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createSql, migrate, MIGRATIONS_DIR, readMigrations } from '@qual-meet/db';
+import {
+  createOwnedDatabase,
+  createSql,
+  DatabaseRoles,
+  ensureDatabaseRoles,
+  migrate,
+  MIGRATIONS_DIR,
+  readMigrations,
+} from '@qual-meet/db';
 import {
   freePort,
   startLocalPostgres,
@@ -58,7 +66,12 @@ async function main(): Promise<void> {
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
-  const sql = createSql(postgres.url(), { max: 1 });
+  // The service roles and an owned database, as everywhere else: the migrations grant to them.
+  const admin = createSql(postgres.url(), { max: 1 });
+  await ensureDatabaseRoles(admin);
+  await createOwnedDatabase(admin, 'qualmeet');
+  await admin.end();
+  const sql = createSql(postgres.url('qualmeet', DatabaseRoles.owner), { max: 1 });
   await migrate(sql, await readMigrations(join(root, MIGRATIONS_DIR)));
   await sql.end();
   const service = startProcess({
@@ -68,7 +81,7 @@ async function main(): Promise<void> {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
-      DATABASE_URL: postgres.url(),
+      DATABASE_URL: postgres.url('qualmeet', DatabaseRoles['auth-service']),
       JWT_PRIVATE_KEY: privateKey,
       LOG_LEVEL: 'warn',
     },

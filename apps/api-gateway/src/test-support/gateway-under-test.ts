@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@qual-meet/local-servers';
-import { createFailFastRedis } from '@qual-meet/redis';
+import { createFailFastRedis, type RedisServiceUser } from '@qual-meet/redis';
 import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
 import {
   createTestDatabase,
@@ -19,8 +19,8 @@ type Upstream = 'auth-service' | 'room-service' | 'turn-credential-service';
 export interface GatewayUnderTestOptions {
   /** Services to run for real, each as its own process; the others' ports refuse connections. */
   upstreams: Upstream[];
-  /** Redis of the gateway and the services. */
-  redisUrl: string;
+  /** Redis of the gateway and the services, each logging in as its own user. */
+  redis: { urlFor(service: RedisServiceUser): string };
   /** Gateway settings on top of the stack's (limits, for instance). */
   gatewayEnv?: Record<string, string>;
 }
@@ -62,7 +62,11 @@ export async function startGatewayUnderTest(
       jwtPublicKey: keys.publicKeyPem,
       turnSecret: coturn.secret,
     },
-    backends: { databaseUrl: db.url, redisUrl: options.redisUrl, turn: coturn },
+    backends: {
+      databaseUrl: (service) => db.urlFor(service),
+      redisUrl: (service) => options.redis.urlFor(service),
+      turn: coturn,
+    },
     env: { LOG_LEVEL: 'warn' },
     local: false,
     publicOrigins: [],
@@ -77,7 +81,7 @@ export async function startGatewayUnderTest(
     LOG_LEVEL: 'silent',
     ...options.gatewayEnv,
   });
-  const app = await buildApp(config, { redis: createFailFastRedis(options.redisUrl) });
+  const app = await buildApp(config, { redis: createFailFastRedis(config.redisUrl) });
   return {
     app,
     services,

@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { createSql } from '@qual-meet/db';
 import {
   createTestDatabase,
   generateTestKeyPair,
@@ -45,12 +46,13 @@ export async function startAuthUnderTest(env: Record<string, string> = {}): Prom
   const keys = generateTestKeyPair();
   const db = await createTestDatabase();
   const config = authConfigSchema.parse({
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.urlFor('auth-service'),
     JWT_PRIVATE_KEY: keys.privateKeyPem,
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await buildApp(config, { sql: db.sql });
+  // The service logs in as its own role; `db.sql` (the owner) stays for arranging and asserting.
+  const app = await buildApp(config, { sql: createSql(config.databaseUrl) });
   const post: AuthUnderTest['post'] = (url, payload, headers = {}) =>
     app.inject({ method: 'POST', url, payload: payload as never, headers });
   return {

@@ -8,21 +8,11 @@ import {
 } from '../features/call/test-support/fake-call-environment';
 import { fakeStream } from '../features/call/mesh/test-support/mesh-fakes';
 import { FakeFetch, reply, USER } from '../test-support/fake-fetch';
+import { backend, joinWith, openMeeting, room, ROOM_ID } from '../test-support/meeting-page';
 import { renderApp } from '../test-support/render-app';
 
-const ROOM_ID = '00000000-0000-4000-8000-0000000000f1';
 const BOB = '00000000-0000-4000-8000-00000000000b';
 const CAROL = '00000000-0000-4000-8000-00000000000c';
-const OTHER_HOST = '00000000-0000-4000-8000-0000000000ff';
-const room = (overrides: Record<string, unknown> = {}) => ({
-  id: ROOM_ID,
-  hostId: OTHER_HOST,
-  isActive: true,
-  maxParticipants: 4,
-  createdAt: '2025-01-01T10:00:00.000Z',
-  ...overrides,
-});
-const ICE = { iceServers: [{ urls: ['stun:turn.test:3478'] }], ttl: 600 };
 
 let play: jest.SpyInstance;
 beforeEach(() => {
@@ -31,49 +21,6 @@ beforeEach(() => {
   play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
 });
 afterEach(() => jest.restoreAllMocks());
-
-function backend(roomOverrides: Record<string, unknown> = {}) {
-  return new FakeFetch()
-    .on(`GET /api/rooms/${ROOM_ID}`, reply.json(200, room(roomOverrides)))
-    .on('GET /api/ice-servers', reply.json(200, ICE));
-}
-
-/** Opens the meeting page and waits for the pre-join step. */
-async function openMeeting(options: { devices?: FakeDevices; http?: FakeFetch } = {}) {
-  const call = fakeCallEnvironment(options.devices);
-  const app = renderApp({
-    path: `/room/${ROOM_ID}`,
-    http: options.http ?? backend(),
-    call: call.environment,
-  });
-  await screen.findByRole('heading', { name: 'Ready to join?' });
-  await waitFor(() =>
-    expect((screen.getByRole('button', { name: 'Join' }) as HTMLButtonElement).disabled).toBe(
-      false,
-    ),
-  );
-  return { ...app, ...call, user: userEvent.setup() };
-}
-
-/** Joins, and plays the server accepting us into the room with `peers` present. */
-async function joinWith(
-  harness: Awaited<ReturnType<typeof openMeeting>>,
-  peers: { userId: string; displayName: string }[],
-) {
-  await harness.user.click(screen.getByRole('button', { name: 'Join' }));
-  await waitFor(() => expect(harness.sockets.sockets).toHaveLength(1));
-  const socket = harness.sockets.last;
-  act(() => {
-    socket.authenticate(USER.id);
-    socket.receive({
-      type: 'room_joined',
-      roomId: ROOM_ID,
-      existingPeers: peers.map((p) => p.userId),
-      peers,
-    });
-  });
-  return socket;
-}
 
 describe('meeting page before joining', () => {
   it('says when the meeting does not exist', async () => {

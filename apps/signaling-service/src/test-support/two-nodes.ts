@@ -47,7 +47,7 @@ export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
 
   const nodeEnv = (nodeId: string) => ({
     NODE_ID: nodeId,
-    REDIS_URL: fixture.db.url,
+    REDIS_URL: fixture.db.urlFor('signaling-service'),
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     // Nothing listens on the discard port: a cache miss fails fast with 1013.
     ROOM_SERVICE_URL: 'http://127.0.0.1:9',

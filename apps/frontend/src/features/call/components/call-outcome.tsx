@@ -20,6 +20,14 @@ export const outcomeMessages = {
     title: 'You joined from another tab',
     text: 'You joined this meeting from another tab or window, so this tab left it. Continue there, or rejoin here (the other tab will leave).',
   },
+  room_locked: {
+    title: 'This meeting is locked',
+    text: 'The host has locked this meeting, so nobody new can join. Ask the host to unlock it, then try again.',
+  },
+  removed: {
+    title: 'The host removed you from this meeting',
+    text: 'You cannot rejoin this meeting. If you think this was a mistake, ask the host to start a new meeting and send you its link.',
+  },
   unauthorized: {
     title: 'Your session has expired',
     text: 'Log in again to rejoin the meeting.',
@@ -36,8 +44,14 @@ interface CallOutcomeProps {
 export function CallOutcome({ phase, failure, onRejoin }: CallOutcomeProps) {
   const key = phase === 'failed' ? (failure ?? 'room_not_found') : phase;
   const message = outcomeMessages[key];
-  const rejoinLabel = { left: 'Rejoin', room_full: 'Try again', replaced: 'Rejoin here' } as const;
-  const canRejoin = key === 'left' || key === 'room_full' || key === 'replaced';
+  const rejoinLabel = {
+    left: 'Rejoin',
+    room_full: 'Try again',
+    room_locked: 'Try again',
+    replaced: 'Rejoin here',
+  } as const;
+  const canRejoin =
+    key === 'left' || key === 'room_full' || key === 'room_locked' || key === 'replaced';
   return (
     <PageMessage
       title={message.title}

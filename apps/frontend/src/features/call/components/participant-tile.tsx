@@ -16,6 +16,11 @@ export function unreachableText(name: string): string {
   return `Cannot connect to ${name}: the connection failed even after retrying. A firewall on either side may be blocking calls. Ask ${name} to leave and rejoin, or try another network.`;
 }
 
+/** The raised-hand mark in a tile's caption. */
+function HandMark({ raised }: { raised: boolean | undefined }) {
+  return raised ? <span className="tile__status tile__status--hand">✋ Hand raised</span> : null;
+}
+
 function Avatar({ name, note }: { name: string; note: string }) {
   return (
     <div className="tile__avatar" aria-hidden="true">
@@ -31,10 +36,11 @@ interface SelfTileProps {
   /** Why there is no picture, if there is none. */
   noVideoNote: string | null;
   muted: boolean;
+  handRaised?: boolean;
 }
 
 /** Our own tile: mirrored, never played back to us. */
-export function SelfTile({ name, stream, noVideoNote, muted }: SelfTileProps) {
+export function SelfTile({ name, stream, noVideoNote, muted, handRaised }: SelfTileProps) {
   const statusId = useId();
   return (
     <div
@@ -50,6 +56,7 @@ export function SelfTile({ name, stream, noVideoNote, muted }: SelfTileProps) {
         <span id={statusId} className="tile__status">
           {muted ? 'Muted' : 'Microphone on'}
         </span>
+        <HandMark raised={handRaised} />
       </div>
     </div>
   );
@@ -59,6 +66,7 @@ interface RemoteTileProps {
   participant: ParticipantView;
   guard: AutoplayGuard;
   speakerId: string | null;
+  handRaised?: boolean;
 }
 
 /**
@@ -69,6 +77,7 @@ export const RemoteTile = memo(function RemoteTile({
   participant,
   guard,
   speakerId,
+  handRaised,
 }: RemoteTileProps) {
   const { displayName, status, stream, muted, cameraOff } = participant;
   const statusId = useId();
@@ -100,6 +109,7 @@ export const RemoteTile = memo(function RemoteTile({
         <span id={statusId} className={`tile__status tile__status--${status}`}>
           {statusText[status]}
         </span>
+        <HandMark raised={handRaised} />
       </div>
       {status === 'unreachable' ? (
         <p role="alert" className="tile__alert">

@@ -14,6 +14,7 @@ import {
   type SignalingTermination,
 } from './signaling-client';
 import { participantName } from './participant-name';
+import { RoomFeatures } from './room-features';
 import type { MediaState, MeshDeps } from './types';
 
 /**
@@ -25,7 +26,14 @@ export type MeshPhase =
   'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'ended' | 'failed';
 
 /** Why a session `failed`. */
-export type MeshFailure = 'room_full' | 'room_not_found' | SignalingTermination;
+export type MeshFailure =
+  | 'room_full'
+  | 'room_not_found'
+  /** The host locked the meeting before we got in. */
+  | 'room_locked'
+  /** The host removed us (now, or earlier: a removed person cannot come back). */
+  | 'removed'
+  | SignalingTermination;
 
 /** One remote participant as the UI shows it. */
 export interface ParticipantView {
@@ -108,6 +116,8 @@ export class MeshSession {
   readonly getSnapshot = this.store.getSnapshot;
   /** Subscribes to state changes; returns the unsubscribe function. */
   readonly subscribe = this.store.subscribe;
+  /** Chat, hands, lock and host requests, observable on their own. */
+  readonly features: RoomFeatures;
 
   constructor(private readonly options: MeshSessionOptions) {
     const { deps } = options;
@@ -118,6 +128,10 @@ export class MeshSession {
       backoff: options.backoff,
       onEvent: (event) => this.onSignaling(event),
     });
+    this.features = new RoomFeatures(
+      (frame) => !this.isFinal && this.signaling.send(frame),
+      () => deps.timers.now(),
+    );
     this.ice = new IceServerSource({
       fetchIceServers: deps.fetchIceServers,
       timers: deps.timers,
@@ -207,6 +221,7 @@ export class MeshSession {
   private onMessage(message: Exclude<ServerMessage, { type: 'authenticated' }>): void {
     switch (message.type) {
       case 'room_joined':
+        this.features.joined(message);
         this.arrived(message.existingPeers, message.peers);
         break;
       case 'user_joined':
@@ -215,6 +230,7 @@ export class MeshSession {
         break;
       case 'user_left':
         this.removeRemote(message.userId);
+        this.features.left(message.userId);
         break;
       case 'room_ended':
         if (message.roomId === this.options.roomId) this.finish('ended', null);
@@ -229,6 +245,15 @@ export class MeshSession {
         break;
       case 'ice_candidate':
         this.remotes.get(message.senderUserId)?.link.addRemoteCandidate(message.candidate);
+        break;
+      case 'removed':
+        if (message.roomId === this.options.roomId) this.finish('failed', 'removed');
+        break;
+      case 'chat':
+      case 'hand_changed':
+      case 'lock_changed':
+      case 'mute_request':
+        this.features.receive(message);
         break;
       case 'error':
         this.onError(message.code);
@@ -257,7 +282,12 @@ export class MeshSession {
     switch (code) {
       case 'room_full':
       case 'room_not_found':
+      case 'room_locked':
+      case 'removed':
         this.finish('failed', code);
+        break;
+      case 'not_host':
+        this.features.notHost();
         break;
       case 'room_inactive':
         this.finish('ended', null);
