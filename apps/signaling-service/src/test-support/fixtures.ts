@@ -24,9 +24,9 @@ export function testUser(keys: TestKeyPair, name = `person${++people}`): TestUse
   return { userId, email, displayName: name, token };
 }
 
-/** Writes `room:{id}` as room-service's write-through cache would. */
-export async function seedRoom(redis: Redis, overrides: Partial<Room> = {}): Promise<Room> {
-  const room: Room = {
+/** A meeting record: active, 4 seats, some host, unless `overrides` say otherwise. */
+export function roomRecord(overrides: Partial<Room> = {}): Room {
+  return {
     id: randomUUID(),
     hostId: randomUUID(),
     isActive: true,
@@ -34,6 +34,21 @@ export async function seedRoom(redis: Redis, overrides: Partial<Room> = {}): Pro
     createdAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+/** Every host-only frame (DESIGN §4.12), aimed at `targetUserId` where it takes a target. */
+export function hostFrames(targetUserId: string): object[] {
+  return [
+    { type: 'lock_room', locked: true },
+    { type: 'remove_participant', targetUserId },
+    { type: 'mute_participant', targetUserId },
+    { type: 'lower_hand', targetUserId },
+  ];
+}
+
+/** Writes `room:{id}` as room-service's write-through cache would. */
+export async function seedRoom(redis: Redis, overrides: Partial<Room> = {}): Promise<Room> {
+  const room = roomRecord(overrides);
   await redis.set(RedisKeys.room(room.id), roomCacheCodec.encode(room));
   return room;
 }
