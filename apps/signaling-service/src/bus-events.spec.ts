@@ -3,6 +3,7 @@ import {
   MemberEventType,
   memberJoinedEventSchema,
   memberLeftEventSchema,
+  RelayTypes,
   ROOM_SERVICE_SENDER,
 } from '@qual-meet/protocol';
 import {
@@ -40,6 +41,13 @@ describe('bus events', () => {
     const raw = Buffer.from(encodeRelay('ice_candidate', alice, bob, frame, 12.5));
     const head = readRelayHead(raw);
     expect(head).toMatchObject({ type: 'ice_candidate', to: bob, sentAt: 12.5 });
+    expect(relayFrameOf(raw, head!)).toBe(frame);
+  });
+
+  it.each(RelayTypes)('round-trips a %s relay through its head and frame', (type) => {
+    const raw = Buffer.from(encodeRelay(type, alice, bob, frame, 1732512345678.25));
+    const head = readRelayHead(raw);
+    expect(head).toMatchObject({ type, to: bob, sentAt: 1732512345678.25 });
     expect(relayFrameOf(raw, head!)).toBe(frame);
   });
 
