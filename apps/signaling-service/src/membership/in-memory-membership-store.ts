@@ -70,9 +70,11 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     this.present.add(presenceKey(roomId, userId));
     this.announce(roomId, 'user_joined', member);
     const hands = [...(meeting?.hands ?? [])].map(([id, raisedAt]) => ({ userId: id, raisedAt }));
+    // As the join script replies: the others in the order they took their seats, then the joiner.
+    const seated = [...members.values()].filter((other) => other.userId !== userId);
     return {
       status: 'joined',
-      members: [...members.values()],
+      members: [...seated, member],
       meeting: { locked: meeting?.lock !== undefined, hands: sortHands(hands) },
     };
   }
