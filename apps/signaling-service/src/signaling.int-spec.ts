@@ -18,6 +18,7 @@ import {
   signTestToken,
   type TestDatabase,
   type TestRedisDatabase,
+  SignalingTestClient,
 } from '@qual-meet/testing';
 import {
   seedRoom,
@@ -27,7 +28,6 @@ import {
   type TestUser,
 } from './test-support/fixtures';
 import { RedisMembershipStore } from './membership/redis-membership-store';
-import { TestClient } from './test-support/test-client';
 
 // Two signaling nodes sharing one Redis database, as in production behind nginx: everything a
 // client can do is checked with the peers on different nodes unless the test says otherwise.
@@ -40,7 +40,7 @@ let roomService: RunningServices;
 let roomServiceUrl: string;
 let nodeA: TestNode;
 let nodeB: TestNode;
-const clients: TestClient[] = [];
+const clients: SignalingTestClient[] = [];
 
 function env(nodeId: string): Record<string, string> {
   return {
@@ -100,15 +100,15 @@ afterAll(async () => {
 });
 
 /** A connected (not yet authenticated) client, closed after the test. */
-async function connect(node: TestNode, path = ''): Promise<TestClient> {
-  const client = await TestClient.connect(node.url + path);
+async function connect(node: TestNode, path = ''): Promise<SignalingTestClient> {
+  const client = await SignalingTestClient.connect(node.url + path);
   clients.push(client);
   return client;
 }
 
 /** An authenticated client of a fresh user (or of `user`). */
 async function signIn(node: TestNode, user: TestUser = testUser(keys)) {
-  const client = await TestClient.authenticated(node.url, user.token);
+  const client = await SignalingTestClient.authenticated(node.url, user.token);
   clients.push(client);
   return { client, user };
 }
@@ -147,7 +147,7 @@ async function roomServiceLookups(node: TestNode): Promise<number> {
   return Number(line?.[1] ?? 0);
 }
 
-async function expectUnauthorized(client: TestClient) {
+async function expectUnauthorized(client: SignalingTestClient) {
   const error = await client.error('unauthorized');
   expect(error.message).toEqual(expect.any(String));
   expect((await client.closed).code).toBe(CloseCode.UNAUTHORIZED);
@@ -222,18 +222,18 @@ describe('auth first', () => {
   });
 
   it('refuses an upgrade from a foreign Origin with 403 (cross-site WebSocket hijacking)', async () => {
-    await expect(TestClient.connect(nodeA.url, { origin: 'https://evil.example' })).rejects.toThrow(
-      /403/,
-    );
     await expect(
-      TestClient.connect(nodeA.url, { origin: 'https://meet.example.com.evil.example' }),
+      SignalingTestClient.connect(nodeA.url, { origin: 'https://evil.example' }),
+    ).rejects.toThrow(/403/);
+    await expect(
+      SignalingTestClient.connect(nodeA.url, { origin: 'https://meet.example.com.evil.example' }),
     ).rejects.toThrow(/403/);
   });
 
   it('accepts an allowed Origin, and no Origin (a non-browser client), then authenticates by token', async () => {
     for (const origin of ['https://meet.example.com', 'HTTP://LOCALHOST:8080', undefined]) {
       const user = testUser(keys);
-      const client = await TestClient.connect(nodeA.url, { origin });
+      const client = await SignalingTestClient.connect(nodeA.url, { origin });
       client.send({ type: 'auth', token: user.token });
       expect(await client.next()).toEqual({ type: 'authenticated', userId: user.userId });
       client.socket.close();
@@ -241,7 +241,9 @@ describe('auth first', () => {
   });
 
   it('refuses WebSocket upgrades on any other path', async () => {
-    await expect(TestClient.connect(nodeA.url.replace('/ws', '/socket'))).rejects.toThrow(/404/);
+    await expect(SignalingTestClient.connect(nodeA.url.replace('/ws', '/socket'))).rejects.toThrow(
+      /404/,
+    );
   });
 });
 
@@ -471,7 +473,7 @@ describe('rooms', () => {
       ROOM_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
     });
     try {
-      const client = await TestClient.authenticated(node.url, testUser(keys).token);
+      const client = await SignalingTestClient.authenticated(node.url, testUser(keys).token);
       client.send({ type: 'join_room', roomId: randomUUID() });
       expect((await client.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);
     } finally {
@@ -760,7 +762,7 @@ describe('operations', () => {
     const node = await startNode(env('node-d'));
     const room = await seedRoom(redis);
     const stayer = await joined(nodeA, room.id);
-    const leaver = await TestClient.authenticated(node.url, testUser(keys).token);
+    const leaver = await SignalingTestClient.authenticated(node.url, testUser(keys).token);
     leaver.send({ type: 'join_room', roomId: room.id });
     await leaver.take('room_joined');
     await stayer.client.take('user_joined');
@@ -771,6 +773,6 @@ describe('operations', () => {
     await closing;
     expect(await redis.hkeys(RedisKeys.roomMembers(room.id))).toEqual([stayer.user.userId]);
     expect(await redis.sismember(RedisKeys.signalingNodes(), 'node-d')).toBe(0);
-    await expect(TestClient.connect(node.url)).rejects.toThrow();
+    await expect(SignalingTestClient.connect(node.url)).rejects.toThrow();
   });
 });

@@ -4,5 +4,6 @@ export * from './eventually';
 export * from './fixtures';
 export * from './runtime';
 export * from './servers';
+export * from './signaling-client';
 export * from './tokens';
 export * from './turn-client';

@@ -8,8 +8,8 @@ import {
   signTestToken,
   type TestKeyPair,
   type TestRedisDatabase,
+  SignalingTestClient,
 } from '@qual-meet/testing';
-import { TestClient } from './test-client';
 import { startNode, testUser, type TestNode, type TestUser } from './fixtures';
 
 /** Two nodes on one Redis database, as behind nginx, and helpers for clients of them. */
@@ -24,15 +24,19 @@ export interface TwoNodes {
   /** Another token of `user`, living `lifetimeMs`. */
   tokenOf(user: TestUser, lifetimeMs?: number): string;
   /** A connected (not yet authenticated) client, closed after the test. */
-  connect(node: TestNode): Promise<TestClient>;
+  connect(node: TestNode): Promise<SignalingTestClient>;
   /** An authenticated client of `user` (a fresh one unless given). */
-  signIn(node: TestNode, user?: TestUser): Promise<{ client: TestClient; user: TestUser }>;
+  signIn(node: TestNode, user?: TestUser): Promise<{ client: SignalingTestClient; user: TestUser }>;
   /** Signs in and joins; resolves once `room_joined` arrived. */
   joined(
     node: TestNode,
     roomId: string,
     user?: TestUser,
-  ): Promise<{ client: TestClient; user: TestUser; frame: ServerMessageOf<'room_joined'> }>;
+  ): Promise<{
+    client: SignalingTestClient;
+    user: TestUser;
+    frame: ServerMessageOf<'room_joined'>;
+  }>;
 }
 
 /**
@@ -42,7 +46,7 @@ export interface TwoNodes {
  */
 export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
   const keys = generateTestKeyPair();
-  const clients: TestClient[] = [];
+  const clients: SignalingTestClient[] = [];
   const fixture = { keys } as TwoNodes;
 
   const nodeEnv = (nodeId: string) => ({
@@ -86,12 +90,12 @@ export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
     return lifetimeMs === undefined ? user : { ...user, token: fixture.tokenOf(user, lifetimeMs) };
   };
   fixture.connect = async (node) => {
-    const client = await TestClient.connect(node.url);
+    const client = await SignalingTestClient.connect(node.url);
     clients.push(client);
     return client;
   };
   fixture.signIn = async (node, user = fixture.user()) => {
-    const client = await TestClient.authenticated(node.url, user.token);
+    const client = await SignalingTestClient.authenticated(node.url, user.token);
     clients.push(client);
     return { client, user };
   };
