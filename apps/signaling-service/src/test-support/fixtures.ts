@@ -5,6 +5,7 @@ import { RedisKeys, type Redis } from '@qual-meet/redis';
 import { signTestToken, type TestKeyPair } from '@qual-meet/testing';
 import { buildApp, type SignalingApp } from '../app';
 import { signalingConfigSchema } from '../config';
+import { createSignalingRedis } from '../redis-clients';
 
 /** A person with a valid access token. */
 export interface TestUser {
@@ -65,7 +66,7 @@ export interface TestNode {
 /** Builds and starts a node; `env` is what its environment would hold. */
 export async function startNode(env: Record<string, string>): Promise<TestNode> {
   const config = signalingConfigSchema.parse({ HOST: '127.0.0.1', PORT: '0', ...env });
-  const app = await buildApp(config);
+  const app = await buildApp(config, createSignalingRedis(config));
   await app.listen({ host: config.host, port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {
