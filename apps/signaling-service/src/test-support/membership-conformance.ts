@@ -60,6 +60,13 @@ export function describeMembershipStore(name: string, create: () => Promise<Stor
       mode: 'join',
       ...over,
     });
+    /** Seats two people in a fresh room. */
+    async function pairIn(roomId: string): Promise<[JoinRequest, JoinRequest]> {
+      const [alice, bob] = [request(roomId), request(roomId)];
+      await membership.join(alice);
+      await membership.join(bob);
+      return [alice, bob];
+    }
     /** Every event heard in the room once `count` arrived (a marker event ends each step). */
     const heardIn = (roomId: string, count: number) =>
       eventually(
@@ -99,10 +106,7 @@ export function describeMembershipStore(name: string, create: () => Promise<Stor
 
     it('keeps one seat for a user who joins again, listed last, on the new connection', async () => {
       const roomId = await newRoom();
-      const alice = request(roomId);
-      const bob = request(roomId);
-      await membership.join(alice);
-      await membership.join(bob);
+      const [alice, bob] = await pairIn(roomId);
       const again = { ...alice, connection: connection('node-b') };
       const outcome = await membership.join(again);
       expect(outcome.status === 'joined' && outcome.members).toEqual([
@@ -270,10 +274,7 @@ export function describeMembershipStore(name: string, create: () => Promise<Stor
 
     it('orders hands as raised and changes each only once', async () => {
       const roomId = await newRoom();
-      const alice = request(roomId);
-      const bob = request(roomId);
-      await membership.join(alice);
-      await membership.join(bob);
+      const [alice, bob] = await pairIn(roomId);
       const hand = (who: JoinRequest, raised: boolean, via: string | undefined = who.connection) =>
         meetings.setHand({ roomId, userId: who.userId, raised, connection: via, from: who.userId });
       const first = await hand(bob, true);

@@ -20,6 +20,11 @@ async function listening(buses: BusesUnderTest) {
   return { bus, received };
 }
 
+/** A bus to publish on and another that records what it receives. */
+async function publisherAndListener(buses: BusesUnderTest) {
+  return { publisher: await buses.connect(), ...(await listening(buses)) };
+}
+
 /**
  * One suite for every {@link RoomBus}: the in-memory hub of the unit tests must deliver as Redis
  * Pub/Sub does. "Nothing else arrived" is shown by a marker published after it on the same bus:
@@ -57,8 +62,7 @@ export function describeRoomBus(name: string, create: () => Promise<BusesUnderTe
 
     it('delivers only the rooms a bus subscribed to, and only from the subscription on', async () => {
       const [joined, other] = [randomUUID(), randomUUID()];
-      const publisher = await buses.connect();
-      const { bus, received } = await listening(buses);
+      const { publisher, bus, received } = await publisherAndListener(buses);
       await publisher.publish(joined, 'before');
       await bus.subscribe(joined);
       await publisher.publish(other, 'elsewhere');
@@ -69,8 +73,7 @@ export function describeRoomBus(name: string, create: () => Promise<BusesUnderTe
 
     it('stops delivering a room once unsubscribed', async () => {
       const [left, kept] = [randomUUID(), randomUUID()];
-      const publisher = await buses.connect();
-      const { bus, received } = await listening(buses);
+      const { publisher, bus, received } = await publisherAndListener(buses);
       await bus.subscribe(left);
       await bus.subscribe(kept);
       await bus.unsubscribe(left);
