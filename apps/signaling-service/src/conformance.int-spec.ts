@@ -2,9 +2,11 @@ import { RedisKeys, type Redis } from '@qual-meet/redis';
 import { claimRedisDatabase, closeRedis, connectFailFastRedis } from '@qual-meet/testing';
 import { RedisMeetingStore } from './membership/redis-meeting-store';
 import { RedisMembershipStore } from './membership/redis-membership-store';
+import { RedisUserQuotas } from './quotas/redis-user-quotas';
 import { RedisRoomBus } from './redis-room-bus';
 import { describeMembershipStore } from './test-support/membership-conformance';
 import { describeRoomBus } from './test-support/room-bus-conformance';
+import { describeUserQuotas } from './test-support/user-quotas-conformance';
 
 // The Redis implementations against the suites their in-memory fakes pass (conformance.spec.ts),
 // as the signaling service's own Redis user.
@@ -44,6 +46,16 @@ describeRoomBus('Redis Pub/Sub', async () => {
   const redis = await redisOf();
   return {
     connect: async () => new RedisRoomBus(await redis.connect(), await redis.connect()),
+    close: redis.close,
+  };
+});
+
+describeUserQuotas('the Redis quotas', async () => {
+  const redis = await redisOf();
+  const commands = await redis.connect();
+  return {
+    quotas: new RedisUserQuotas(commands),
+    membership: new RedisMembershipStore(commands, 30),
     close: redis.close,
   };
 });
