@@ -1,4 +1,4 @@
-import { badAuthorizationHeaders } from '@qual-meet/testing';
+import { claimsFor, badAuthorizationHeaders } from '@qual-meet/testing';
 import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // The gateway runs in-process (inject); auth-service runs for real as its own process.
@@ -114,7 +114,7 @@ describe('routing to auth-service', () => {
 describe('token verification at the gateway', () => {
   it('answers 401 for missing, garbage, alg none, HS256-with-public-key, tampered, expired and foreign tokens without calling the service', async () => {
     const { accessToken, user } = await signup();
-    const claims = { sub: user.id, email: user.email, iss: 'qual-meet', aud: 'qual-meet' };
+    const claims = claimsFor(user.id, user.email);
     const before = await meCallsSeenByAuth();
     const headers = Object.values(badAuthorizationHeaders(gateway.keys, claims, accessToken));
     for (const authorization of headers) {

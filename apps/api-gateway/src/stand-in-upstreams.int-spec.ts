@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { badTokens, bearerFor, signTestToken } from '@qual-meet/testing';
+import { claimsFor, badTokens, bearerFor, signTestToken } from '@qual-meet/testing';
 import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // What real services cannot be made to show on demand, with stand-ins behind the real gateway:
@@ -146,7 +146,7 @@ it('counts callers with a refused token against their address and, once over, re
     });
   // Signed by another key under our key id: refused only by the RSA verification itself.
   const sub = randomUUID();
-  const claims = { sub, email: `${sub}@example.com`, iss: 'qual-meet', aud: 'qual-meet' };
+  const claims = claimsFor(sub);
   const valid = signTestToken(gateway.keys, claims);
   const forged = `Bearer ${badTokens(gateway.keys, claims, valid)['another key, same kid']}`;
   const checksBefore = await tokenChecks();

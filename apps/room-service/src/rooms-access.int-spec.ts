@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badAuthorizationHeaders, bearerFor } from '@qual-meet/testing';
+import { claimsFor, badAuthorizationHeaders, bearerFor } from '@qual-meet/testing';
 import { useRoomsSuite, type Method } from './test-support/rooms-suite';
 
 // Every route of room-service behind its bearer token, and what operations read.
@@ -10,12 +10,7 @@ describe('bearer token on every route', () => {
   it('refuses a missing, forged, tampered, expired or unsigned token with the same 401', async () => {
     const room = await createRoom();
     const meetingsBefore = await countMeetings();
-    const claims = {
-      sub: suite.host.id,
-      email: suite.host.email,
-      iss: 'qual-meet',
-      aud: 'qual-meet',
-    };
+    const claims = claimsFor(suite.host.id, suite.host.email);
     const valid = suite.host.authorization.slice('Bearer '.length);
     const badHeaders = badAuthorizationHeaders(suite.keys, claims, valid);
     const routes: [Method, string][] = [

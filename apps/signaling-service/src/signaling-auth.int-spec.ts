@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badTokens, signTestToken, SignalingTestClient } from '@qual-meet/testing';
+import { claimsFor, badTokens, signTestToken, SignalingTestClient } from '@qual-meet/testing';
 import { testUser } from './test-support/fixtures';
 import {
   AUTH_TIMEOUT_MS,
@@ -19,12 +19,7 @@ describe('auth first', () => {
     expect(await client.next()).toEqual({ type: 'authenticated', userId: user.userId });
   });
 
-  const claims = () => ({
-    sub: randomUUID(),
-    email: 'mallory@example.com',
-    iss: 'qual-meet',
-    aud: 'qual-meet',
-  });
+  const claims = () => claimsFor(randomUUID(), 'mallory@example.com');
   const mallory = claims();
   const forged = badTokens(suite.keys, mallory, signTestToken(suite.keys, mallory));
 
@@ -67,12 +62,7 @@ describe('auth first', () => {
   it('accepts a fresh token of the same user later, refuses another user', async () => {
     const user = testUser(suite.keys);
     const { client } = await signIn(suite.nodeA, user);
-    const fresh = signTestToken(suite.keys, {
-      sub: user.userId,
-      email: user.email,
-      iss: 'qual-meet',
-      aud: 'qual-meet',
-    });
+    const fresh = signTestToken(suite.keys, claimsFor(user.userId, user.email));
     client.send({ type: 'auth', token: fresh });
     expect(await client.next()).toEqual({ type: 'authenticated', userId: user.userId });
     client.send({ type: 'auth', token: testUser(suite.keys).token });

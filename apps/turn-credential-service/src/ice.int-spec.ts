@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { iceServersResponseSchema } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  claimsFor,
   closeRedis,
   badAuthorizationHeaders,
   bearerFor,
@@ -41,7 +42,7 @@ const fetchIce = (userId: string, url = PATHS[0]!) =>
 describe('bearer token', () => {
   it('refuses a missing, forged, tampered, expired or unsigned token with the same 401', async () => {
     const userId = randomUUID();
-    const claims = { sub: userId, email: 'x@example.com', iss: 'qual-meet', aud: 'qual-meet' };
+    const claims = claimsFor(userId, 'x@example.com');
     const valid = signTestToken(keys, claims);
     const cases = badAuthorizationHeaders(keys, claims, valid);
     for (const url of PATHS) {

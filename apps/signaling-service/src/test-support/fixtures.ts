@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { roomCacheCodec, type Room } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
-import { signTestToken, type TestKeyPair } from '@qual-meet/testing';
+import { claimsFor, signTestToken, type TestKeyPair } from '@qual-meet/testing';
 import { buildApp, type SignalingApp } from '../app';
 import { signalingConfigSchema } from '../config';
 import { createSignalingRedis } from '../redis-clients';
@@ -21,7 +21,7 @@ let people = 0;
 export function testUser(keys: TestKeyPair, name = `person${++people}`): TestUser {
   const userId = randomUUID();
   const email = `${name}@example.com`;
-  const token = signTestToken(keys, { sub: userId, email, iss: 'qual-meet', aud: 'qual-meet' });
+  const token = signTestToken(keys, claimsFor(userId, email));
   return { userId, email, displayName: name, token };
 }
 

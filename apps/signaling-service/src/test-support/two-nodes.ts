@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ServerMessageOf } from '@qual-meet/protocol';
 import {
+  claimsFor,
   claimRedisDatabase,
   closeRedis,
   generateTestKeyPair,
@@ -80,11 +81,7 @@ export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
   });
 
   fixture.tokenOf = (user, lifetimeMs) =>
-    signTestToken(
-      keys,
-      { sub: user.userId, email: user.email, iss: 'qual-meet', aud: 'qual-meet' },
-      { expiresInMs: lifetimeMs },
-    );
+    signTestToken(keys, claimsFor(user.userId, user.email), { expiresInMs: lifetimeMs });
   fixture.user = (lifetimeMs) => {
     const user = testUser(keys);
     return lifetimeMs === undefined ? user : { ...user, token: fixture.tokenOf(user, lifetimeMs) };
