@@ -1,6 +1,9 @@
 import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
 import { SignalingTestClient } from '@qual-meet/testing';
+import { buildApp } from './app';
+import { signalingConfigSchema } from './config';
+import { createSignalingRedis } from './redis-clients';
 import { seedRoom, startNode, testUser } from './test-support/fixtures';
 import { RedisMembershipStore } from './membership/redis-membership-store';
 import { useSignalingSuite } from './test-support/signaling-suite';
@@ -95,6 +98,24 @@ describe('relay', () => {
 });
 
 describe('operations', () => {
+  it('starts a node only once its app is ready, on the Redis connections it was given', async () => {
+    const config = signalingConfigSchema.parse({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...suite.env('node-f'),
+    });
+    const app = await buildApp(config, createSignalingRedis(config));
+    try {
+      expect(app.signaling.registered).toBe(false);
+      expect(await suite.redis.exists(RedisKeys.nodeAlive('node-f'))).toBe(0);
+      await app.ready();
+      expect(app.signaling.registered).toBe(true);
+      expect(await suite.redis.exists(RedisKeys.nodeAlive('node-f'))).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('serves /healthz, /readyz and Prometheus counters on /metrics', async () => {
     expect((await suite.nodeA.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const ready = await suite.nodeA.app.inject({ url: '/readyz' });
