@@ -2,6 +2,7 @@ export * from './clients';
 export * from './environment';
 export * from './eventually';
 export * from './fixtures';
+export * from './live-view';
 export * from './runtime';
 export * from './servers';
 export * from './signaling-client';

@@ -8,6 +8,7 @@ import {
   claimRedisDatabase,
   createTestDatabase,
   generateTestKeyPair,
+  liveView,
   testServers,
   type TestDatabase,
   type TestKeyPair,
@@ -132,19 +133,8 @@ export function useGatewayUnderTest(
     if (!gateway) throw new Error('the gateway under test starts in beforeAll');
     return gateway;
   };
-  return {
-    get app() {
-      return running().app;
-    },
-    get services() {
-      return running().services;
-    },
-    get keys() {
-      return running().keys;
-    },
-    get db() {
-      return running().db;
-    },
-    callsSeenBy: (service, method, route) => running().callsSeenBy(service, method, route),
-  };
+  return Object.assign(liveView(running, ['app', 'services', 'keys', 'db'] as const), {
+    callsSeenBy: (service: Upstream, method: string, route: string) =>
+      running().callsSeenBy(service, method, route),
+  });
 }

@@ -6,6 +6,7 @@ import {
   connectFailFastRedis,
   createTestDatabase,
   generateTestKeyPair,
+  liveView,
   type TestDatabase,
   type TestRedisDatabase,
 } from '@qual-meet/testing';
@@ -71,26 +72,8 @@ export function useRoomsSuite() {
     });
   }
 
-  return {
+  return Object.assign(liveView(now, ['db', 'redisDb', 'redis', 'app', 'host', 'guest'] as const), {
     keys,
-    get db() {
-      return now().db;
-    },
-    get redisDb() {
-      return now().redisDb;
-    },
-    get redis() {
-      return now().redis;
-    },
-    get app() {
-      return now().app;
-    },
-    get host() {
-      return now().host;
-    },
-    get guest() {
-      return now().guest;
-    },
     call,
     /** A room `user` (by default the host) created through the API. */
     async createRoom(user: TestUser = now().host, payload?: unknown): Promise<Room> {
@@ -112,5 +95,5 @@ export function useRoomsSuite() {
       const [row] = await now().db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM meetings`;
       return row?.n ?? 0;
     },
-  };
+  });
 }

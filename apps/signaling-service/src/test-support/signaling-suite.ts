@@ -10,6 +10,7 @@ import {
   closeRedis,
   createTestDatabase,
   generateTestKeyPair,
+  liveView,
   SignalingTestClient,
   type TestDatabase,
   type TestRedisDatabase,
@@ -124,60 +125,44 @@ export function useSignalingSuite() {
       .sql`INSERT INTO users (id, email, password_hash) VALUES (${user.userId}, ${user.email.toLowerCase()}, 'unused')`;
   }
 
-  return {
-    keys,
-    get db() {
-      return now().db;
+  return Object.assign(
+    liveView(now, ['db', 'redis', 'postgres', 'roomServiceUrl', 'nodeA', 'nodeB'] as const),
+    {
+      keys,
+      env: (nodeId: string) => env(nodeId),
+      /** A connected (not yet authenticated) client, closed after the test. */
+      async connect(node: TestNode, path = ''): Promise<SignalingTestClient> {
+        const client = await SignalingTestClient.connect(node.url + path);
+        clients.push(client);
+        return client;
+      },
+      signIn,
+      registerAccount,
+      /** A meeting `host` created through room-service's API (so it is also in the cache). */
+      async meetingHostedBy(host: TestUser): Promise<Room> {
+        await registerAccount(host);
+        const response = await fetch(`${now().roomServiceUrl}/api/rooms`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(response.status).toBe(201);
+        return (await response.json()) as Room;
+      },
+      /** Signs in and joins; resolves once `room_joined` arrived. */
+      async joined(node: TestNode, roomId: string, user?: TestUser) {
+        const member = await signIn(node, user);
+        member.client.send({ type: 'join_room', roomId });
+        const frame = await member.client.take('room_joined');
+        return { ...member, frame };
+      },
+      /** How often `node` has asked room-service for a room, from its own /metrics. */
+      async roomServiceLookups(node: TestNode): Promise<number> {
+        const metrics = (await node.app.inject({ url: '/metrics' })).body;
+        const line =
+          /^signaling_room_lookups_total\{[^}]*source="room_service"[^}]*\} (\d+)$/m.exec(metrics);
+        return Number(line?.[1] ?? 0);
+      },
     },
-    get redis() {
-      return now().redis;
-    },
-    get postgres() {
-      return now().postgres;
-    },
-    get roomServiceUrl() {
-      return now().roomServiceUrl;
-    },
-    get nodeA() {
-      return now().nodeA;
-    },
-    get nodeB() {
-      return now().nodeB;
-    },
-    env: (nodeId: string) => env(nodeId),
-    /** A connected (not yet authenticated) client, closed after the test. */
-    async connect(node: TestNode, path = ''): Promise<SignalingTestClient> {
-      const client = await SignalingTestClient.connect(node.url + path);
-      clients.push(client);
-      return client;
-    },
-    signIn,
-    registerAccount,
-    /** A meeting `host` created through room-service's API (so it is also in the cache). */
-    async meetingHostedBy(host: TestUser): Promise<Room> {
-      await registerAccount(host);
-      const response = await fetch(`${now().roomServiceUrl}/api/rooms`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(response.status).toBe(201);
-      return (await response.json()) as Room;
-    },
-    /** Signs in and joins; resolves once `room_joined` arrived. */
-    async joined(node: TestNode, roomId: string, user?: TestUser) {
-      const member = await signIn(node, user);
-      member.client.send({ type: 'join_room', roomId });
-      const frame = await member.client.take('room_joined');
-      return { ...member, frame };
-    },
-    /** How often `node` has asked room-service for a room, from its own /metrics. */
-    async roomServiceLookups(node: TestNode): Promise<number> {
-      const metrics = (await node.app.inject({ url: '/metrics' })).body;
-      const line = /^signaling_room_lookups_total\{[^}]*source="room_service"[^}]*\} (\d+)$/m.exec(
-        metrics,
-      );
-      return Number(line?.[1] ?? 0);
-    },
-  };
+  );
 }
