@@ -4,6 +4,7 @@ import {
   badAuthorizationHeaders,
   signTestToken,
   type TestDatabase,
+  validationFailedFor,
 } from '@qual-meet/testing';
 import {
   PASSWORD as password,
@@ -131,12 +132,7 @@ describe('POST /api/auth/signup', () => {
   ])('answers 400 VALIDATION_FAILED naming the field for %s', async (_case, payload, field) => {
     const response = await post('/api/auth/signup', payload);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({
-      statusCode: 400,
-      code: 'VALIDATION_FAILED',
-      error: 'Bad Request',
-      field,
-    });
+    expect(response.json()).toMatchObject(validationFailedFor(field));
     expect(response.json().message).toContain(field);
   });
 

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { claimsFor, badAuthorizationHeaders, bearerFor } from '@qual-meet/testing';
+import {
+  claimsFor,
+  badAuthorizationHeaders,
+  bearerFor,
+  unauthorizedBody,
+} from '@qual-meet/testing';
 import { useRoomsSuite, type Method } from './test-support/rooms-suite';
 
 // Every route of room-service behind its bearer token, and what operations read.
@@ -33,12 +38,7 @@ describe('bearer token on every route', () => {
           url,
           name,
           status: 401,
-          body: {
-            statusCode: 401,
-            code: 'UNAUTHORIZED',
-            error: 'Unauthorized',
-            message: expect.any(String),
-          },
+          body: unauthorizedBody(),
         });
       }
     }

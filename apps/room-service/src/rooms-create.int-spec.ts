@@ -1,5 +1,6 @@
 import { type Room } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
+import { validationFailedFor } from '@qual-meet/testing';
 import { createUser } from './test-support/room-fixtures';
 import { useRoomsSuite, UUID } from './test-support/rooms-suite';
 
@@ -69,12 +70,7 @@ describe('POST /api/rooms', () => {
     const before = await suite.db.sql`SELECT id FROM meetings`;
     const response = await call('POST', '/api/rooms', suite.host, payload);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({
-      statusCode: 400,
-      code: 'VALIDATION_FAILED',
-      error: 'Bad Request',
-      field,
-    });
+    expect(response.json()).toMatchObject(validationFailedFor(field));
     expect(await suite.db.sql`SELECT id FROM meetings`).toHaveLength(before.length);
   });
 

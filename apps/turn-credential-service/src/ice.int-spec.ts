@@ -11,6 +11,7 @@ import {
   generateTestKeyPair,
   signTestToken,
   type TestRedisDatabase,
+  unauthorizedBody,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import { TEST_TURN_SECRET, turnTestConfig } from './test-support/turn-fixtures';
@@ -52,12 +53,7 @@ describe('bearer token', () => {
           url,
           name,
           status: 401,
-          body: {
-            statusCode: 401,
-            code: 'UNAUTHORIZED',
-            error: 'Unauthorized',
-            message: expect.any(String),
-          },
+          body: unauthorizedBody(),
         });
       }
     }

@@ -1,5 +1,6 @@
 export * from './clients';
 export * from './environment';
+export * from './error-bodies';
 export * from './eventually';
 export * from './fixtures';
 export * from './live-view';
