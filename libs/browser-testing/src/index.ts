@@ -5,3 +5,4 @@ export * from './lab-people';
 export * from './inbound-media';
 export * from './synthetic-camera';
 export * from './weak-uplink-meeting';
+export * from './use-browser';
