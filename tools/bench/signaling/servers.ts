@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   freePort,
   isTcpOpen,
@@ -16,6 +17,8 @@ export interface BenchServer {
   pid: number;
   /** Resident memory of the process now, in bytes (from /proc). */
   rss(): Promise<number>;
+  /** Where the process's garbage collections are recorded (gc-probe.ts). */
+  gcFile: string;
   /** CPU time the process has used so far (user + system), in seconds (from /proc). */
   cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
@@ -46,7 +49,11 @@ export async function startServer(
   settings: ServerSettings,
 ): Promise<BenchServer> {
   const port = await freePort();
+  const dir = await logDir();
+  const gcFile = join(dir, `${system}-${index}-${++started}.gc.json`);
   const env: Record<string, string> = {
+    BENCH_GC_FILE: gcFile,
+    ...(process.env.BENCH_HEAP_PROFILE && { BENCH_HEAP_PROFILE: process.env.BENCH_HEAP_PROFILE }),
     PATH: process.env.PATH ?? '',
     TSX_TSCONFIG_PATH: 'tools/tsconfig.json',
     PORT: String(port),
@@ -69,10 +76,10 @@ export async function startServer(
   const server = startProcess({
     name: `${system}-${index}`,
     command: process.execPath,
-    args: [...profiling(system, index), '--import', 'tsx', ENTRY[system]],
+    args: [...nodeFlags(system, index), '--import', 'tsx', '--import', PROBE, ENTRY[system]],
     cwd: workspaceRoot(),
     env,
-    logFile: join(await logDir(), `${system}-${index}.log`),
+    logFile: join(dir, `${system}-${index}.log`),
   });
   await waitUntilReady(server, () => isTcpOpen(port), 30_000);
   const pid = server.child.pid ?? 0;
@@ -81,6 +88,7 @@ export async function startServer(
     url: `ws://127.0.0.1:${port}${path}`,
     pid,
     rss: () => rssOf(pid),
+    gcFile,
     cpuSeconds: () => cpuSecondsOf(pid),
     stop: () => server.stop(),
   };
@@ -88,16 +96,24 @@ export async function startServer(
 
 /**
  * `BENCH_CPU_PROFILE=<dir>` writes a V8 CPU profile of every server process into
- * `<dir>/<system>-<index>/` when it stops, to see where a figure comes from.
+ * `<dir>/<system>-<index>/` when it stops, to see where a figure comes from;
+ * `BENCH_SERVER_NODE_FLAGS` adds node flags to every server (e.g. `--trace-gc`, whose lines go
+ * to the server's log).
  */
-function profiling(system: SystemName, index: number): string[] {
+function nodeFlags(system: SystemName, index: number): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${system}-${index}`] : [];
+  const extra = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${system}-${index}`] : []), ...extra];
 }
+
+/** Records every server's garbage collections (see the file). */
+const PROBE = fileURLToPath(new URL('./gc-probe.ts', import.meta.url));
+/** Processes started so far: each gets a GC file of its own. */
+let started = 0;
 
 let logs: Promise<string> | undefined;
 /** One directory of server logs per bench run. */
-const logDir = () => (logs ??= mkdtemp(join(tmpdir(), 'bench-signaling-')));
+export const logDir = () => (logs ??= mkdtemp(join(tmpdir(), 'bench-signaling-')));
 
 async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
