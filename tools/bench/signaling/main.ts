@@ -79,6 +79,8 @@ const latencySystems = LOADED.filter(
 const latencyNodes = ([1, 2] as const).filter(
   (nodes) => !flags.nodes || Number(flags.nodes) === nodes,
 );
+if (latencySystems.length === 0) throw new Error(`--systems: some of ${LOADED.join(', ')}`);
+if (latencyNodes.length === 0) throw new Error('--nodes: 1 or 2');
 const LABEL: Record<SystemName, string> = {
   signaling: 'signaling-service',
   socketio: 'socket.io',

@@ -66,9 +66,15 @@ export async function startServer(
       LOG_LEVEL: 'info',
       // Rooms are seeded in Redis; room-service is never asked.
       ROOM_SERVICE_URL: 'http://127.0.0.1:9',
-      // The bench measures relaying, not the per-socket flood limit (the check still runs).
+      // The bench measures relaying, not the per-socket flood limits (the checks still run):
+      // frames, bytes, and offers per target (a tenth of the workload is offers, far more per
+      // pair than a real negotiation sends; limited, they were refused and counted as lost).
       RATE_LIMIT_PER_SECOND: '1000000',
       RATE_LIMIT_BURST: '1000000',
+      RATE_LIMIT_BYTES_PER_SECOND: '1000000000',
+      RATE_LIMIT_BYTES_BURST: '1000000000',
+      OFFERS_PER_TARGET_PER_MINUTE: '1000000',
+      OFFERS_PER_TARGET_BURST: '1000000',
       // Many clients per node can pile up output at saturation; do not cut them off.
       SEND_BUFFER_LIMIT_BYTES: String(64 * 1024 * 1024),
     });
