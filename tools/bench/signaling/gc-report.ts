@@ -29,7 +29,14 @@ export function summarise(trace: GcTrace, from: number, to: number): GcSummary {
   const events = trace.events.filter((event) => event.at >= from && event.at <= to);
   const major = events.filter((event) => event.kind === 'major');
   let growth = 0;
-  const samples = trace.oldSpace.filter(([at]) => at >= from && at <= to);
+  // The window's samples and one on either side: a busy server's sampling timer runs late, and
+  // a short window may hold fewer than two samples of its own.
+  const first = trace.oldSpace.findLastIndex(([at]) => at < from);
+  const last = trace.oldSpace.findIndex(([at]) => at > to);
+  const samples = trace.oldSpace.slice(
+    Math.max(0, first),
+    last === -1 ? trace.oldSpace.length : last + 1,
+  );
   for (let i = 1; i < samples.length; i += 1) {
     growth += Math.max(0, samples[i]![1] - samples[i - 1]![1]);
   }

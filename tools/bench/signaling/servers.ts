@@ -75,6 +75,8 @@ export async function startServer(
       RATE_LIMIT_BYTES_BURST: '1000000000',
       OFFERS_PER_TARGET_PER_MINUTE: '1000000',
       OFFERS_PER_TARGET_BURST: '1000000',
+      // The idle-memory phase opens 5,000 sockets for 200 users.
+      MAX_SOCKETS_PER_USER: '1000000',
       // Many clients per node can pile up output at saturation; do not cut them off.
       SEND_BUFFER_LIMIT_BYTES: String(64 * 1024 * 1024),
     });
