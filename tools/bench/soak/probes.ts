@@ -43,7 +43,8 @@ export async function readProcess(serviceUrl: string): Promise<ProcessReading | 
       heapUsedBytes: metricValue(text, 'nodejs_heap_size_used_bytes'),
       loopP99Ms: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
       handles: metricValue(text, 'nodejs_active_handles_total'),
-      majorGcs: metricValue(text, 'nodejs_gc_duration_seconds_count', 'kind="major"'),
+      // The series appears with the first mark-compact: none yet is zero.
+      majorGcs: metricValue(text, 'nodejs_gc_duration_seconds_count', 'kind="major"') || 0,
     };
   } catch {
     return undefined;
