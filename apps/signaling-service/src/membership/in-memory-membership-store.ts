@@ -1,4 +1,9 @@
-import type { BusEnvelope } from '@qual-meet/protocol';
+import {
+  MeetingEventType,
+  type HandChangedEvent,
+  type LockChangedEvent,
+  type ParticipantRemovedEvent,
+} from '@qual-meet/protocol';
 import { encodeMemberEvent } from '../bus-events';
 import { parseConnection } from '../connection-id';
 import type { RoomBus } from '../room-bus';
@@ -65,9 +70,11 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     this.present.add(presenceKey(roomId, userId));
     this.announce(roomId, 'user_joined', member);
     const hands = [...(meeting?.hands ?? [])].map(([id, raisedAt]) => ({ userId: id, raisedAt }));
+    // As the join script replies: the others in the order they took their seats, then the joiner.
+    const seated = [...members.values()].filter((other) => other.userId !== userId);
     return {
       status: 'joined',
-      members: [...members.values()],
+      members: [...seated, member],
       meeting: { locked: meeting?.lock !== undefined, hands: sortHands(hands) },
     };
   }
@@ -136,7 +143,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     const meeting = this.meetingOf(roomId);
     if (locked === (meeting.lock !== undefined)) return false;
     meeting.lock = locked ? new Set([hostId, ...members.keys()]) : undefined;
-    this.publish(roomId, { type: 'lock_changed', from: hostId, data: { locked } });
+    this.publish(roomId, { type: MeetingEventType.lockChanged, from: hostId, data: { locked } });
     return true;
   }
 
@@ -151,7 +158,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     this.dropSeat(roomId, userId);
     this.present.delete(presenceKey(roomId, userId));
     this.publish(roomId, {
-      type: 'participant_removed',
+      type: MeetingEventType.participantRemoved,
       from: hostId,
       to: userId,
       data: { roomId },
@@ -175,7 +182,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     if (raisedAt === undefined) hands.delete(userId);
     else hands.set(userId, raisedAt);
     const data = raisedAt === undefined ? { userId, raised } : { userId, raised, raisedAt };
-    this.publish(roomId, { type: 'hand_changed', from: request.from, data });
+    this.publish(roomId, { type: MeetingEventType.handChanged, from: request.from, data });
     return { status: 'changed', raisedAt };
   }
 
@@ -220,7 +227,11 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     if (members.size === 0) this.meetings.delete(roomId);
   }
 
-  private publish(roomId: string, envelope: BusEnvelope): void {
+  /** Publishes a meeting event as the Lua scripts do. */
+  private publish(
+    roomId: string,
+    envelope: HandChangedEvent | LockChangedEvent | ParticipantRemovedEvent,
+  ): void {
     void this.bus.publish(roomId, JSON.stringify(envelope));
   }
 
