@@ -9,7 +9,8 @@
  *
  * Usage: npm run bench:soak [-- options]
  *   --minutes N    how long meetings keep starting (default 10)
- *   --quick        2 minutes, 20-s windows, fewer meetings: a try of the soak itself
+ *   --quick        2 minutes, 20-s windows, fewer meetings: a try of the soak itself (memory
+ *                  is shown but not judged: too few full collections in 2 minutes)
  *   --meetings N   meetings at once (default 6; 3 with --quick)
  *   --source       run the services from source (tsx) instead of building the bundles first
  */
@@ -198,9 +199,12 @@ try {
   log(
     `(expiring by themselves, not judged: ${[...expiring].map(([pattern, n]) => `${pattern} ${n}`).join(', ')})`,
   );
-  const passed = flat && clean && tally.meetings > 0;
+  // Two minutes hold too few full collections for the heap fit to mean anything: quick mode
+  // shows the slopes but judges only the keys.
+  const memoryJudged = !quick;
+  const passed = (flat || !memoryJudged) && clean && tally.meetings > 0;
   log(
-    `\nsoak ${passed ? 'PASSED' : 'FAILED'}: memory ${flat ? 'flat' : 'NOT flat'} after warm-up, ${clean ? 'no' : 'some'} meeting keys left${tally.meetings > 0 ? '' : ', no meeting completed'}`,
+    `\nsoak ${passed ? 'PASSED' : 'FAILED'}: memory ${flat ? 'flat' : 'NOT flat'} after warm-up${memoryJudged ? '' : ' (not judged in quick mode)'}, ${clean ? 'no' : 'some'} meeting keys left${tally.meetings > 0 ? '' : ', no meeting completed'}`,
   );
   exitCode = passed ? 0 : 1;
 } finally {
