@@ -1,3 +1,5 @@
+// First, before any other module runs (see the file).
+import './gc-tuning';
 import { runService } from '@qual-meet/server-kit';
 import { buildApp } from './app';
 import { signalingConfigSchema } from './config';

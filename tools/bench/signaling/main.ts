@@ -10,22 +10,53 @@
  * a heavy offered load, the same for all runs, memory per idle authenticated socket (5k sockets),
  * and the ratios against the targets.
  *
- * Usage: npm run bench:signaling [-- --quick]
- *   --quick   a smaller, shorter run (a smoke test of the bench itself)
- * Traffic stays on 127.0.0.1; every phase is bounded in time.
+ * Usage: npm run bench:signaling [-- options]
+ *   --quick          a smaller, shorter run (a smoke test of the bench itself)
+ *   --rounds N       latency rounds (default 3; 1 with --quick)
+ *   --seconds S      recorded seconds of each latency run (default 5)
+ *   --latency-only   skip idle memory and saturation; latency at --rates (below)
+ *   --rates L,H      light and heavy offered loads in msgs/s (default: a third and two thirds of
+ *                    the slower single-node saturation; 8700,17400 with --latency-only)
+ *   --systems A,B    latency runs of these systems only (signaling, socketio, floor; all by default)
+ *   --nodes N        latency runs with 1 or 2 nodes only (both by default)
+ * Every server records its garbage collections (gc-probe.ts); each latency run prints them, and
+ * each round the p99 ratios against the targets of issue 12. Traffic stays on 127.0.0.1; every
+ * phase is bounded in time.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startLocalRedis } from '@qual-meet/local-servers';
 import { RedisKeys } from '@qual-meet/redis';
 import { generateTestKeyPair, signTestToken } from '@qual-meet/testing';
+import { readGcSummary, type GcSummary } from './gc-report';
 import { inFreshProcess } from './load-run';
-import { startServer, type BenchServer, type SystemName } from './servers';
+import { logDir, startServer, type BenchServer, type SystemName } from './servers';
 import { fmt as fmtDigits, percentile } from '../lib/stats';
 import { idleMemory, SDP_BYTES, type BenchUser } from './workload';
 
-const quick = process.argv.includes('--quick');
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    'latency-only': { type: 'boolean', default: false },
+    rates: { type: 'string' },
+    systems: { type: 'string' },
+    nodes: { type: 'string' },
+  },
+});
+const quick = flags.quick;
+const latencyOnly = flags['latency-only'];
+const positive = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+};
+const givenRates = flags.rates?.split(',').map((rate) => positive('rates', rate, 0));
+if (givenRates && givenRates.length !== 2) throw new Error('--rates takes two loads: light,heavy');
 const plan = {
   rooms: quick ? 12 : 40,
   roomSizes: [4, 5, 6],
@@ -34,14 +65,22 @@ const plan = {
   warmupMs: quick ? 500 : 1_500,
   measureMs: quick ? 2_000 : 6_000,
   windows: 3,
-  latencyMs: quick ? 2_000 : 5_000,
-  latencyRounds: quick ? 1 : 3,
+  latencyMs: positive('seconds', flags.seconds, quick ? 2 : 5) * 1000,
+  latencyRounds: Math.round(positive('rounds', flags.rounds, quick ? 1 : 3)),
   idleSockets: quick ? 500 : 5_000,
 };
 /** Compared: ours against the baseline. */
 const SYSTEMS: SystemName[] = ['signaling', 'socketio'];
 /** Measured for throughput and latency: those two, and the floor (bare-relay.ts). */
 const LOADED: SystemName[] = [...SYSTEMS, 'floor'];
+const latencySystems = LOADED.filter(
+  (system) => !flags.systems || flags.systems.split(',').includes(system),
+);
+const latencyNodes = ([1, 2] as const).filter(
+  (nodes) => !flags.nodes || Number(flags.nodes) === nodes,
+);
+if (latencySystems.length === 0) throw new Error(`--systems: some of ${LOADED.join(', ')}`);
+if (latencyNodes.length === 0) throw new Error('--nodes: 1 or 2');
 const LABEL: Record<SystemName, string> = {
   signaling: 'signaling-service',
   socketio: 'socket.io',
@@ -118,14 +157,51 @@ const put = (key: Key, name: string, value: number) => {
 const get = (system: SystemName, nodes: 1 | 2, name: string) =>
   results[`${system}/${nodes}`]?.[name] ?? Number.NaN;
 
+/** One server system's collections over a run, in a line. */
+function describeGc(gc: GcSummary | undefined): string {
+  if (!gc) return 'not recorded';
+  return `pauses ${fmt(gc.pauseTotalMs, 1)} ms in all, longest ${fmt(gc.pauseMaxMs, 1)} ms; ${gc.majorCount} mark-compact (longest ${fmt(gc.majorMaxMs, 1)} ms); old space filling at ${fmt(gc.oldGrowthMBps, 1)} MB/s`;
+}
+
+/** Issue 12's targets: 1-node p99 ≤ 1.5× the floor's and ≤ 0.5× Socket.IO's; 2-node ≤ 1.5× floor. */
+const TARGETS = { floor: 1.5, socketio: 0.5 } as const;
+
+/** The targets in one round: each ratio, met or not. */
+function reportRound(
+  round: number,
+  figures: Record<string, { p99: number; gc: GcSummary | undefined }>,
+): void {
+  const p99 = (system: SystemName, nodes: number, load: string) =>
+    figures[`${system}/${nodes}/${load}`]?.p99 ?? Number.NaN;
+  const verdict = (ratio: number, target: number) =>
+    `${fmt(ratio)}× (≤ ${target}: ${ratio <= target ? 'met' : 'NOT met'})`;
+  log(`  round ${round} against the targets (p99):`);
+  for (const nodes of [1, 2] as const) {
+    for (const load of ['light', 'heavy']) {
+      const ours = p99('signaling', nodes, load);
+      const parts = [`vs floor ${verdict(ours / p99('floor', nodes, load), TARGETS.floor)}`];
+      if (nodes === 1) {
+        parts.push(
+          `vs socket.io ${verdict(ours / p99('socketio', nodes, load), TARGETS.socketio)}`,
+        );
+      }
+      log(
+        `    ${nodes} node${nodes > 1 ? 's' : ''}, ${load}: ours ${fmt(ours)} ms, ${parts.join(', ')}`,
+      );
+    }
+  }
+}
+
 try {
   log(
     `signaling bench: ${cpus().length} cores, node ${process.version}, ${plan.rooms} rooms of 4–6 (${clientCount} clients), SDP ${SDP_BYTES} B${quick ? ', QUICK' : ''}`,
   );
 
+  log(`  server logs and GC records: ${await logDir()}`);
+
   // 1. Memory per idle socket, on fresh single nodes.
   const idleUsers = makeUsers(200);
-  for (const system of SYSTEMS) {
+  for (const system of latencyOnly ? [] : SYSTEMS) {
     const [node] = await startNodes(system, 1);
     const memory = await idleMemory(system, node!, idleUsers, plan.idleSockets);
     put(`${system}/1`, 'bytesPerIdleSocket', memory.bytesPerSocket);
@@ -136,7 +212,7 @@ try {
   }
 
   // 2. Mesh setup and saturation, one node then two, each with a fresh load generator.
-  for (const nodes of [1, 2] as const) {
+  for (const nodes of latencyOnly ? [] : ([1, 2] as const)) {
     for (const system of LOADED) {
       const started = await startNodes(system, nodes);
       const {
@@ -170,15 +246,20 @@ try {
   //    frames at once and so decides a run's p99 alone; the runs are therefore repeated in
   //    interleaved rounds and each figure is the median over the rounds.
   const slowest = Math.min(...SYSTEMS.map((system) => get(system, 1, 'msgsPerSecond')));
+  const defaultRates = latencyOnly ? [8_700, 17_400] : [1, 2].map((i) => (i * slowest) / 3);
   const loads = (['light', 'heavy'] as const).map((load, i) => ({
     load,
-    rate: Math.max(100, Math.round(((i + 1) * slowest) / 3 / 100) * 100),
+    rate: Math.max(100, Math.round((givenRates ?? defaultRates)[i]! / 100) * 100),
   }));
   const rounds: Record<string, { p50: number[]; p99: number[]; crossP99: number[] }> = {};
+  /** Each round's p99 and GC figures, by `${system}/${nodes}/${load}`. */
+  const perRound: Record<string, { p99: number; gc: GcSummary | undefined }>[] = [];
   for (let round = 1; round <= plan.latencyRounds; round += 1) {
+    const thisRound: (typeof perRound)[number] = {};
+    perRound.push(thisRound);
     for (const { load, rate } of loads) {
-      for (const nodes of [1, 2] as const) {
-        for (const system of LOADED) {
+      for (const nodes of latencyNodes) {
+        for (const system of latencySystems) {
           const started = await startNodes(system, nodes);
           const latency = await inFreshProcess({
             phase: 'latency',
@@ -191,6 +272,12 @@ try {
             warmupMs: plan.warmupMs,
             durationMs: plan.latencyMs,
           });
+          await stopNodes(started);
+          const gc = await readGcSummary(
+            started.map((node) => node.gcFile),
+            latency.window.from,
+            latency.window.to,
+          );
           const samples = (rounds[`${system}/${nodes}/${load}`] ??= {
             p50: [],
             p99: [],
@@ -199,13 +286,15 @@ try {
           samples.p50.push(latency.p50);
           samples.p99.push(latency.p99);
           samples.crossP99.push(latency.crossP99);
+          thisRound[`${system}/${nodes}/${load}`] = { p99: latency.p99, gc };
           log(
             `  round ${round}, ${LABEL[system]} ×${nodes}: at ${rate} msgs/s p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms${nodes === 2 ? `, cross-node p99 ${fmt(latency.crossP99)} ms` : ''}${latency.lost ? `, ${latency.lost} lost` : ''}`,
           );
-          await stopNodes(started);
+          log(`      gc: ${describeGc(gc)}`);
         }
       }
     }
+    reportRound(round, thisRound);
   }
   for (const [key, samples] of Object.entries(rounds)) {
     const [system, nodes, load] = key.split('/');
@@ -279,6 +368,48 @@ try {
       `| ${name} | ${LOADED.map((system) => fmt(pick(system), digits)).join(' | ')} | ${verdict} |`,
     );
   }
+
+  // 5. Every round, as the issue asks: the p99 targets, and each server system's collections.
+  log('');
+  log(
+    '| round | nodes | load | ours p99 ms | floor | socket.io | ours / floor (≤ 1.5) | ours / socket.io (≤ 0.5) |',
+  );
+  log('|---|---|---|---:|---:|---:|---|---|');
+  let allMet = true;
+  perRound.forEach((figures, i) => {
+    for (const nodes of [1, 2] as const) {
+      for (const { load } of loads) {
+        const p99 = (system: SystemName) => figures[`${system}/${nodes}/${load}`]?.p99 ?? NaN;
+        const vsFloor = p99('signaling') / p99('floor');
+        const vsBase = p99('signaling') / p99('socketio');
+        const floorMet = vsFloor <= TARGETS.floor;
+        const baseMet = nodes === 2 || vsBase <= TARGETS.socketio;
+        allMet &&= floorMet && baseMet;
+        const mark = (ratio: number, met: boolean) => `${fmt(ratio)} ${met ? 'met' : 'NOT met'}`;
+        log(
+          `| ${i + 1} | ${nodes} | ${load} | ${fmt(p99('signaling'))} | ${fmt(p99('floor'))} | ${fmt(p99('socketio'))} | ${mark(vsFloor, floorMet)} | ${nodes === 1 ? mark(vsBase, baseMet) : `${fmt(vsBase)} (no target)`} |`,
+        );
+      }
+    }
+  });
+  log(`targets met in every round: ${allMet ? 'yes' : 'NO'}`);
+  log('');
+  log(
+    '| round | nodes | load | system | GC pauses ms (total) | longest ms | mark-compacts | longest ms | old space MB/s |',
+  );
+  log('|---|---|---|---|---:|---:|---:|---:|---:|');
+  perRound.forEach((figures, i) => {
+    for (const nodes of [1, 2] as const) {
+      for (const { load } of loads) {
+        for (const system of LOADED) {
+          const gc = figures[`${system}/${nodes}/${load}`]?.gc;
+          log(
+            `| ${i + 1} | ${nodes} | ${load} | ${LABEL[system]} | ${gc ? [fmt(gc.pauseTotalMs, 1), fmt(gc.pauseMaxMs, 1), gc.majorCount, fmt(gc.majorMaxMs, 1), fmt(gc.oldGrowthMBps, 1)].join(' | ') : '– | – | – | – | –'} |`,
+          );
+        }
+      }
+    }
+  });
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
   await redisServer.stop();

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   freePort,
   isTcpOpen,
@@ -16,6 +17,8 @@ export interface BenchServer {
   pid: number;
   /** Resident memory of the process now, in bytes (from /proc). */
   rss(): Promise<number>;
+  /** Where the process's garbage collections are recorded (gc-probe.ts). */
+  gcFile: string;
   /** CPU time the process has used so far (user + system), in seconds (from /proc). */
   cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
@@ -46,7 +49,11 @@ export async function startServer(
   settings: ServerSettings,
 ): Promise<BenchServer> {
   const port = await freePort();
+  const dir = await logDir();
+  const gcFile = join(dir, `${system}-${index}-${++started}.gc.json`);
   const env: Record<string, string> = {
+    BENCH_GC_FILE: gcFile,
+    ...(process.env.BENCH_HEAP_PROFILE && { BENCH_HEAP_PROFILE: process.env.BENCH_HEAP_PROFILE }),
     PATH: process.env.PATH ?? '',
     TSX_TSCONFIG_PATH: 'tools/tsconfig.json',
     PORT: String(port),
@@ -59,9 +66,17 @@ export async function startServer(
       LOG_LEVEL: 'info',
       // Rooms are seeded in Redis; room-service is never asked.
       ROOM_SERVICE_URL: 'http://127.0.0.1:9',
-      // The bench measures relaying, not the per-socket flood limit (the check still runs).
+      // The bench measures relaying, not the per-socket flood limits (the checks still run):
+      // frames, bytes, and offers per target (a tenth of the workload is offers, far more per
+      // pair than a real negotiation sends; limited, they were refused and counted as lost).
       RATE_LIMIT_PER_SECOND: '1000000',
       RATE_LIMIT_BURST: '1000000',
+      RATE_LIMIT_BYTES_PER_SECOND: '1000000000',
+      RATE_LIMIT_BYTES_BURST: '1000000000',
+      OFFERS_PER_TARGET_PER_MINUTE: '1000000',
+      OFFERS_PER_TARGET_BURST: '1000000',
+      // The idle-memory phase opens 5,000 sockets for 200 users.
+      MAX_SOCKETS_PER_USER: '1000000',
       // Many clients per node can pile up output at saturation; do not cut them off.
       SEND_BUFFER_LIMIT_BYTES: String(64 * 1024 * 1024),
     });
@@ -69,10 +84,10 @@ export async function startServer(
   const server = startProcess({
     name: `${system}-${index}`,
     command: process.execPath,
-    args: [...profiling(system, index), '--import', 'tsx', ENTRY[system]],
+    args: [...nodeFlags(system, index), '--import', 'tsx', '--import', PROBE, ENTRY[system]],
     cwd: workspaceRoot(),
     env,
-    logFile: join(await logDir(), `${system}-${index}.log`),
+    logFile: join(dir, `${system}-${index}.log`),
   });
   await waitUntilReady(server, () => isTcpOpen(port), 30_000);
   const pid = server.child.pid ?? 0;
@@ -81,6 +96,7 @@ export async function startServer(
     url: `ws://127.0.0.1:${port}${path}`,
     pid,
     rss: () => rssOf(pid),
+    gcFile,
     cpuSeconds: () => cpuSecondsOf(pid),
     stop: () => server.stop(),
   };
@@ -88,16 +104,24 @@ export async function startServer(
 
 /**
  * `BENCH_CPU_PROFILE=<dir>` writes a V8 CPU profile of every server process into
- * `<dir>/<system>-<index>/` when it stops, to see where a figure comes from.
+ * `<dir>/<system>-<index>/` when it stops, to see where a figure comes from;
+ * `BENCH_SERVER_NODE_FLAGS` adds node flags to every server (e.g. `--trace-gc`, whose lines go
+ * to the server's log).
  */
-function profiling(system: SystemName, index: number): string[] {
+function nodeFlags(system: SystemName, index: number): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${system}-${index}`] : [];
+  const extra = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${system}-${index}`] : []), ...extra];
 }
+
+/** Records every server's garbage collections (see the file). */
+const PROBE = fileURLToPath(new URL('./gc-probe.ts', import.meta.url));
+/** Processes started so far: each gets a GC file of its own. */
+let started = 0;
 
 let logs: Promise<string> | undefined;
 /** One directory of server logs per bench run. */
-const logDir = () => (logs ??= mkdtemp(join(tmpdir(), 'bench-signaling-')));
+export const logDir = () => (logs ??= mkdtemp(join(tmpdir(), 'bench-signaling-')));
 
 async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

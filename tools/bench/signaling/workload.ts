@@ -322,11 +322,15 @@ export async function latencyAtLoad(
   await delay(options.warmupMs);
   const warmup = seq;
   tracker.recording = true;
+  const from = Date.now();
   await delay(options.durationMs);
   tracker.recording = false;
+  const to = Date.now();
   clearInterval(ticker);
   const lost = await tracker.drain();
   return {
+    /** The recorded period (epoch ms), to read the servers' GC figures over. */
+    window: { from, to },
     sent: seq - warmup,
     p50: percentile(tracker.latencies, 50),
     p99: percentile(tracker.latencies, 99),
