@@ -46,6 +46,8 @@ describe('SignalingNode', () => {
       hostId,
       locked: false,
       hands: [],
+      resumeToken: expect.stringMatching(/^[\w-]{32}$/) as unknown,
+      resumed: false,
     });
     expect(await a.socket.take()).toEqual({
       type: 'user_joined',

@@ -364,6 +364,7 @@ describe('frames', () => {
     await expectUnauthorized(pending);
     client.send({ type: 'heartbeat' });
     client.send({ type: 'leave_room' });
+    expect(await client.next()).toEqual({ type: 'heartbeat_ack' });
     expect(await client.next()).toMatchObject({ code: 'not_in_room' });
   });
 });
@@ -372,7 +373,13 @@ describe('rooms', () => {
   it('joins across nodes: room_joined to the joiner, user_joined to the others', async () => {
     const room = await seedRoom(redis);
     const a = await joined(nodeA, room.id);
-    const meeting = { hostId: room.hostId, locked: false, hands: [] };
+    const meeting = {
+      hostId: room.hostId,
+      locked: false,
+      hands: [],
+      resumeToken: expect.stringMatching(/^[\w-]{32}$/) as unknown,
+      resumed: false,
+    };
     expect(a.frame).toEqual({
       type: 'room_joined',
       roomId: room.id,
@@ -740,6 +747,7 @@ describe('operations', () => {
       maxParticipants: room.maxParticipants,
       isHost: false,
       mode: 'join',
+      tokenHash: 'ghost',
     });
     await stayer.client.take('user_joined', (f) => f.userId === ghost.userId);
 

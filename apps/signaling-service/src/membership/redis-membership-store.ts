@@ -34,9 +34,9 @@ export class RedisMembershipStore implements MembershipStore {
     private readonly redis: Redis,
     private readonly presenceTtlSeconds: number,
   ) {
-    this.joinScript = defineScript(redis, 'qmJoinRoom', 6, JOIN_ROOM_LUA);
+    this.joinScript = defineScript(redis, 'qmJoinRoom', 7, JOIN_ROOM_LUA);
     this.leaveScript = defineScript(redis, 'qmLeaveRoom', 6, LEAVE_ROOM_LUA);
-    this.refreshScript = defineScript(redis, 'qmRefreshPresence', 2, REFRESH_PRESENCE_LUA);
+    this.refreshScript = defineScript(redis, 'qmRefreshPresence', 3, REFRESH_PRESENCE_LUA);
     this.sweepScript = defineScript(redis, 'qmSweepNode', 3, SWEEP_NODE_LUA);
   }
 
@@ -48,6 +48,7 @@ export class RedisMembershipStore implements MembershipStore {
         RedisKeys.presence(roomId, userId),
         RedisKeys.nodeRooms(parseConnection(connection).nodeId),
         ...meetingKeys(roomId),
+        RedisKeys.resumeToken(roomId, userId),
       ],
       [
         RedisKeys.presence(ROOM, USER),
@@ -61,15 +62,22 @@ export class RedisMembershipStore implements MembershipStore {
         request.mode,
         request.domain,
         request.isHost ? '1' : '0',
+        request.tokenHash,
+        request.presentedTokenHash ?? '',
       ],
-    )) as [JoinOutcome['status'], string[], number, string[]];
-    const [status, entries, locked, hands] = reply;
+    )) as [JoinOutcome['status'], string[], number, string[], number];
+    const [status, entries, locked, hands, resumed] = reply;
     if (status !== 'joined') return { status };
     const members: Member[] = [];
     for (let i = 0; i + 1 < entries.length; i += 2) {
       members.push(memberOf(entries[i]!, entries[i + 1]!));
     }
-    return { status: 'joined', members, meeting: { locked: locked === 1, hands: handsOf(hands) } };
+    return {
+      status: 'joined',
+      members,
+      meeting: { locked: locked === 1, hands: handsOf(hands) },
+      resumed: resumed === 1,
+    };
   }
 
   async leave(
@@ -93,7 +101,11 @@ export class RedisMembershipStore implements MembershipStore {
 
   async refresh(roomId: string, userId: string, connection: string): Promise<boolean> {
     const refreshed = await this.refreshScript(
-      [RedisKeys.roomMembers(roomId), RedisKeys.presence(roomId, userId)],
+      [
+        RedisKeys.roomMembers(roomId),
+        RedisKeys.presence(roomId, userId),
+        RedisKeys.resumeToken(roomId, userId),
+      ],
       [userId, connection, this.presenceTtlSeconds],
     );
     return refreshed === 1;

@@ -47,6 +47,11 @@ export interface PeerLinkOptions {
   disconnectedGraceMs?: number;
   /** While unreachable, how often to try again, so the call comes back once the network allows. */
   unreachableRetryMs?: number;
+  /**
+   * ICE lost its path (`disconnected`): our network may have changed, and with it the signaling
+   * socket the restart must go through.
+   */
+  onPathLost?(): void;
 }
 
 const DEFAULT_DISCONNECTED_GRACE_MS = 1_000;
@@ -199,6 +204,17 @@ export class PeerLink {
 
   addRemoteCandidate(candidate: IceCandidate): void {
     this.negotiation.addRemoteCandidate(candidate);
+  }
+
+  /**
+   * Our signaling or the peer's was dead for a while (a resume): whatever we sent meanwhile may be
+   * lost. An offer still awaiting its answer goes again; a connection that is not up restarts ICE.
+   */
+  resync(): void {
+    if (this.closed) return;
+    this.negotiation.resendPendingOffer();
+    if (this.status === 'connected' || this.pc.signalingState !== 'stable') return;
+    if (this.role === 'offerer' || this.negotiation.established) this.pc.restartIce();
   }
 
   /** New ICE servers (fresh TURN credentials) for later gathering, e.g. an ICE restart. */
@@ -359,6 +375,7 @@ export class PeerLink {
         // Often recovers by itself within seconds; if not, the path is gone (an address change):
         // restart now rather than at `failed`, tens of seconds later.
         if (this.status === 'unreachable') break;
+        this.options.onPathLost?.();
         this.setStatus('reconnecting');
         this.retryAfter(this.options.disconnectedGraceMs ?? DEFAULT_DISCONNECTED_GRACE_MS, () =>
           this.iceFailed(),

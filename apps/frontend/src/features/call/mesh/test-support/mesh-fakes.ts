@@ -30,9 +30,15 @@ export class FakeSocket implements SocketLike {
     private readonly handlers: SocketHandlers,
   ) {}
 
+  /** Whether the server answers heartbeats (false: the network went away without a close). */
+  answerHeartbeats = true;
+
   send(data: string): void {
     if (this.closedWith) throw new Error('send on a closed socket');
-    this.sent.push(JSON.parse(data) as ClientMessage);
+    const frame = JSON.parse(data) as ClientMessage;
+    this.sent.push(frame);
+    if (frame.type === 'heartbeat' && this.answerHeartbeats)
+      this.receive({ type: 'heartbeat_ack' });
   }
 
   close(code?: number, reason?: string): void {
