@@ -426,7 +426,9 @@ describe('MeshSession: resuming after our network changed', () => {
     socket.answerHeartbeats = false;
     pc.emitIceState('disconnected');
     expect(socket.framesOf('heartbeat')).toHaveLength(1);
-    clock.advance(2_500);
+    clock.advance(1_499);
+    expect(socket.closedWith).toBeNull();
+    clock.advance(1);
     expect(socket.closedWith?.code).toBe(4000);
     expect(session.getSnapshot().phase).toBe('reconnecting');
     await flushPromises();

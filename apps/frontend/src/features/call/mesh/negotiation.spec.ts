@@ -199,14 +199,14 @@ describe('renegotiation between two links (perfect negotiation)', () => {
       expect(bob.pc.remoteTrackIds).toHaveLength(2);
     });
 
-    it('restarts ICE on both sides at once without getting stuck', async () => {
+    it('restarts ICE once when both sides fail at once: the impolite side offers, the polite answers', async () => {
       const { alice, bob, start, settle } = pair();
       await start();
       alice.pc.emitIceState('failed');
       bob.pc.emitIceState('failed');
       await settle();
       expect(alice.pc.log).toContain('restart-ice');
-      expect(bob.pc.log).toContain('restart-ice');
+      expect(bob.pc.log).not.toContain('restart-ice');
       expect(bob.pc.log).toContain('remote:offer:alice-offer-2-restart');
       expect([alice.pc.signalingState, bob.pc.signalingState]).toEqual(['stable', 'stable']);
       expect([alice.link.status, bob.link.status]).toEqual(['reconnecting', 'reconnecting']);

@@ -11,6 +11,7 @@ const RETRY_MS = 10_000;
 function setup(
   role: NegotiationRole,
   localStream: MediaStream | null = fakeStream('audio', 'video'),
+  { polite = false, onPathLost }: { polite?: boolean; onPathLost?: () => void } = {},
 ) {
   const clock = new FakeClock();
   const pcs = new FakePeerConnectionFactory();
@@ -19,7 +20,8 @@ function setup(
   const link = new PeerLink({
     remoteUserId: BOB,
     role,
-    polite: false,
+    polite,
+    onPathLost,
     configuration: { iceServers: [{ urls: 'stun:s.test' }] },
     localStream,
     screenStream: null,
@@ -154,6 +156,97 @@ describe('PeerLink as offerer', () => {
     expect(sent.filter((m) => m.type === 'offer').at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
     pc.emitIceState('connected');
     expect(clock.pendingCount).toBe(0);
+  });
+
+  it('restarts its video encoding once back after an outage, so the peer gets a key frame at once', async () => {
+    const { pc } = await answeredOfferer();
+    pc.emitIceState('connected');
+    expect(pc.parameterWrites).toEqual([]);
+    pc.emitIceState('disconnected');
+    pc.emitIceState('connected');
+    await flushPromises();
+    const video = pc.tracks.findIndex((t) => t.kind === 'video');
+    expect(pc.parameterWrites).toEqual([`${video}:false`, `${video}:true`]);
+  });
+
+  it('says when ICE lost its path, so signaling can be checked too', async () => {
+    const onPathLost = jest.fn();
+    const { pc } = setup('offerer', null, { onPathLost });
+    pc.emitIceState('connected');
+    expect(onPathLost).not.toHaveBeenCalled();
+    pc.emitIceState('disconnected');
+    expect(onPathLost).toHaveBeenCalledTimes(1);
+  });
+
+  describe('on the polite side', () => {
+    async function politeOfferer() {
+      const fixture = setup('offerer', fakeStream('audio', 'video'), { polite: true });
+      fixture.link.start();
+      await flushPromises();
+      fixture.link.acceptAnswer('answer-1');
+      await flushPromises();
+      fixture.pc.emitIceState('connected');
+      fixture.pc.emitIceState('disconnected');
+      fixture.clock.advance(GRACE_MS);
+      await flushPromises();
+      return fixture;
+    }
+    const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
+
+    it('leaves the restart to the other side, and restarts itself only when none came', async () => {
+      const { pc, sent, clock } = await politeOfferer();
+      expect(offers(sent)).toHaveLength(1);
+      clock.advance(3_999);
+      await flushPromises();
+      expect(offers(sent)).toHaveLength(1);
+      clock.advance(1);
+      await flushPromises();
+      expect(offers(sent).at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
+      expect(pc.log).toContain('restart-ice');
+    });
+
+    it("answers the other side's restart and does not offer one of its own", async () => {
+      const { link, pc, sent, clock } = await politeOfferer();
+      link.acceptOffer('their-restart');
+      await flushPromises();
+      pc.emitIceState('connected');
+      clock.advance(10_000);
+      await flushPromises();
+      expect(offers(sent)).toHaveLength(1);
+      expect(sent.at(-1)).toMatchObject({ type: 'answer', sdp: 'answer-to-their-restart' });
+      expect(clock.pendingCount).toBe(0);
+    });
+
+    it('on resync restarts nothing itself: the other side does', async () => {
+      const { link, sent } = await politeOfferer();
+      link.resync();
+      await flushPromises();
+      expect(offers(sent)).toHaveLength(1);
+    });
+  });
+
+  it('on resync sends an offer that still waits for its answer again', async () => {
+    const { link, pc, sent, clock } = await answeredOfferer();
+    pc.emitIceState('connected');
+    pc.emitIceState('disconnected');
+    clock.advance(GRACE_MS);
+    await flushPromises();
+    link.resync();
+    await flushPromises();
+    expect(sent.filter((m) => m.type === 'offer').map((m) => m.sdp)).toEqual([
+      'offer-1',
+      'offer-2-restart',
+      'offer-2-restart',
+    ]);
+  });
+
+  it('on resync of a connected link does nothing', async () => {
+    const { link, pc, sent } = await answeredOfferer();
+    await flushPromises();
+    pc.emitIceState('connected');
+    link.resync();
+    await flushPromises();
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
   });
 
   it('marks the peer unreachable when the restart does not connect within the window', async () => {

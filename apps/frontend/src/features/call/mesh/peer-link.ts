@@ -55,6 +55,11 @@ export interface PeerLinkOptions {
 }
 
 const DEFAULT_DISCONNECTED_GRACE_MS = 1_000;
+/**
+ * How long the polite side of a broken link waits for the other side's ICE restart before it
+ * restarts itself: restarts from both sides cross, and the polite one's rollback costs a round.
+ */
+const POLITE_RESTART_DELAY_MS = 4_000;
 const DEFAULT_UNREACHABLE_RETRY_MS = 10_000;
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
@@ -214,6 +219,8 @@ export class PeerLink {
     if (this.closed) return;
     this.negotiation.resendPendingOffer();
     if (this.status === 'connected' || this.pc.signalingState !== 'stable') return;
+    // The polite side waits for the other's restart (see `iceFailed`).
+    if (this.options.polite) return;
     if (this.role === 'offerer' || this.negotiation.established) this.pc.restartIce();
   }
 
@@ -369,6 +376,7 @@ export class PeerLink {
         this.clearRestartWindow();
         this.clearRetry();
         this.restartTried = false;
+        if (this.status === 'reconnecting') this.restartVideo();
         this.setStatus('connected');
         break;
       case 'disconnected':
@@ -389,6 +397,34 @@ export class PeerLink {
     }
   }
 
+  /**
+   * Back on a path after an outage: the peer's decoder lost frames and would wait for a key frame
+   * until its own request (seconds later) got through. Pausing and resuming our video encoding
+   * makes the encoder start over with one now.
+   */
+  private restartVideo(): void {
+    const sender = this.senders.get('video');
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    const encodings = parameters.encodings ?? [];
+    // Not negotiated yet, or paused on purpose (the upload budget): nothing to restart.
+    if (encodings.length === 0 || encodings.every((encoding) => encoding.active === false)) return;
+    const active = encodings.map((encoding) => encoding.active ?? true);
+    for (const encoding of encodings) encoding.active = false;
+    const resume = () => {
+      const resumed = sender.getParameters();
+      resumed.encodings?.forEach((encoding, i) => (encoding.active = active[i] ?? true));
+      return sender.setParameters(resumed);
+    };
+    sender
+      .setParameters(parameters)
+      // Once more if another change came in between (each write needs fresh parameters).
+      .then(() => resume().catch(resume))
+      .catch(() => {
+        // The browser refused: the peer's own key frame request still gets it one, later.
+      });
+  }
+
   private iceFailed(): void {
     this.clearRetry();
     if (this.status === 'unreachable') {
@@ -400,11 +436,17 @@ export class PeerLink {
       return;
     }
     this.setStatus('reconnecting');
-    // Both sides restart; should both offer at once, the negotiation resolves it like any glare.
-    // A newcomer that has had no offer yet cannot offer: the other side's restart is awaited.
+    // The impolite side restarts at once, the polite one only if no restart came from the other
+    // side meanwhile (both offering at once is glare: resolved, but a round later). A newcomer
+    // that has had no offer yet cannot offer: the other side's restart is awaited.
     if (this.role === 'offerer' || this.negotiation.established) {
       this.restartTried = true;
-      this.pc.restartIce();
+      if (!this.options.polite) this.pc.restartIce();
+      else
+        this.retryAfter(POLITE_RESTART_DELAY_MS, () => {
+          if (this.status !== 'connected' && this.pc.signalingState === 'stable')
+            this.pc.restartIce();
+        });
     }
     if (this.restartWindow === null) {
       this.restartWindow = this.options.timers.setTimeout(() => {

@@ -150,6 +150,8 @@ export class FakePeerConnection implements PeerConnectionLike {
   readonly configurations: RTCConfiguration[] = [];
   /** Each sender's encoding parameters as last set (`setParameters`), by sender index. */
   readonly sendParameters: (RTCRtpSendParameters | undefined)[] = [];
+  /** Every `setParameters`: `<sender index>:<each encoding's active>`. */
+  readonly parameterWrites: string[] = [];
   signalingState: RTCSignalingState = 'stable';
   remoteDescription: RTCSessionDescriptionInit | null = null;
   localDescription: RTCSessionDescriptionInit | null = null;
@@ -194,6 +196,7 @@ export class FakePeerConnection implements PeerConnectionLike {
         getParameters: () => plainCopy(this.sendParameters[index] ?? { encodings: [{}] }),
         setParameters: async (parameters: RTCRtpSendParameters) => {
           this.sendParameters[index] = plainCopy(parameters);
+          this.parameterWrites.push(`${index}:${parameters.encodings?.map((e) => e.active)}`);
         },
       },
       { fakeIndex: index },
