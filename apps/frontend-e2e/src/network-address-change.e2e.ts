@@ -6,31 +6,14 @@ import {
   joinMeeting,
   selectedCandidatePairs,
   signUp,
-  type Person,
+  videoFramesOf,
+  videoFramesPast,
 } from '@qual-meet/browser-testing';
 import { connectionVerdict, openLab, type LabSession } from './support/lab';
 
 jest.setTimeout(180_000);
 let session: LabSession;
 afterAll(() => session?.close());
-
-/** Frames decoded so far of `other`'s video on this page. */
-const framesOf = (person: Person, other: Person) =>
-  person.page
-    .getByLabel(`Video of ${displayName(other)}`, { exact: true })
-    .evaluate((video) => (video as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
-
-/** Resolves once `other`'s video on this page has decoded `more` frames past `from`. */
-function framesPast(person: Person, other: Person, from: number, more: number) {
-  return person.page.waitForFunction(
-    ({ label, count }) => {
-      const video = document.querySelector(`video[aria-label="${label}"]`) as HTMLVideoElement;
-      return video !== null && video.getVideoPlaybackQuality().totalVideoFrames > count;
-    },
-    { label: `Video of ${displayName(other)}`, count: from + more },
-    { timeout: 60_000, polling: 100 },
-  );
-}
 
 /** Marks the page and the remote video element, to prove neither was replaced. */
 const mark = (page: Page, label: string) =>
@@ -67,10 +50,13 @@ it('brings the call back within 10 s when a person changes address mid-call, by 
   // Wi-Fi to mobile: Alice's old address is gone, and with it every flow of the call.
   const movedAt = Date.now();
   await alice.client.changeAddress();
-  const [aliceFrames, bobFrames] = [await framesOf(alice, bob), await framesOf(bob, alice)];
+  const [aliceFrames, bobFrames] = [
+    await videoFramesOf(alice, bob),
+    await videoFramesOf(bob, alice),
+  ];
   await Promise.all([
-    framesPast(alice, bob, aliceFrames, 10),
-    framesPast(bob, alice, bobFrames, 10),
+    videoFramesPast(alice, bob, aliceFrames, 10),
+    videoFramesPast(bob, alice, bobFrames, 10),
   ]);
   const recoveredInMs = Date.now() - movedAt;
   expect(recoveredInMs).toBeLessThan(10_000);

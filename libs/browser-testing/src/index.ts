@@ -2,3 +2,4 @@ export * from './people';
 export * from './platform-state';
 export * from './candidate-pairs';
 export * from './lab-people';
+export * from './video-frames';

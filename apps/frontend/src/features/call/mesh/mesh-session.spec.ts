@@ -635,6 +635,45 @@ describe('MeshSession: TURN credentials', () => {
   });
 });
 
+describe('MeshSession: an ICE restart after the TURN credentials expired', () => {
+  it('restarts ICE with the credentials refetched before the first ones expired', async () => {
+    const fakes = fakeMeshDeps();
+    // Short-lived credentials (as TURN_TTL_SECONDS=20 would issue): `a` expires at 20 s.
+    fakes.iceFetches.next = async () => iceResponse(20, 'a');
+    const session = new MeshSession({
+      roomId: ROOM,
+      signalingUrl: 'wss://meet.test/ws',
+      localStream: fakeStream('audio', 'video'),
+      deps: fakes.deps,
+    });
+    await session.join();
+    await flushPromises();
+    const socket = fakes.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({ type: 'room_joined', roomId: ROOM, existingPeers: [], peers: [] });
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    socket.receive({ type: 'answer', senderUserId: BOB, sdp: 'bob-answer' });
+    await flushPromises();
+    const pc = fakes.pcs.last;
+    pc.emitIceState('connected');
+    expect(pc.configuration.iceServers).toEqual(iceResponse(20, 'a').iceServers);
+
+    fakes.iceFetches.next = async () => iceResponse(20, 'b');
+    // Past the first credentials' expiry, the address changes.
+    fakes.clock.advance(21_000);
+    await flushPromises();
+    pc.emitIceState('disconnected');
+    fakes.clock.advance(1_000);
+    await flushPromises();
+    expect(fakes.iceFetches.count).toBe(2);
+    expect(pc.configurations.at(-1)).toEqual({ iceServers: iceResponse(20, 'b').iceServers });
+    const restartAt = pc.log.indexOf('restart-ice');
+    expect(restartAt).toBeGreaterThanOrEqual(0);
+    expect(socket.framesOf('offer').at(-1)?.sdp).toBe('offer-2-restart');
+  });
+});
+
 describe('MeshSession: server unreachable from the start', () => {
   it('reports reconnecting while it retries the first connection', async () => {
     const { session, sockets } = await setup();
