@@ -14,12 +14,16 @@ export interface LabPersonSpec extends LabClientSpec {
    * secure context by a switch so camera and microphone work).
    */
   origin?: 'https' | 'http';
+  /** Force TURN relaying (the SPA's test-only switch). */
+  relayOnly?: boolean;
 }
 
 /** The platform's origins on the lab's server address. */
 export interface LabOrigins {
   https: string;
   http: string;
+  /** The server address, when not the lab's usual one (a second platform). */
+  server?: string;
 }
 
 /** A lab whose people's browsers are closed with it. */
@@ -31,7 +35,7 @@ export interface LabSession {
 
 /** Starts a lab around the platform at `origins` (this namespace is the lab's core). */
 export async function openLab(origins: LabOrigins): Promise<LabSession> {
-  const lab = await createLab();
+  const lab = await createLab(origins.server);
   const browsers: Browser[] = [];
   return {
     lab,
@@ -51,7 +55,10 @@ export async function openLab(origins: LabOrigins): Promise<LabSession> {
         ],
       });
       browsers.push(browser);
-      const person = await newPerson(browser, origin, { name: spec.name });
+      const person = await newPerson(browser, origin, {
+        name: spec.name,
+        ...(spec.relayOnly ? { relayOnly: true } : {}),
+      });
       await recordPeerConnections(person.context);
       return { ...person, browser, client };
     },
