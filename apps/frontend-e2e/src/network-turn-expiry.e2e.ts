@@ -6,8 +6,7 @@ import {
   openLab,
   selectedCandidatePairs,
   signUp,
-  videoFramesOf,
-  videoFramesPast,
+  videoFlowsBothWays,
   type LabSession,
 } from '@qual-meet/browser-testing';
 import { prepareLabCore } from '@qual-meet/netlab';
@@ -84,14 +83,7 @@ it('restarts ICE with fresh TURN credentials when the old ones expired before th
   expect(freshExpiry).toBeGreaterThan(movedAtSeconds);
 
   await alice.client.changeAddress();
-  const [aliceFrames, bobFrames] = [
-    await videoFramesOf(alice, bob),
-    await videoFramesOf(bob, alice),
-  ];
-  await Promise.all([
-    videoFramesPast(alice, bob, aliceFrames, 10),
-    videoFramesPast(bob, alice, bobFrames, 10),
-  ]);
+  await videoFlowsBothWays(alice, bob);
   // Relayed through an allocation made after the move, with the credentials fetched last.
   const [after] = await selectedCandidatePairs(alice.page);
   expect(after?.local.candidateType).toBe('relay');

@@ -23,3 +23,12 @@ export async function videoFramesPast(
     { timeout: timeoutMs, polling: 100 },
   );
 }
+
+/**
+ * Resolves once `a` and `b` have each decoded `more` new frames of the other's video, counted
+ * from now (after an outage: the call is back both ways).
+ */
+export async function videoFlowsBothWays(a: Person, b: Person, more = 10): Promise<void> {
+  const [ofB, ofA] = [await videoFramesOf(a, b), await videoFramesOf(b, a)];
+  await Promise.all([videoFramesPast(a, b, ofB, more), videoFramesPast(b, a, ofA, more)]);
+}

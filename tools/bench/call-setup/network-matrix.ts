@@ -5,8 +5,7 @@ import {
   joinMeeting,
   openLab,
   signUp,
-  videoFramesOf,
-  videoFramesPast,
+  videoFlowsBothWays,
   type LabOrigins,
 } from '@qual-meet/browser-testing';
 import { LAB_SERVER, onlyTcpTo, UDP_BLOCKED, type LabClientSpec } from '@qual-meet/netlab';
@@ -91,14 +90,7 @@ export async function measureAddressChange(origins: LabOrigins, rounds: number):
       await expectVideoFlowing(guest, host);
       const movedAt = performance.now();
       await guest.client.changeAddress();
-      const [hostFrames, guestFrames] = [
-        await videoFramesOf(host, guest),
-        await videoFramesOf(guest, host),
-      ];
-      await Promise.all([
-        videoFramesPast(host, guest, hostFrames, 10),
-        videoFramesPast(guest, host, guestFrames, 10),
-      ]);
+      await videoFlowsBothWays(host, guest);
       samples.push(performance.now() - movedAt);
       await Promise.all([host.page.goto('/'), guest.page.goto('/')]);
     }

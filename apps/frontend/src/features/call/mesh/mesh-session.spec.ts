@@ -398,6 +398,15 @@ describe('MeshSession: losing the connection', () => {
 describe('MeshSession: resuming after our network changed', () => {
   const TOKEN_1 = 'a'.repeat(Limits.resumeTokenChars);
   const TOKEN_2 = 'b'.repeat(Limits.resumeTokenChars);
+  /** The server's answer to our resume: Bob kept us, here is the next token. */
+  const resumedWithBob = {
+    type: 'room_joined',
+    roomId: ROOM,
+    existingPeers: [BOB],
+    peers: [{ userId: BOB, displayName: 'bob' }],
+    resumeToken: TOKEN_2,
+    resumed: true,
+  } as const;
 
   /** In a call with Bob (we offered, he answered), our room_joined having given TOKEN_1. */
   async function inCall() {
@@ -450,14 +459,7 @@ describe('MeshSession: resuming after our network changed', () => {
     expect(next.framesOf('join_room')).toEqual([
       { type: 'join_room', roomId: ROOM, resume: TOKEN_1 },
     ]);
-    next.receive({
-      type: 'room_joined',
-      roomId: ROOM,
-      existingPeers: [BOB],
-      peers: [{ userId: BOB, displayName: 'bob' }],
-      resumeToken: TOKEN_2,
-      resumed: true,
-    });
+    next.receive(resumedWithBob);
     await flushPromises();
     expect(session.getSnapshot().phase).toBe('joined');
     expect(pcs.created).toEqual([pc]);
@@ -485,14 +487,7 @@ describe('MeshSession: resuming after our network changed', () => {
     await flushPromises();
     const next = sockets.last;
     next.authenticate(ME);
-    next.receive({
-      type: 'room_joined',
-      roomId: ROOM,
-      existingPeers: [BOB],
-      peers: [{ userId: BOB, displayName: 'bob' }],
-      resumeToken: TOKEN_2,
-      resumed: true,
-    });
+    next.receive(resumedWithBob);
     await flushPromises();
     expect(next.framesOf('offer')).toEqual([
       { type: 'offer', targetUserId: BOB, sdp: 'offer-2-restart' },
