@@ -106,6 +106,25 @@ it(
 );
 
 it(
+  'delivers both screens when two people start sharing at the same moment',
+  async () => {
+    const [host, bob] = await twoInACall(browser, 2);
+    // Glare: both renegotiate at once; the polite side rolls back, and both shares arrive.
+    await Promise.all([button(host, 'Share screen').click(), button(bob, 'Share screen').click()]);
+    await explained(
+      [host, bob],
+      Promise.all([expectScreenFlowing(host, bob), expectScreenFlowing(bob, host)]),
+    );
+    await Promise.all([expectVideoFlowing(host, bob), expectVideoFlowing(bob, host)]);
+    expect(await peerConnectionCount(host.page)).toBe(1);
+    expect(await peerConnectionCount(bob.page)).toBe(1);
+
+    await Promise.all([host, bob].map((p) => p.context.close()));
+  },
+  SLOW_TEST_MS,
+);
+
+it(
   'gives someone who joins late the screen that is being shared',
   async () => {
     const [host, bob, roomId] = await twoInACall(browser, 3);

@@ -1,4 +1,9 @@
-import { parsePeerMediaState, PEER_MESSAGE_MAX_BYTES } from './peer-messages';
+import {
+  parsePeerMediaState,
+  parsePeerMessage,
+  PEER_MESSAGE_MAX_BYTES,
+  PEER_OFFER_REQUEST_MAX_SECTIONS,
+} from './peer-messages';
 
 describe('parsePeerMediaState', () => {
   it('reads what a peer says, with or without a screen', () => {
@@ -56,6 +61,33 @@ describe('parsePeerMediaState', () => {
       undefined,
     ]) {
       expect(parsePeerMediaState(junk)).toBeNull();
+    }
+  });
+});
+
+describe('parsePeerMessage', () => {
+  it('tells a state from an offer request', () => {
+    expect(parsePeerMessage('{"muted":true,"cameraOff":false}')).toEqual({
+      kind: 'state',
+      state: { muted: true, cameraOff: false },
+    });
+    expect(parsePeerMessage('{"type":"offer_request","audio":1,"video":1}')).toEqual({
+      kind: 'offer_request',
+      request: { type: 'offer_request', audio: 1, video: 1 },
+    });
+  });
+
+  it('refuses requests a peer could use to make us grow the connection', () => {
+    const over = PEER_OFFER_REQUEST_MAX_SECTIONS + 1;
+    for (const junk of [
+      JSON.stringify({ type: 'offer_request', audio: over, video: 0 }),
+      JSON.stringify({ type: 'offer_request', audio: 0, video: -1 }),
+      JSON.stringify({ type: 'offer_request', audio: 0.5, video: 0 }),
+      JSON.stringify({ type: 'offer_request', video: 1 }),
+      JSON.stringify({ type: 'something_else', muted: 1 }),
+      'x'.repeat(PEER_MESSAGE_MAX_BYTES + 1),
+    ]) {
+      expect(parsePeerMessage(junk)).toBeNull();
     }
   });
 });

@@ -54,3 +54,32 @@ export function parsePeerMediaState(data: unknown): PeerMediaState | null {
   if (typeof data !== 'string' || data.length > PEER_MESSAGE_MAX_BYTES) return null;
   return parseJsonAs(peerMediaStateSchema, data) ?? null;
 }
+
+/**
+ * Once a connection's first offer/answer is done, only the impolite side offers: Chromium stops
+ * delivering the polite side's received video when it rolls an offer back (docs/DECISIONS.md,
+ * "Renegotiation without glare"). The polite side asks for an offer instead, saying how many
+ * media sections of each kind its new tracks still lack; the other side makes room for them.
+ */
+export const PEER_OFFER_REQUEST_MAX_SECTIONS = 4;
+
+export const peerOfferRequestSchema = z.object({
+  type: z.literal('offer_request'),
+  audio: z.number().int().min(0).max(PEER_OFFER_REQUEST_MAX_SECTIONS),
+  video: z.number().int().min(0).max(PEER_OFFER_REQUEST_MAX_SECTIONS),
+});
+export type PeerOfferRequest = z.infer<typeof peerOfferRequestSchema>;
+
+/** A message of the media-state channel: a state (no `type`, as older peers send it) or a request. */
+export type PeerMessage =
+  | { kind: 'state'; state: PeerMediaState }
+  | { kind: 'offer_request'; request: PeerOfferRequest };
+
+/** A {@link PeerMessage} from raw channel data, or null for anything else. */
+export function parsePeerMessage(data: unknown): PeerMessage | null {
+  if (typeof data !== 'string' || data.length > PEER_MESSAGE_MAX_BYTES) return null;
+  const request = parseJsonAs(peerOfferRequestSchema, data);
+  if (request) return { kind: 'offer_request', request };
+  const state = parsePeerMediaState(data);
+  return state ? { kind: 'state', state } : null;
+}

@@ -15,6 +15,8 @@ interface Side {
   pc: FakePeerConnection;
   /** Frames this side sent that the other has not received yet. */
   outbox: TargetedClientMessage[];
+  /** How many of this side's data-channel messages the other has received. */
+  channelDelivered: number;
 }
 
 /**
@@ -51,7 +53,7 @@ function pair(
       onChange: () => undefined,
       restartWindowMs: 15_000,
     });
-    return { link, pc: pcs.last, outbox };
+    return { link, pc: pcs.last, outbox, channelDelivered: 0 };
   };
   const alice = make(
     ALICE,
@@ -72,20 +74,37 @@ function pair(
     else if (frame.type === 'answer') to.link.acceptAnswer(frame.sdp);
     else to.link.addRemoteCandidate(frame.candidate);
   };
-  /** Delivers whatever each side sent, both ways, until nothing more is said. */
+  /** The media-state channel's messages from `from` that `to` has not received yet. */
+  const carryChannel = (from: Side, to: Side): boolean => {
+    const sent = from.pc.channel?.sent ?? [];
+    const fresh = sent.slice(from.channelDelivered);
+    from.channelDelivered = sent.length;
+    for (const data of fresh) to.pc.channel?.receive(data);
+    return fresh.length > 0;
+  };
+  /**
+   * Delivers whatever each side sent, both ways (signaling, and the data channel once the test
+   * opened it), until nothing more is said.
+   */
   const settle = async () => {
     await flushPromises();
-    for (let round = 0; round < 20 && (alice.outbox.length || bob.outbox.length); round += 1) {
+    for (let round = 0; round < 20; round += 1) {
       const toBob = alice.outbox.splice(0);
       const toAlice = bob.outbox.splice(0);
       for (const frame of toBob) receive(bob, frame);
       for (const frame of toAlice) receive(alice, frame);
+      const carried = [carryChannel(alice, bob), carryChannel(bob, alice)].some(Boolean);
+      if (!toBob.length && !toAlice.length && !carried) break;
       await flushPromises();
     }
   };
   const start = async () => {
     alice.link.start();
     bob.link.start();
+    await settle();
+    // The connection is up: the data channel opens on both sides.
+    alice.pc.channel?.open();
+    bob.pc.channel?.open();
     await settle();
   };
   return { alice, bob, settle, start };
@@ -94,6 +113,9 @@ function pair(
 const trackIds = (stream: MediaStream) =>
   stream.getTracks().map((track) => (track as unknown as { id: string }).id);
 const offers = (side: Side) => side.outbox.filter((m) => m.type === 'offer').length;
+const offersMade = (side: Side) => side.pc.log.filter((l) => /^local:offer/.test(l)).length;
+const offerRequests = (side: Side) =>
+  (side.pc.channel?.sent ?? []).filter((data) => data.includes('"offer_request"')).length;
 
 describe('renegotiation between two links (perfect negotiation)', () => {
   it('keeps the first-offer rule: only the member already there offers first', async () => {
@@ -109,16 +131,19 @@ describe('renegotiation between two links (perfect negotiation)', () => {
     expect(alice.link.stream?.id).toBe(bob.pc.tracks[0]?.stream.id);
   });
 
-  it('sends a camera the newcomer turns on after joining without one (it offers itself)', async () => {
+  it('sends a camera the polite newcomer turns on after joining without one (it asks for an offer)', async () => {
     const { alice, bob, start, settle } = pair({ bob: { stream: fakeStream('audio') } });
     await start();
     expect(alice.pc.remoteTrackIds).toHaveLength(1);
+    const aliceOffers = offersMade(alice);
 
     const withCamera = fakeStream('audio', 'video');
     bob.link.replaceLocalTracks(withCamera);
     await flushPromises();
-    expect(offers(bob)).toBe(1);
+    expect(offers(bob)).toBe(0);
+    expect(offerRequests(bob)).toBe(1);
     await settle();
+    expect(offersMade(alice)).toBe(aliceOffers + 1);
     // The microphone switched in place (same remote track); the camera is new.
     expect(alice.pc.remoteTrackIds).toHaveLength(2);
     expect(alice.pc.remoteTrackIds).toContain(trackIds(withCamera)[1]);
@@ -129,15 +154,12 @@ describe('renegotiation between two links (perfect negotiation)', () => {
   it('starts and stops a screen share, which the peer tells apart from the camera', async () => {
     const { alice, bob, start, settle } = pair();
     await start();
-    alice.pc.channel!.open();
-    bob.pc.channel!.open();
     const camera = alice.link.stream;
 
     const screen = fakeStream('video', 'audio');
     bob.link.setScreen(screen);
     await settle();
     // The peer learns the screen's stream id on the data channel.
-    alice.pc.channel!.receive(bob.pc.channel!.sent.at(-1));
     expect(alice.link.screen?.id).toBe(screen.id);
     expect(alice.link.stream).toBe(camera ?? alice.link.stream);
     expect(alice.link.stream?.id).not.toBe(screen.id);
@@ -145,7 +167,6 @@ describe('renegotiation between two links (perfect negotiation)', () => {
 
     bob.link.setScreen(null);
     await settle();
-    alice.pc.channel!.receive(bob.pc.channel!.sent.at(-1));
     expect(alice.link.screen).toBeNull();
     expect(alice.link.stream?.id).toBe(bob.pc.tracks[0]?.stream.id);
     expect(alice.pc.remoteTrackIds).not.toEqual(expect.arrayContaining(trackIds(screen)));
@@ -165,8 +186,8 @@ describe('renegotiation between two links (perfect negotiation)', () => {
     ]);
   });
 
-  describe('glare: both sides renegotiate at once', () => {
-    it('the polite side rolls back and answers, then its own change goes through', async () => {
+  describe('both sides renegotiate at once', () => {
+    it('never rolls back once connected: the polite side asks, the other offers for both', async () => {
       const { alice, bob, start, settle } = pair();
       await start();
       const aliceScreen = fakeStream('video');
@@ -174,15 +195,12 @@ describe('renegotiation between two links (perfect negotiation)', () => {
       alice.link.setScreen(aliceScreen);
       bob.link.setScreen(bobScreen);
       await flushPromises();
-      // Both offers are out before either arrives.
-      expect([offers(alice), offers(bob)]).toEqual([1, 1]);
-      expect([alice.pc.signalingState, bob.pc.signalingState]).toEqual([
-        'have-local-offer',
-        'have-local-offer',
-      ]);
+      // Alice's offer is out; Bob asked for one instead of offering (no glare).
+      expect([offers(alice), offers(bob)]).toEqual([1, 0]);
+      expect(offerRequests(bob)).toBe(1);
       await settle();
 
-      expect(bob.pc.log).toContain('local:rollback');
+      expect(bob.pc.log).not.toContain('local:rollback');
       expect(alice.pc.log).not.toContain('local:rollback');
       expect([alice.pc.signalingState, bob.pc.signalingState]).toEqual(['stable', 'stable']);
       expect(bob.pc.remoteTrackIds).toEqual(expect.arrayContaining(trackIds(aliceScreen)));
@@ -199,7 +217,7 @@ describe('renegotiation between two links (perfect negotiation)', () => {
       expect(bob.pc.remoteTrackIds).toHaveLength(2);
     });
 
-    it('restarts ICE once when both sides fail at once: the impolite side offers, the polite answers', async () => {
+    it('restarts ICE from one side when both see it fail, without getting stuck', async () => {
       const { alice, bob, start, settle } = pair();
       await start();
       alice.pc.emitIceState('failed');
@@ -207,10 +225,28 @@ describe('renegotiation between two links (perfect negotiation)', () => {
       await settle();
       expect(alice.pc.log).toContain('restart-ice');
       expect(bob.pc.log).not.toContain('restart-ice');
+      expect(bob.pc.log).not.toContain('local:rollback');
       expect(bob.pc.log).toContain('remote:offer:alice-offer-2-restart');
       expect([alice.pc.signalingState, bob.pc.signalingState]).toEqual(['stable', 'stable']);
       expect([alice.link.status, bob.link.status]).toEqual(['reconnecting', 'reconnecting']);
     });
+  });
+
+  it('bounds what a peer can make us grow with requests for offers', async () => {
+    const { alice, bob, start, settle } = pair();
+    await start();
+    for (let i = 0; i < 20; i += 1) {
+      alice.pc.channel!.receive(JSON.stringify({ type: 'offer_request', audio: 4, video: 4 }));
+      await settle();
+    }
+    const kinds = alice.pc.getTransceivers().map((t) => t.receiver.track.kind);
+    expect(kinds.filter((kind) => kind === 'video')).toHaveLength(16);
+    expect(kinds.filter((kind) => kind === 'audio')).toHaveLength(16);
+    // The polite side never makes room or offers for a request: only the impolite one does.
+    bob.pc.channel!.receive(JSON.stringify({ type: 'offer_request', audio: 1, video: 1 }));
+    await settle();
+    expect(bob.pc.transceivers).toEqual([]);
+    expect(offers(bob)).toBe(0);
   });
 
   it('ignores an answer it has no offer for, instead of failing the connection', async () => {

@@ -20,6 +20,11 @@ export interface NegotiationOptions {
    */
   offersFirst: boolean;
   send(description: OutgoingDescription): void;
+  /**
+   * Polite side, after the first exchange: asks the peer for an offer instead of making one
+   * (see the class comment).
+   */
+  requestOffer(): void;
   /** A description could not be applied: this connection is broken for good. */
   onFailure(): void;
 }
@@ -30,6 +35,12 @@ export interface NegotiationOptions {
  * an offer that crosses ours is glare, which the impolite side ignores and the polite side
  * resolves by rolling its own offer back and answering. The polite side's change is then still
  * pending, so the browser asks again once the connection is stable.
+ *
+ * Glare is avoided after the first exchange, though: a rollback makes Chromium stop delivering
+ * the polite side's received video (frames are decoded, no element ever shows them). So from
+ * then on only the impolite side offers; the polite side's `negotiationneeded` asks it for an
+ * offer (`requestOffer`), which the impolite side makes once stable (`offerRequested`). The
+ * rollback stays for the one glare left: two people who both believed they were there first.
  *
  * Every step runs on one promise chain, so descriptions and candidates apply in arrival order;
  * an offer is only made from `stable`, and the state a step sees is the browser's own
@@ -44,6 +55,8 @@ export class Negotiation {
   private heldCandidates: IceCandidate[] = [];
   /** Remote descriptions taken up; an offer request from before the last one is stale. */
   private exchanges = 0;
+  /** The peer asked for an offer that we could not make yet (ours was out). */
+  private offerWanted = false;
   private closed = false;
 
   constructor(private readonly options: NegotiationOptions) {}
@@ -73,7 +86,18 @@ export class Negotiation {
    */
   negotiationNeeded(): void {
     const exchanges = this.exchanges;
-    this.enqueue(() => (exchanges === this.exchanges ? this.offer() : Promise.resolve()));
+    this.enqueue(async () => {
+      if (exchanges !== this.exchanges) return;
+      if (this.options.polite && this.hasRemoteDescription) this.options.requestOffer();
+      else await this.offer();
+    });
+  }
+
+  /** The peer asked for an offer: made now, or once our own offer was answered. */
+  offerRequested(): void {
+    if (this.options.polite) return;
+    this.offerWanted = true;
+    this.enqueue(() => this.offer());
   }
 
   /**
@@ -118,6 +142,7 @@ export class Negotiation {
     if (!this.options.offersFirst && !this.hasRemoteDescription) return;
     // Not stable: our offer awaits its answer. The browser asks again once stable if still needed.
     if (pc.signalingState !== 'stable') return;
+    this.offerWanted = false;
     const offer = await pc.createOffer();
     if (this.closed) return;
     await pc.setLocalDescription(offer);
@@ -144,6 +169,8 @@ export class Negotiation {
     if (this.options.pc.signalingState !== 'have-local-offer') return;
     this.exchanges += 1;
     await this.applyRemoteDescription({ type: 'answer', sdp });
+    // The peer's request came while our offer was out; that offer may not have what it needs.
+    if (this.offerWanted) await this.offer();
   }
 
   private async applyRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {

@@ -193,16 +193,12 @@ describe('PeerLink as offerer', () => {
     }
     const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
 
-    it('leaves the restart to the other side, and restarts itself only when none came', async () => {
+    it('leaves the restart to the other side', async () => {
       const { pc, sent, clock } = await politeOfferer();
-      expect(offers(sent)).toHaveLength(1);
-      clock.advance(3_999);
+      clock.advance(10_000);
       await flushPromises();
-      expect(offers(sent)).toHaveLength(1);
-      clock.advance(1);
-      await flushPromises();
-      expect(offers(sent).at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
-      expect(pc.log).toContain('restart-ice');
+      expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
+      expect(pc.log).not.toContain('restart-ice');
     });
 
     it("answers the other side's restart and does not offer one of its own", async () => {

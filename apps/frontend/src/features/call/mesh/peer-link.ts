@@ -7,7 +7,7 @@ import type {
 import type { TimerHandle, Timers } from '../../../lib/timers';
 import type { StatsEntry } from '../quality/link-stats';
 import type { VideoLimits } from '../quality/uplink-budget';
-import { MediaStateChannel } from './media-state-channel';
+import { MediaStateChannel, type OfferRequest } from './media-state-channel';
 import { Negotiation } from './negotiation';
 import type { CreatePeerConnection, MediaState, PeerConnectionLike, RtpSenderLike } from './types';
 
@@ -55,14 +55,15 @@ export interface PeerLinkOptions {
 }
 
 const DEFAULT_DISCONNECTED_GRACE_MS = 1_000;
-/**
- * How long the polite side of a broken link waits for the other side's ICE restart before it
- * restarts itself: restarts from both sides cross, and the polite one's rollback costs a round.
- */
-const POLITE_RESTART_DELAY_MS = 4_000;
 const DEFAULT_UNREACHABLE_RETRY_MS = 10_000;
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
+
+/**
+ * At most this many media sections of a kind are made for the peer's requests: enough for a
+ * camera and many screen shares, and a bound on what a hostile peer can make us grow.
+ */
+const MAX_SECTIONS_PER_KIND = 16;
 
 /**
  * One `RTCPeerConnection` to one remote user: what we send (camera, microphone, screen), what
@@ -126,14 +127,18 @@ export class PeerLink {
       send: ({ type, sdp }) => {
         if (!this.closed) options.signal({ type, targetUserId: options.remoteUserId, sdp });
       },
+      requestOffer: () => this.mediaState.requestOffer(this.sectionsLacking()),
       onFailure: () => this.becomeUnreachable(),
     });
     // Camera and microphone first: an answerer's own tracks then take the offer's first audio
     // and video sections, and a screen gets sections of its own.
     if (options.localStream)
       this.addCameraTracks(options.localStream.getTracks(), options.localStream);
-    this.mediaState = new MediaStateChannel(this.pc, this.outgoingState(), () =>
-      this.remoteStateChanged(),
+    this.mediaState = new MediaStateChannel(
+      this.pc,
+      this.outgoingState(),
+      () => this.remoteStateChanged(),
+      (request) => this.offerRequested(request),
     );
     if (this.screenStream) this.addScreenTracks(this.screenStream);
     if (this.role === 'offerer') {
@@ -219,9 +224,7 @@ export class PeerLink {
     if (this.closed) return;
     this.negotiation.resendPendingOffer();
     if (this.status === 'connected' || this.pc.signalingState !== 'stable') return;
-    // The polite side waits for the other's restart (see `iceFailed`).
-    if (this.options.polite) return;
-    if (this.role === 'offerer' || this.negotiation.established) this.pc.restartIce();
+    if (this.restartsIce) this.pc.restartIce();
   }
 
   /** New ICE servers (fresh TURN credentials) for later gathering, e.g. an ICE restart. */
@@ -350,6 +353,47 @@ export class PeerLink {
     this.screenSenders = stream.getTracks().map((track) => this.pc.addTrack(track, stream));
   }
 
+  /** How many media sections our tracks still lack, by kind: what an offer must bring. */
+  private sectionsLacking(): OfferRequest {
+    const lacking = { audio: 0, video: 0 };
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.sender.track?.kind;
+      if (transceiver.mid === null && (kind === 'audio' || kind === 'video')) lacking[kind] += 1;
+    }
+    return lacking;
+  }
+
+  /**
+   * The polite peer asked for an offer: receive-only transceivers give its new tracks sections
+   * to take (those not yet offered count), then we offer.
+   */
+  private offerRequested(request: OfferRequest): void {
+    // Only the impolite side offers once connected; a polite side is never asked.
+    if (this.closed || this.options.polite) return;
+    const unoffered = { audio: 0, video: 0 };
+    const all = { audio: 0, video: 0 };
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind;
+      if (kind !== 'audio' && kind !== 'video') continue;
+      all[kind] += 1;
+      if (transceiver.mid === null) unoffered[kind] += 1;
+    }
+    for (const kind of MEDIA_KINDS) {
+      const wanted = Math.min(request[kind] - unoffered[kind], MAX_SECTIONS_PER_KIND - all[kind]);
+      for (let added = 0; added < wanted; added += 1)
+        this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+    this.negotiation.offerRequested();
+  }
+
+  /**
+   * Whether we restart ICE ourselves. After the first exchange only the impolite side offers (see
+   * `Negotiation`): the polite side waits for its restart. Before it, the side that offers first.
+   */
+  private get restartsIce(): boolean {
+    return this.negotiation.established ? !this.options.polite : this.role === 'offerer';
+  }
+
   private remoteStateChanged(): void {
     const screenId = this.mediaState.remote.screenStreamId;
     if (this.remoteScreenId && this.remoteScreenId !== screenId) {
@@ -436,17 +480,10 @@ export class PeerLink {
       return;
     }
     this.setStatus('reconnecting');
-    // The impolite side restarts at once, the polite one only if no restart came from the other
-    // side meanwhile (both offering at once is glare: resolved, but a round later). A newcomer
-    // that has had no offer yet cannot offer: the other side's restart is awaited.
-    if (this.role === 'offerer' || this.negotiation.established) {
+    // One side restarts (see `restartsIce`); the other answers its offer.
+    if (this.restartsIce) {
       this.restartTried = true;
-      if (!this.options.polite) this.pc.restartIce();
-      else
-        this.retryAfter(POLITE_RESTART_DELAY_MS, () => {
-          if (this.status !== 'connected' && this.pc.signalingState === 'stable')
-            this.pc.restartIce();
-        });
+      this.pc.restartIce();
     }
     if (this.restartWindow === null) {
       this.restartWindow = this.options.timers.setTimeout(() => {
@@ -470,7 +507,7 @@ export class PeerLink {
    */
   private scheduleRetryWhileUnreachable(): void {
     this.retryAfter(this.options.unreachableRetryMs ?? DEFAULT_UNREACHABLE_RETRY_MS, () => {
-      if (this.role === 'offerer' || this.negotiation.established) this.pc.restartIce();
+      if (this.restartsIce) this.pc.restartIce();
       this.scheduleRetryWhileUnreachable();
     });
   }

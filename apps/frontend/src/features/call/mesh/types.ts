@@ -53,6 +53,14 @@ export interface RtpSenderLike {
   setParameters(parameters: RTCRtpSendParameters): Promise<void>;
 }
 
+/** The part of `RTCRtpTransceiver` the engine reads: whether it has a media section yet. */
+export interface TransceiverLike {
+  /** Null until a negotiation gave it a media section. */
+  readonly mid: string | null;
+  readonly sender: { readonly track: MediaStreamTrack | null };
+  readonly receiver: { readonly track: { readonly kind: string } };
+}
+
 /**
  * The part of `RTCPeerConnection` the engine uses; a real one satisfies it, so the browser
  * adapter only wires the events.
@@ -64,6 +72,7 @@ export interface PeerConnectionLike {
   addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike;
   removeTrack(sender: RtpSenderLike): void;
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): unknown;
+  getTransceivers(): readonly TransceiverLike[];
   createDataChannel(label: string, init: { negotiated: true; id: number }): DataChannelLike;
   createOffer(): Promise<RTCSessionDescriptionInit>;
   createAnswer(): Promise<RTCSessionDescriptionInit>;

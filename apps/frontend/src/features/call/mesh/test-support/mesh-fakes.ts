@@ -14,6 +14,7 @@ import type {
   PeerConnectionHandlers,
   PeerConnectionLike,
   RtpSenderLike,
+  TransceiverLike,
   SocketHandlers,
   SocketLike,
   TokenSource,
@@ -125,6 +126,7 @@ interface FakeSdpContent {
 const sdpContents = new Map<string, FakeSdpContent>();
 
 interface LocalSender {
+  kind: string;
   track: MediaStreamTrack | null;
   stream: MediaStream;
   removed: boolean;
@@ -184,7 +186,7 @@ export class FakePeerConnection implements PeerConnectionLike {
   addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike {
     this.tracks.push({ kind: track.kind, stream });
     const index = this.sending.push(track) - 1;
-    const sender: LocalSender = { track, stream, removed: false };
+    const sender: LocalSender = { kind: track.kind, track, stream, removed: false };
     this.senders.push(sender);
     this.updateNegotiationNeeded();
     return Object.assign(
@@ -224,6 +226,25 @@ export class FakePeerConnection implements PeerConnectionLike {
     this.transceivers.push(`${kind}:${init.direction}`);
     this.recvonly[kind] += 1;
     this.updateNegotiationNeeded();
+  }
+
+  /**
+   * Per kind, senders then receive-only transceivers in the order made; as many as the agreed
+   * sections have a mid, the rest are not negotiated yet.
+   */
+  getTransceivers(): TransceiverLike[] {
+    return (['audio', 'video'] as const).flatMap((kind) => {
+      const sending = this.senders
+        .map((sender, index) => ({ sender, index }))
+        .filter(({ sender }) => sender.kind === kind)
+        .map(({ index }) => this.sending[index] ?? null);
+      const all = [...sending, ...Array.from({ length: this.recvonly[kind] }, () => null)];
+      return all.map((track, index) => ({
+        mid: index < this.sections[kind] ? `${kind}-${index}` : null,
+        sender: { track },
+        receiver: { track: { kind } },
+      }));
+    });
   }
 
   /** The media-state channel, once made; see {@link FakeDataChannel}. */
