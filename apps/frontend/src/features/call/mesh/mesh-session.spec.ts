@@ -435,7 +435,7 @@ describe('MeshSession: resuming after our network changed', () => {
     socket.answerHeartbeats = false;
     pc.emitIceState('disconnected');
     expect(socket.framesOf('heartbeat')).toHaveLength(1);
-    clock.advance(1_499);
+    clock.advance(999);
     expect(socket.closedWith).toBeNull();
     clock.advance(1);
     expect(socket.closedWith?.code).toBe(4000);
@@ -448,12 +448,11 @@ describe('MeshSession: resuming after our network changed', () => {
     const { socket, sockets, pc, pcs, clock, session } = await inCall();
     socket.answerHeartbeats = false;
     pc.emitIceState('disconnected');
-    // The link restarts ICE a second later: that offer goes into the dead socket.
+    // A second later the socket counts as dead and the link restarts ICE: that offer has no
+    // socket to go through (or went into the dead one).
     clock.advance(1_000);
     await flushPromises();
-    expect(socket.framesOf('offer').at(-1)?.sdp).toBe('offer-2-restart');
-    clock.advance(1_500);
-    await flushPromises();
+    expect(pc.signalingState).toBe('have-local-offer');
     const next = sockets.last;
     next.authenticate(ME);
     expect(next.framesOf('join_room')).toEqual([

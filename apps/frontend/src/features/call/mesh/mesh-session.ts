@@ -109,7 +109,7 @@ const OFFER_PATIENCE_MS = 5_000;
  * When a link loses its ICE path, how long the signaling socket has to answer a heartbeat before
  * it counts as dead too: the restart's offers must not go into a socket whose network is gone.
  */
-const SIGNALING_PROBE_MS = 1_500;
+const SIGNALING_PROBE_MS = 1_000;
 
 /**
  * One person's presence in one meeting: the signaling client plus one {@link PeerLink} per
