@@ -1,21 +1,10 @@
 import { endpointList } from '@qual-meet/protocol';
-import { claimRedisDatabase, type TestRedisDatabase } from '@qual-meet/testing';
-import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
+import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // The OpenAPI document is generated from the routes the gateway serves; these tests fail when a
 // route has no schema, or the document and the endpoint table (hence the routes) disagree.
-let redisDb: TestRedisDatabase;
-let gateway: GatewayUnderTest;
 
-beforeAll(async () => {
-  redisDb = await claimRedisDatabase();
-  gateway = await startGatewayUnderTest({ upstreams: [], redis: redisDb });
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await redisDb?.release();
-});
+const gateway = useGatewayUnderTest({ upstreams: [] });
 
 interface Operation {
   summary?: string;
@@ -102,6 +91,8 @@ it('serves the docs page under the API strict policy, opened only for its own as
   expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')*;/);
   expect(csp).not.toContain('unsafe-inline');
   expect(page.body).not.toMatch(/<script>[^<]/);
-  const initializer = await gateway.app.inject({ url: '/api/docs/static/swagger-initializer.js' });
+  const initializer = await gateway.app.inject({
+    url: '/api/docs/static/swagger-initializer.js',
+  });
   expect(initializer.statusCode).toBe(200);
 });

@@ -1,35 +1,15 @@
-import {
-  badAuthorizationHeaders,
-  claimRedisDatabase,
-  type TestKeyPair,
-  type TestRedisDatabase,
-} from '@qual-meet/testing';
-import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
+import { claimsFor, badAuthorizationHeaders } from '@qual-meet/testing';
+import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // The gateway runs in-process (inject); auth-service runs for real as its own process.
-let redisDb: TestRedisDatabase;
-let gateway: GatewayUnderTest;
-let app: GatewayUnderTest['app'];
-let keys: TestKeyPair;
-
-beforeAll(async () => {
-  redisDb = await claimRedisDatabase();
-  gateway = await startGatewayUnderTest({
-    upstreams: ['auth-service'],
-    redis: redisDb,
-    gatewayEnv: {
-      LOGIN_FAILURES_PER_ACCOUNT: '3',
-      LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '1000',
-      RATE_LIMIT_USER_PER_MINUTE: '40',
-      SIGNUPS_PER_IP_PER_HOUR: '1000',
-    },
-  });
-  ({ app, keys } = gateway);
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await redisDb?.release();
+const gateway = useGatewayUnderTest({
+  upstreams: ['auth-service'],
+  gatewayEnv: {
+    LOGIN_FAILURES_PER_ACCOUNT: '3',
+    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '1000',
+    RATE_LIMIT_USER_PER_MINUTE: '40',
+    SIGNUPS_PER_IP_PER_HOUR: '1000',
+  },
 });
 
 const password = 'correct horse battery';
@@ -37,7 +17,7 @@ let counter = 0;
 const newEmail = () => `gw${++counter}.${Date.now()}@example.com`;
 
 async function signup(email = newEmail()) {
-  const response = await app.inject({
+  const response = await gateway.app.inject({
     method: 'POST',
     url: '/api/auth/signup',
     payload: { email, password },
@@ -54,38 +34,38 @@ const meCallsSeenByAuth = () => gateway.callsSeenBy('auth-service', 'GET', '/api
 describe('routing to auth-service', () => {
   it('proxies signup, login, me, refresh and JWKS with their real answers', async () => {
     const { email, accessToken, user } = await signup();
-    const login = await app.inject({
+    const login = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email, password },
     });
     expect(login.statusCode).toBe(200);
     const cookie = login.cookies.find((c) => c.name === 'qm_refresh')!;
-    const me = await app.inject({
+    const me = await gateway.app.inject({
       url: '/api/auth/me',
       headers: { authorization: `Bearer ${accessToken}` },
     });
     expect(me.json()).toEqual({ user });
-    const refresh = await app.inject({
+    const refresh = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/refresh',
       cookies: { qm_refresh: cookie.value },
     });
     expect(refresh.statusCode).toBe(200);
-    const jwks = await app.inject({ url: '/api/auth/.well-known/jwks.json' });
-    expect(jwks.json().keys[0].kid).toBe(keys.kid);
+    const jwks = await gateway.app.inject({ url: '/api/auth/.well-known/jwks.json' });
+    expect(jwks.json().keys[0].kid).toBe(gateway.keys.kid);
   });
 
   it('passes the service errors through unchanged', async () => {
     const { email } = await signup();
-    const duplicate = await app.inject({
+    const duplicate = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email, password },
     });
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.json()).toMatchObject({ code: 'EMAIL_TAKEN' });
-    const invalid = await app.inject({
+    const invalid = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
       payload: { email: 'x', password },
@@ -98,21 +78,21 @@ describe('routing to auth-service', () => {
   });
 
   it('answers malformed JSON, other media types and oversized bodies itself', async () => {
-    const bad = await app.inject({
+    const bad = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: '{"email":',
       headers: { 'content-type': 'application/json' },
     });
     expect(bad.json()).toMatchObject({ statusCode: 400, code: 'INVALID_JSON' });
-    const big = await app.inject({
+    const big = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: 'a@b.co', password: 'x'.repeat(20_000) },
     });
     expect(big.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
-      const other = await app.inject({
+      const other = await gateway.app.inject({
         method: 'POST',
         url: '/api/auth/login',
         payload: 'email=a@b.co',
@@ -123,7 +103,7 @@ describe('routing to auth-service', () => {
   });
 
   it('forwards its request id to the service and returns it', async () => {
-    const response = await app.inject({
+    const response = await gateway.app.inject({
       url: '/api/auth/.well-known/jwks.json',
       headers: { 'x-request-id': 'trace-me-42' },
     });
@@ -134,11 +114,11 @@ describe('routing to auth-service', () => {
 describe('token verification at the gateway', () => {
   it('answers 401 for missing, garbage, alg none, HS256-with-public-key, tampered, expired and foreign tokens without calling the service', async () => {
     const { accessToken, user } = await signup();
-    const claims = { sub: user.id, email: user.email, iss: 'qual-meet', aud: 'qual-meet' };
+    const claims = claimsFor(user.id, user.email);
     const before = await meCallsSeenByAuth();
-    const headers = Object.values(badAuthorizationHeaders(keys, claims, accessToken));
+    const headers = Object.values(badAuthorizationHeaders(gateway.keys, claims, accessToken));
     for (const authorization of headers) {
-      const response = await app.inject({
+      const response = await gateway.app.inject({
         url: '/api/auth/me',
         headers: authorization ? { authorization } : {},
       });
@@ -149,7 +129,10 @@ describe('token verification at the gateway', () => {
       });
     }
     expect(await meCallsSeenByAuth()).toBe(before);
-    await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${accessToken}` } });
+    await gateway.app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(await meCallsSeenByAuth()).toBe(before + 1);
   });
 
@@ -160,18 +143,18 @@ describe('token verification at the gateway', () => {
       ['GET', '/api/ice-servers'],
       ['GET', '/api/ice/servers'],
     ] as const) {
-      expect((await app.inject({ method, url })).statusCode).toBe(401);
+      expect((await gateway.app.inject({ method, url })).statusCode).toBe(401);
     }
   });
 
   it('forwards no preflight: OPTIONS reaches no service while CORS is off', async () => {
-    const response = await app.inject({ method: 'OPTIONS', url: '/api/auth/me' });
+    const response = await gateway.app.inject({ method: 'OPTIONS', url: '/api/auth/me' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('answers unknown /api paths with a 404 JSON error', async () => {
-    const response = await app.inject({ url: '/api/nothing-here' });
+    const response = await gateway.app.inject({ url: '/api/nothing-here' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -181,7 +164,7 @@ describe('upstream failures', () => {
   it('answers 503 UPSTREAM_UNAVAILABLE quickly when a service is down', async () => {
     const { accessToken } = await signup();
     const startedAt = Date.now();
-    const response = await app.inject({
+    const response = await gateway.app.inject({
       method: 'POST',
       url: '/api/rooms',
       headers: { authorization: `Bearer ${accessToken}` },
@@ -195,7 +178,7 @@ describe('upstream failures', () => {
 
 describe('security headers', () => {
   it('sets helmet-style headers and no CORS header for an unconfigured origin', async () => {
-    const response = await app.inject({
+    const response = await gateway.app.inject({
       url: '/api/auth/.well-known/jwks.json',
       headers: { origin: 'https://evil.example' },
     });
@@ -213,7 +196,7 @@ describe('rate limits', () => {
       ['/api/auth/logi%6E', '10.5.0.2'],
       ['/api/auth/login?x=1', '10.5.0.3'],
     ] as const) {
-      const attempt = await app.inject({
+      const attempt = await gateway.app.inject({
         method: 'POST',
         url,
         payload: { email, password: 'wrong password' },
@@ -221,7 +204,7 @@ describe('rate limits', () => {
       });
       expect(attempt.statusCode).toBe(401);
     }
-    const blocked = await app.inject({
+    const blocked = await gateway.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email, password },
@@ -233,7 +216,7 @@ describe('rate limits', () => {
   it('limits failed logins per account whatever the IP, with Retry-After', async () => {
     const { email } = await signup();
     const attempt = (ip: string, pw = 'wrong password') =>
-      app.inject({
+      gateway.app.inject({
         method: 'POST',
         url: '/api/auth/login',
         payload: { email, password: pw },
@@ -249,7 +232,7 @@ describe('rate limits', () => {
     const other = await signup();
     expect(
       (
-        await app.inject({
+        await gateway.app.inject({
           method: 'POST',
           url: '/api/auth/login',
           payload: { email: other.email, password },
@@ -264,7 +247,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 41; i++) {
       statuses.push(
         (
-          await app.inject({
+          await gateway.app.inject({
             url: '/api/auth/me',
             headers: { authorization: `Bearer ${accessToken}` },
           })
@@ -276,7 +259,7 @@ describe('rate limits', () => {
     const { accessToken: otherToken } = await signup();
     expect(
       (
-        await app.inject({
+        await gateway.app.inject({
           url: '/api/auth/me',
           headers: { authorization: `Bearer ${otherToken}` },
         })

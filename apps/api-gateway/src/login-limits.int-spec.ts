@@ -1,24 +1,12 @@
-import { claimRedisDatabase, type TestRedisDatabase } from '@qual-meet/testing';
-import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
+import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // The login limits under concurrency, through the real gateway, auth-service and Redis: an
 // attempt is reserved before any password is verified, so a burst cannot slip past the limit.
-let redisDb: TestRedisDatabase;
-let gateway: GatewayUnderTest;
 
-beforeAll(async () => {
-  redisDb = await claimRedisDatabase();
-  gateway = await startGatewayUnderTest({
-    upstreams: ['auth-service'],
-    redis: redisDb,
-    // The production defaults per account (10 per 15 minutes); a small per-address limit.
-    gatewayEnv: { LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '20', SIGNUPS_PER_IP_PER_HOUR: '1000' },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await redisDb?.release();
+const gateway = useGatewayUnderTest({
+  upstreams: ['auth-service'],
+  // The production defaults per account (10 per 15 minutes); a small per-address limit.
+  gatewayEnv: { LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '20', SIGNUPS_PER_IP_PER_HOUR: '1000' },
 });
 
 const password = 'correct horse battery';

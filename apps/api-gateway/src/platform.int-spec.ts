@@ -1,35 +1,20 @@
 import { iceServersResponseSchema, roomSchema } from '@qual-meet/protocol';
-import {
-  claimRedisDatabase,
-  tryAllocate,
-  turnEndpointOf,
-  type TestRedisDatabase,
-} from '@qual-meet/testing';
-import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
+import { tryAllocate, turnEndpointOf } from '@qual-meet/testing';
+import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // DESIGN §3's rooms and ICE rows end to end: the real gateway in front of the real auth, room and
 // TURN credential services (own processes), PostgreSQL, Redis and coturn.
-let redisDb: TestRedisDatabase;
-let gateway: GatewayUnderTest;
-let app: GatewayUnderTest['app'];
 
-beforeAll(async () => {
-  redisDb = await claimRedisDatabase();
-  gateway = await startGatewayUnderTest({
+const gateway = useGatewayUnderTest(
+  {
     upstreams: ['auth-service', 'room-service', 'turn-credential-service'],
-    redis: redisDb,
-  });
-  app = gateway.app;
-}, 90_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await redisDb?.release();
-});
+  },
+  90_000,
+);
 
 let people = 0;
 async function person() {
-  const response = await app.inject({
+  const response = await gateway.app.inject({
     method: 'POST',
     url: '/api/auth/signup',
     payload: { email: `platform${++people}@example.com`, password: 'correct horse battery' },
@@ -43,7 +28,7 @@ describe('rooms through the gateway', () => {
   it('creates, reads, lists and ends a meeting', async () => {
     const host = await person();
     const guest = await person();
-    const created = await app.inject({
+    const created = await gateway.app.inject({
       method: 'POST',
       url: '/api/rooms',
       headers: host.headers,
@@ -53,19 +38,19 @@ describe('rooms through the gateway', () => {
     const room = roomSchema.parse(created.json());
     expect(room).toMatchObject({ hostId: host.id, isActive: true, maxParticipants: 4 });
 
-    const read = await app.inject({ url: `/api/rooms/${room.id}`, headers: guest.headers });
+    const read = await gateway.app.inject({ url: `/api/rooms/${room.id}`, headers: guest.headers });
     expect(read.json()).toEqual(room);
-    const mine = await app.inject({ url: '/api/rooms?mine=true', headers: host.headers });
+    const mine = await gateway.app.inject({ url: '/api/rooms?mine=true', headers: host.headers });
     expect(mine.json().rooms.map((r: { id: string }) => r.id)).toContain(room.id);
 
-    const byGuest = await app.inject({
+    const byGuest = await gateway.app.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/end`,
       headers: guest.headers,
     });
     expect(byGuest.statusCode).toBe(403);
     expect(byGuest.json()).toMatchObject({ code: 'NOT_HOST' });
-    const ended = await app.inject({
+    const ended = await gateway.app.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/end`,
       headers: host.headers,
@@ -73,13 +58,14 @@ describe('rooms through the gateway', () => {
     expect(ended.statusCode).toBe(200);
     expect(ended.json()).toMatchObject({ id: room.id, isActive: false });
     expect(
-      (await app.inject({ url: `/api/rooms/${room.id}`, headers: guest.headers })).json().isActive,
+      (await gateway.app.inject({ url: `/api/rooms/${room.id}`, headers: guest.headers })).json()
+        .isActive,
     ).toBe(false);
   });
 
   it('answers bad input with the contract codes', async () => {
     const host = await person();
-    const tooBig = await app.inject({
+    const tooBig = await gateway.app.inject({
       method: 'POST',
       url: '/api/rooms',
       headers: host.headers,
@@ -90,14 +76,14 @@ describe('rooms through the gateway', () => {
       code: 'VALIDATION_FAILED',
       field: 'maxParticipants',
     });
-    const badId = await app.inject({ url: '/api/rooms/not-a-uuid', headers: host.headers });
+    const badId = await gateway.app.inject({ url: '/api/rooms/not-a-uuid', headers: host.headers });
     expect(badId.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', field: 'id' });
-    const missing = await app.inject({
+    const missing = await gateway.app.inject({
       url: '/api/rooms/0b6b7a4e-4a55-4d0f-8f0a-3c1f8f5c2d9e',
       headers: host.headers,
     });
     expect(missing.json()).toMatchObject({ statusCode: 404, code: 'ROOM_NOT_FOUND' });
-    const endMissing = await app.inject({
+    const endMissing = await gateway.app.inject({
       method: 'POST',
       url: '/api/rooms/0b6b7a4e-4a55-4d0f-8f0a-3c1f8f5c2d9e/end',
       headers: host.headers,
@@ -110,7 +96,7 @@ describe('ICE servers through the gateway', () => {
   it('issues TURN credentials that the real coturn accepts, at both paths', async () => {
     const caller = await person();
     for (const url of ['/api/ice-servers', '/api/ice/servers']) {
-      const response = await app.inject({ url, headers: caller.headers });
+      const response = await gateway.app.inject({ url, headers: caller.headers });
       expect(response.statusCode).toBe(200);
       const { iceServers, ttl } = iceServersResponseSchema.parse(response.json());
       expect(ttl).toBeLessThanOrEqual(3600);
@@ -131,7 +117,10 @@ describe('ICE servers through the gateway', () => {
     const statuses: number[] = [];
     let retryAfter: string | string[] | undefined;
     for (let i = 0; i < 11; i++) {
-      const response = await app.inject({ url: '/api/ice-servers', headers: caller.headers });
+      const response = await gateway.app.inject({
+        url: '/api/ice-servers',
+        headers: caller.headers,
+      });
       statuses.push(response.statusCode);
       retryAfter ??= response.headers['retry-after'];
     }

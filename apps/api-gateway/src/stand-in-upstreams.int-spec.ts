@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import {
-  badTokens,
-  bearerFor,
-  claimRedisDatabase,
-  signTestToken,
-  type TestRedisDatabase,
-} from '@qual-meet/testing';
-import { startGatewayUnderTest, type GatewayUnderTest } from './test-support/gateway-under-test';
+import { claimsFor, badTokens, bearerFor, signTestToken } from '@qual-meet/testing';
+import { useGatewayUnderTest } from './test-support/gateway-under-test';
 
 // What real services cannot be made to show on demand, with stand-ins behind the real gateway:
 // room-service accepts connections and reads requests but never answers; the TURN service
@@ -22,8 +16,6 @@ const recorder = createHttpServer((request, response) => {
   response.writeHead(200, { 'content-type': 'application/json' }).end('{"iceServers":[]}');
 });
 const received: IncomingHttpHeaders[] = [];
-let redisDb: TestRedisDatabase;
-let gateway: GatewayUnderTest;
 
 async function listening(server: Server | typeof recorder): Promise<number> {
   server.listen(0, '127.0.0.1');
@@ -31,16 +23,15 @@ async function listening(server: Server | typeof recorder): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-beforeAll(async () => {
+// The stand-ins listen first: the gateway's settings name their ports.
+const gateway = useGatewayUnderTest(async () => {
   hung = createServer((socket) => {
     hungSockets.add(socket);
     socket.resume();
   });
   const [hungPort, recorderPort] = await Promise.all([listening(hung), listening(recorder)]);
-  redisDb = await claimRedisDatabase();
-  gateway = await startGatewayUnderTest({
+  return {
     upstreams: [],
-    redis: redisDb,
     gatewayEnv: {
       ROOM_SERVICE_URL: `http://127.0.0.1:${hungPort}`,
       TURN_SERVICE_URL: `http://127.0.0.1:${recorderPort}`,
@@ -48,12 +39,10 @@ beforeAll(async () => {
       CORS_ORIGINS: ALLOWED_ORIGIN,
       RATE_LIMIT_IP_PER_MINUTE: '3',
     },
-  });
-}, 60_000);
+  };
+});
 
-afterAll(async () => {
-  await gateway?.close();
-  await redisDb?.release();
+afterAll(() => {
   for (const socket of hungSockets) socket.destroy();
   hung?.close();
   recorder.closeAllConnections();
@@ -157,7 +146,7 @@ it('counts callers with a refused token against their address and, once over, re
     });
   // Signed by another key under our key id: refused only by the RSA verification itself.
   const sub = randomUUID();
-  const claims = { sub, email: `${sub}@example.com`, iss: 'qual-meet', aud: 'qual-meet' };
+  const claims = claimsFor(sub);
   const valid = signTestToken(gateway.keys, claims);
   const forged = `Bearer ${badTokens(gateway.keys, claims, valid)['another key, same kid']}`;
   const checksBefore = await tokenChecks();

@@ -29,6 +29,7 @@ export async function buildApp(config: AuthConfig, deps: AuthDeps) {
     tokens: verifierOptionsFor({ ...config.jwt, publicKeyPem: accessTokens.publicKeyPem }),
   });
   await app.register(authRoutes, {
+    sql: deps.sql,
     passwords: deps.passwords ?? (await createPasswordHasher()),
     accessTokens,
     refreshTokens: new RefreshTokenStore(deps.sql, {

@@ -1,5 +1,11 @@
 import { createAccessTokenVerifier } from '@qual-meet/server-kit';
-import { badAuthorizationHeaders, signTestToken, type TestDatabase } from '@qual-meet/testing';
+import {
+  claimsFor,
+  badAuthorizationHeaders,
+  signTestToken,
+  type TestDatabase,
+  validationFailedFor,
+} from '@qual-meet/testing';
 import {
   PASSWORD as password,
   refreshCookieOf,
@@ -126,12 +132,7 @@ describe('POST /api/auth/signup', () => {
   ])('answers 400 VALIDATION_FAILED naming the field for %s', async (_case, payload, field) => {
     const response = await post('/api/auth/signup', payload);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({
-      statusCode: 400,
-      code: 'VALIDATION_FAILED',
-      error: 'Bad Request',
-      field,
-    });
+    expect(response.json()).toMatchObject(validationFailedFor(field));
     expect(response.json().message).toContain(field);
   });
 
@@ -224,12 +225,7 @@ describe('GET /api/auth/me and the bearer verification', () => {
 
   it('refuses every kind of bad token with the same 401', async () => {
     const { body } = await signup();
-    const claims = {
-      sub: body.user.id,
-      email: body.user.email,
-      iss: 'qual-meet',
-      aud: 'qual-meet',
-    };
+    const claims = claimsFor(body.user.id, body.user.email);
     const cases = badAuthorizationHeaders(keys, claims, body.accessToken);
     for (const [name, header] of Object.entries(cases)) {
       const response = await me(header);
@@ -243,12 +239,7 @@ describe('GET /api/auth/me and the bearer verification', () => {
 
   it('accepts a token a few seconds past expiry (clock leeway) but not minutes', async () => {
     const { body } = await signup();
-    const claims = {
-      sub: body.user.id,
-      email: body.user.email,
-      iss: 'qual-meet',
-      aud: 'qual-meet',
-    };
+    const claims = claimsFor(body.user.id, body.user.email);
     const justExpired = signTestToken(keys, claims, { issuedAtMs: Date.now() - 902_000 });
     const longExpired = signTestToken(keys, claims, { issuedAtMs: Date.now() - 960_000 });
     expect((await me(`Bearer ${justExpired}`)).statusCode).toBe(200);

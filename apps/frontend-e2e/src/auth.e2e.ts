@@ -1,15 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { launchBrowser, signUp } from '@qual-meet/browser-testing';
+import { useBrowser, signUp } from '@qual-meet/browser-testing';
 import { newPerson } from './support/platform';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
+const browser = useBrowser();
 
 it('signs up, logs out and logs in again through the UI', async () => {
-  const person = await newPerson(browser, { name: 'ada' });
+  const person = await newPerson(browser(), { name: 'ada' });
   await signUp(person);
   await person.page.getByRole('button', { name: 'Log out' }).click();
   await person.page.getByRole('button', { name: 'Log in' }).waitFor();
@@ -21,7 +16,7 @@ it('signs up, logs out and logs in again through the UI', async () => {
 });
 
 it('says so when the password is wrong', async () => {
-  const person = await newPerson(browser);
+  const person = await newPerson(browser());
   await signUp(person);
   await person.page.getByRole('button', { name: 'Log out' }).click();
   await person.page.getByLabel('Email').fill(person.email);
@@ -34,9 +29,9 @@ it('says so when the password is wrong', async () => {
 });
 
 it('says so when the email is already registered', async () => {
-  const first = await newPerson(browser);
+  const first = await newPerson(browser());
   await signUp(first);
-  const second = await newPerson(browser);
+  const second = await newPerson(browser());
   await second.page.goto('/signup');
   await second.page.getByLabel('Email').fill(first.email);
   await second.page.getByLabel('Password').fill(second.password);
@@ -48,13 +43,13 @@ it('says so when the email is already registered', async () => {
 });
 
 it('sends a logged-out visitor of a meeting link to log in, then back to the meeting', async () => {
-  const host = await newPerson(browser);
+  const host = await newPerson(browser());
   await signUp(host);
   await host.page.getByRole('button', { name: 'New meeting' }).click();
   await host.page.waitForURL(/\/room\//);
   const roomPath = new URL(host.page.url()).pathname;
 
-  const guest = await newPerson(browser);
+  const guest = await newPerson(browser());
   await signUp(guest);
   await guest.page.getByRole('button', { name: 'Log out' }).click();
   await guest.page.goto(roomPath);

@@ -1,21 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   createMeeting,
   displayName,
   expectVideoFlowing,
   joinMeeting,
-  launchBrowser,
+  useBrowser,
   recordPeerConnections,
   signUp,
   type Person,
 } from '@qual-meet/browser-testing';
 import { newPerson, signalingNodesInRoom } from './support/platform';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
+const browser = useBrowser();
 
 /**
  * Cuts this person's media links for good: every RTCPeerConnection may use only relayed
@@ -38,7 +34,7 @@ async function blockMedia(context: BrowserContext): Promise<void> {
 }
 
 async function people(names: string[], blocked: string[] = []): Promise<Person[]> {
-  const list = await Promise.all(names.map((name) => newPerson(browser, { name })));
+  const list = await Promise.all(names.map((name) => newPerson(browser(), { name })));
   await Promise.all(
     list.map(async (person, i) => {
       await recordPeerConnections(person.context);

@@ -1,23 +1,18 @@
-import type { Browser } from 'playwright-core';
 import {
   createMeeting,
   expectVideoFlowing,
   joinMeeting,
-  launchBrowser,
+  useBrowser,
   remoteAudioState,
   type Person,
 } from '@qual-meet/browser-testing';
 import { people, tile, twoInACall } from './support/meeting';
 import { signalingNodesInRoom } from './support/platform';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
+const browser = useBrowser();
 
 it('lets three people see and hear each other across both signaling nodes; a fourth is told it is full; a leaver disappears', async () => {
-  const [host, bob, carol, dave] = (await people(browser, 4)) as [Person, Person, Person, Person];
+  const [host, bob, carol, dave] = (await people(browser(), 4)) as [Person, Person, Person, Person];
   const roomId = await createMeeting(host, 3);
   await joinMeeting(host, roomId);
   await joinMeeting(bob, roomId);
@@ -50,7 +45,7 @@ it('lets three people see and hear each other across both signaling nodes; a fou
 });
 
 it('brings a person back into the meeting after a reload without a ghost tile, and tells everyone when the host ends it', async () => {
-  const [host, bob] = await twoInACall(browser, 4);
+  const [host, bob] = await twoInACall(browser(), 4);
 
   await bob.page.reload();
   await bob.page.getByRole('region', { name: 'Call controls' }).waitFor();
@@ -66,7 +61,7 @@ it('brings a person back into the meeting after a reload without a ghost tile, a
 });
 
 it('keeps a person on screen when they pick another camera mid-call, and shows the others when they mute or turn the camera off', async () => {
-  const [host, bob] = await twoInACall(browser, 2);
+  const [host, bob] = await twoInACall(browser(), 2);
 
   // Picking the camera reopens it: the track the host was receiving is stopped, so the host's
   // tile keeps playing only if the new one was put in its place.

@@ -1,19 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   createMeeting,
   expectVideoFlowing,
   joinMeeting,
-  launchBrowser,
+  useBrowser,
   recordPeerConnections,
   signUp,
 } from '@qual-meet/browser-testing';
 import { newPerson } from './support/platform';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
+const browser = useBrowser();
 
 /** Candidate types of the selected pair of each peer connection on the page. */
 function selectedPairTypes(page: Page) {
@@ -37,8 +33,8 @@ function selectedPairTypes(page: Page) {
 }
 
 it('connects through coturn with the issued credentials when only relaying is allowed', async () => {
-  const host = await newPerson(browser, { relayOnly: true, name: 'relayhost' });
-  const guest = await newPerson(browser, { relayOnly: true, name: 'relayguest' });
+  const host = await newPerson(browser(), { relayOnly: true, name: 'relayhost' });
+  const guest = await newPerson(browser(), { relayOnly: true, name: 'relayguest' });
   for (const p of [host, guest]) {
     await recordPeerConnections(p.context);
     await signUp(p);

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import {
   createMeeting,
   displayName,
   expectScreenFlowing,
   expectVideoFlowing,
   joinMeeting,
-  launchBrowser,
+  useBrowser,
   peerConnectionCount,
   plugInCamera,
   withoutCamera,
@@ -18,12 +17,8 @@ import { closeEveryone, explained, people, tile, twoInACall } from './support/me
 /** The machine is shared: a call with shares takes long under load; no test waits on a timer. */
 const SLOW_TEST_MS = 240_000;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
+const browser = useBrowser();
 afterEach(closeEveryone);
-afterAll(() => browser.close());
 
 const button = (person: Person, name: string) =>
   person.page.getByRole('button', { name, exact: true });
@@ -45,7 +40,7 @@ async function screenshot(person: Person, name: string): Promise<void> {
 it(
   'sends a camera turned on mid-call by someone who joined without one, with no rejoin',
   async () => {
-    const [host, bob] = (await people(browser, 2, {
+    const [host, bob] = (await people(browser(), 2, {
       prepare: (person, index) => (index === 1 ? withoutCamera(person.context) : Promise.resolve()),
     })) as [Person, Person];
     const roomId = await createMeeting(host, 2);
@@ -73,7 +68,7 @@ it(
 it(
   'shares screens both ways beside the cameras, ended by the button or the browser',
   async () => {
-    const [host, bob] = await twoInACall(browser, 2);
+    const [host, bob] = await twoInACall(browser(), 2);
 
     await button(host, 'Share screen').click();
     await expectScreenFlowing(bob, host);
@@ -108,7 +103,7 @@ it(
 it(
   'delivers both screens when two people start sharing at the same moment',
   async () => {
-    const [host, bob] = await twoInACall(browser, 2);
+    const [host, bob] = await twoInACall(browser(), 2);
     // Glare: both renegotiate at once; the polite side rolls back, and both shares arrive.
     await Promise.all([button(host, 'Share screen').click(), button(bob, 'Share screen').click()]);
     await explained(
@@ -127,8 +122,8 @@ it(
 it(
   'gives someone who joins late the screen that is being shared',
   async () => {
-    const [host, bob, roomId] = await twoInACall(browser, 3);
-    const [carol] = (await people(browser, 1)) as [Person];
+    const [host, bob, roomId] = await twoInACall(browser(), 3);
+    const [carol] = (await people(browser(), 1)) as [Person];
     await button(host, 'Share screen').click();
     await expectScreenFlowing(bob, host);
 
@@ -145,7 +140,7 @@ it(
 it(
   'keeps mute and camera-off across a reload, and visibly ends a share the reload stopped',
   async () => {
-    const [host, bob] = await twoInACall(browser, 2);
+    const [host, bob] = await twoInACall(browser(), 2);
     await button(bob, 'Mute').click();
     await button(bob, 'Share screen').click();
     await expectScreenFlowing(host, bob);

@@ -1,13 +1,13 @@
-import type { Browser, WebSocket } from 'playwright-core';
+import type { WebSocket } from 'playwright-core';
 import {
   createMeeting,
   expectVideoFlowing,
   joinMeeting,
-  launchBrowser,
   newPerson,
   peerConnectionCount,
   recordPeerConnections,
   signUp,
+  useBrowser,
   type Person,
 } from '@qual-meet/browser-testing';
 import { generateStackSecrets, startPlatform, type Platform } from '@qual-meet/stack';
@@ -21,7 +21,6 @@ import { eventually } from '@qual-meet/testing';
 const TOKEN_SECONDS = 20;
 
 let platform: Platform;
-let browser: Browser;
 beforeAll(async () => {
   platform = await startPlatform({
     mode: 'bundle',
@@ -30,12 +29,9 @@ beforeAll(async () => {
     secrets: generateStackSecrets(),
     envByService: { 'auth-service': { ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_SECONDS) } },
   });
-  browser = await launchBrowser();
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+afterAll(() => platform?.stop());
+const browser = useBrowser();
 
 /** The signaling sockets a page opened and the `auth` frames it sent on each. */
 function watchSignaling(person: Person) {
@@ -52,7 +48,7 @@ function watchSignaling(person: Person) {
 }
 
 async function person(name: string): Promise<Person> {
-  const p = await newPerson(browser, platform.url, { name });
+  const p = await newPerson(browser(), platform.url, { name });
   await recordPeerConnections(p.context);
   // Close codes of the page's sockets, to tell a token expiry (4401) from other drops.
   await p.context.addInitScript(() => {

@@ -1,4 +1,8 @@
+import type { Room } from '@qual-meet/protocol';
 import { defineScript, type Redis, type RedisScript } from '@qual-meet/redis';
+
+/** The field of the cached room (protocol `roomSchema`) the script reads. */
+const IS_ACTIVE = 'isActive' satisfies keyof Room;
 
 /**
  * Writes the JSON of a room into `room:{roomId}` with a TTL.
@@ -16,7 +20,7 @@ if ARGV[2] == '1' then
   local current = redis.call('GET', KEYS[1])
   if current then
     local ok, cached = pcall(cjson.decode, current)
-    if ok and type(cached) == 'table' and cached.isActive == false then
+    if ok and type(cached) == 'table' and cached.${IS_ACTIVE} == false then
       return 0
     end
   end

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { CloseCode } from '@qual-meet/protocol';
+import type { SignalingTestClient } from '@qual-meet/testing';
 import { seedRoom } from './test-support/fixtures';
-import type { TestClient } from './test-support/test-client';
 import { useTwoNodes } from './test-support/two-nodes';
 
 // DESIGN §4.11 on two real nodes and real Redis, with the default limits.
@@ -19,7 +19,7 @@ async function pair(attackerNode: 'a' | 'b') {
   return { room, victim, attacker };
 }
 
-const errorsOf = (client: TestClient, code: string) =>
+const errorsOf = (client: SignalingTestClient, code: string) =>
   client.received.filter((frame) => frame.type === 'error' && frame.code === code);
 
 describe('a member flooding another', () => {
@@ -80,7 +80,7 @@ describe('a member flooding another', () => {
 describe('sockets per user', () => {
   it('allows 8 sockets of one user across both nodes; the 9th gets rate_limited and 4429', async () => {
     const user = nodes.user();
-    const open: TestClient[] = [];
+    const open: SignalingTestClient[] = [];
     for (let i = 0; i < 8; i += 1) {
       open.push((await nodes.signIn(i % 2 === 0 ? nodes.a : nodes.b, user)).client);
     }

@@ -2,13 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Limits } from '@qual-meet/protocol';
-import { closeRedis, createRedis, redisPlugin, type Redis } from '@qual-meet/redis';
+import { closeRedis, redisPlugin } from '@qual-meet/redis';
 import { createServiceApp, verifierFor } from '@qual-meet/server-kit';
 import type { SignalingConfig } from './config';
 import { ALL_ERROR_CODES } from './frames';
 import { RedisMeetingStore } from './membership/redis-meeting-store';
 import { RedisMembershipStore } from './membership/redis-membership-store';
 import { createSignalingMetrics, primeErrorCodes } from './metrics';
+import type { SignalingRedis } from './redis-clients';
 import { RedisRoomBus } from './redis-room-bus';
 import { RedisUserQuotas } from './quotas/redis-user-quotas';
 import { createRoomDirectory, rememberingNotFound, type RoomDirectory } from './room-directory';
@@ -20,7 +21,7 @@ const SESSION = Symbol('session');
 /** The only path that upgrades to WebSocket. */
 const SIGNALING_PATH = '/ws';
 
-export interface SignalingDeps {
+export interface SignalingDeps extends SignalingRedis {
   /** Where rooms are looked up; by default the Redis cache, then room-service. */
   rooms?: RoomDirectory;
 }
@@ -30,21 +31,6 @@ declare module 'fastify' {
     /** The signaling node behind this app's `/ws`. */
     signaling: SignalingNode;
   }
-}
-
-/**
- * Connections to Redis that fail fast while it is away (a join is answered "try again later"
- * at once instead of hanging) and reconnect by themselves, from the start: a node starts while
- * Redis is down, not ready until it is back.
- */
-function connectRedis(url: string, name: string): Redis {
-  return createRedis(url, {
-    enableOfflineQueue: false,
-    connectionName: name,
-    // No auto-pipelining: RedisRoomBus batches the relays itself, one write per event-loop turn,
-    // which costs less per message; other commands are rare.
-    enableAutoPipelining: false,
-  });
 }
 
 function refuseUpgrade(socket: Duplex, status: string): void {
@@ -62,9 +48,11 @@ function textOf(data: RawData, isBinary: boolean): string | undefined {
 /**
  * Builds a signaling node: one Fastify app for `/healthz`, `/readyz` and `/metrics`, and a `ws`
  * server on the same HTTP server for upgrades on `/ws`. Two calls make two nodes (the
- * integration tests run two against one Redis).
+ * integration tests run two against one Redis). The node registers and starts its timers when
+ * the app is ready (`listen` or `ready`); the app quits both Redis connections when it closes.
  */
-export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}) {
+export async function buildApp(config: SignalingConfig, deps: SignalingDeps) {
+  const { redis, subscriber } = deps;
   const app = await createServiceApp({
     name: 'signaling-service',
     logLevel: config.logLevel,
@@ -76,8 +64,6 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
       },
     },
   });
-  const redis = connectRedis(config.redisUrl, `signaling:${config.nodeId}`);
-  const subscriber = connectRedis(config.redisUrl, `signaling-sub:${config.nodeId}`);
   // Logged, not thrown: ioredis keeps reconnecting, and readiness reports the outage.
   redis.on('error', (error: Error) => app.log.debug({ err: error }, 'redis'));
   subscriber.on('error', (error: Error) => app.log.debug({ err: error }, 'redis subscriber'));
@@ -178,7 +164,7 @@ export async function buildApp(config: SignalingConfig, deps: SignalingDeps = {}
     await closeRedis(subscriber);
   });
 
-  await node.start();
+  app.addHook('onReady', () => node.start());
   return app;
 }
 

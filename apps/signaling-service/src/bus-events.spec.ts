@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  handChangedEventSchema,
+  lockChangedEventSchema,
+  MeetingEventType,
   MemberEventType,
   memberJoinedEventSchema,
   memberLeftEventSchema,
+  participantRemovedEventSchema,
+  RelayTypes,
   ROOM_SERVICE_SENDER,
 } from '@qual-meet/protocol';
 import {
@@ -12,8 +17,16 @@ import {
   readRelayHead,
   relayFrameOf,
 } from './bus-events';
+import type { z } from 'zod';
 import { JOIN_ROOM_LUA } from './membership/scripts/join-room';
+import { LEAVE_ROOM_LUA } from './membership/scripts/leave-room';
+import { LOCK_ROOM_LUA } from './membership/scripts/lock-room';
 import { LUA_HELPERS } from './membership/scripts/lua-helpers';
+import { REFRESH_PRESENCE_LUA } from './membership/scripts/refresh-presence';
+import { REMOVE_PARTICIPANT_LUA } from './membership/scripts/remove-participant';
+import { SET_HAND_LUA } from './membership/scripts/set-hand';
+import { SWEEP_NODE_LUA } from './membership/scripts/sweep-node';
+import { CLAIM_SOCKET_LUA } from './quotas/scripts/claim-socket';
 
 describe('bus events', () => {
   const alice = randomUUID();
@@ -40,6 +53,13 @@ describe('bus events', () => {
     const raw = Buffer.from(encodeRelay('ice_candidate', alice, bob, frame, 12.5));
     const head = readRelayHead(raw);
     expect(head).toMatchObject({ type: 'ice_candidate', to: bob, sentAt: 12.5 });
+    expect(relayFrameOf(raw, head!)).toBe(frame);
+  });
+
+  it.each(RelayTypes)('round-trips a %s relay through its head and frame', (type) => {
+    const raw = Buffer.from(encodeRelay(type, alice, bob, frame, 1732512345678.25));
+    const head = readRelayHead(raw);
+    expect(head).toMatchObject({ type, to: bob, sentAt: 1732512345678.25 });
     expect(relayFrameOf(raw, head!)).toBe(frame);
   });
 
@@ -119,27 +139,82 @@ describe('bus events', () => {
   });
 });
 
-describe('membership events in the Lua scripts', () => {
+describe('events the Lua scripts publish', () => {
   const alice = randomUUID();
-  /** Each `cjson.encode({type = '…', …, data = {…}})` of a script: its type and data keys. */
+  const schemas: Record<string, z.ZodObject<{ to: z.ZodType; data: z.ZodObject }>> = {
+    [MemberEventType.joined]: memberJoinedEventSchema,
+    [MemberEventType.left]: memberLeftEventSchema,
+    [MeetingEventType.handChanged]: handChangedEventSchema,
+    [MeetingEventType.lockChanged]: lockChangedEventSchema,
+    [MeetingEventType.participantRemoved]: participantRemovedEventSchema,
+  };
+  const withHelpers = {
+    JOIN_ROOM_LUA,
+    LEAVE_ROOM_LUA,
+    REFRESH_PRESENCE_LUA,
+    SWEEP_NODE_LUA,
+    SET_HAND_LUA,
+    LOCK_ROOM_LUA,
+    REMOVE_PARTICIPANT_LUA,
+    CLAIM_SOCKET_LUA,
+  };
+  // Each script is read without the helpers it starts with: they are read once, on their own.
+  const scripts = {
+    LUA_HELPERS,
+    ...Object.fromEntries(
+      Object.entries(withHelpers).map(([name, lua]) => [name, lua.slice(LUA_HELPERS.length)]),
+    ),
+  };
+  const keysIn = (table: string) => [...table.matchAll(/(\w+) =/g)].map(([, key]) => key!);
+  /** Each `cjson.encode({type = '…', …, data = {…}})` of a script: its keys and type. */
   const published = (lua: string) =>
-    [...lua.matchAll(/cjson\.encode\(\{\s*type = '(\w+)'[^]*?data = \{([^}]*)\}/g)].map(
-      ([, type, data]) => ({ type, keys: [...data!.matchAll(/(\w+) =/g)].map(([, key]) => key) }),
-    );
-  const keysOf = (schema: typeof memberJoinedEventSchema | typeof memberLeftEventSchema) =>
-    Object.keys(schema.shape.data.shape);
+    [...lua.matchAll(/cjson\.encode\(\{([^]*?)data = \{([^}]*)\}/g)].map(([, head, data]) => ({
+      type: /type = '(\w+)'/.exec(head!)?.[1] ?? '',
+      head: keysIn(head!).sort(),
+      data: keysIn(data!),
+    }));
+  const optional = (field: z.ZodType) => field.safeParse(undefined).success;
 
-  it('publish exactly the fields of the protocol schemas, so the two cannot drift', () => {
-    // The join script starts with the helpers: each is read once.
-    const joinOnly = JOIN_ROOM_LUA.slice(LUA_HELPERS.length);
-    const events = [...published(joinOnly), ...published(LUA_HELPERS)].filter(({ type }) =>
-      [MemberEventType.joined, MemberEventType.left].includes(type as never),
-    );
-    expect(events).toEqual([
-      { type: MemberEventType.joined, keys: keysOf(memberJoinedEventSchema) },
-      { type: MemberEventType.left, keys: keysOf(memberLeftEventSchema) },
-    ]);
+  it.each(Object.entries(withHelpers))('%s starts with the helpers', (_name, lua) => {
+    expect(lua.startsWith(LUA_HELPERS)).toBe(true);
   });
+
+  it('publish from every script the events it is documented to', () => {
+    const types = Object.fromEntries(
+      Object.entries(scripts).map(([name, lua]) => {
+        const events = published(lua);
+        // Every cjson.encode is an envelope read here: none escapes the checks below.
+        expect(events).toHaveLength(lua.split('cjson.encode(').length - 1);
+        return [name, events.map(({ type }) => type)];
+      }),
+    );
+    expect(types).toEqual({
+      LUA_HELPERS: [MemberEventType.left],
+      JOIN_ROOM_LUA: [MemberEventType.joined],
+      LEAVE_ROOM_LUA: [],
+      REFRESH_PRESENCE_LUA: [],
+      SWEEP_NODE_LUA: [],
+      SET_HAND_LUA: [MeetingEventType.handChanged, MeetingEventType.handChanged],
+      LOCK_ROOM_LUA: [MeetingEventType.lockChanged],
+      REMOVE_PARTICIPANT_LUA: [MeetingEventType.participantRemoved],
+      CLAIM_SOCKET_LUA: [],
+    });
+  });
+
+  it.each(Object.entries(scripts))(
+    '%s publishes exactly the fields of the protocol schemas, so the two cannot drift',
+    (_name, lua) => {
+      for (const { type, head, data } of published(lua)) {
+        const schema = schemas[type]!;
+        expect(schema).toBeDefined();
+        expect(head).toEqual(optional(schema.shape.to) ? ['from', 'type'] : ['from', 'to', 'type']);
+        const fields = schema.shape.data.shape;
+        const required = Object.keys(fields).filter((key) => !optional(fields[key]!));
+        expect(Object.keys(fields)).toEqual(expect.arrayContaining(data));
+        expect(data).toEqual(expect.arrayContaining(required));
+      }
+    },
+  );
 
   it('are what the in-memory store publishes too', () => {
     const joined = {

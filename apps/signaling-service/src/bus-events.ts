@@ -4,10 +4,16 @@ import {
   memberLeftEventSchema,
   MemberEventType,
   parseJsonAs,
+  RELAY_TO_OFFSET,
+  RELAY_TYPE_OFFSET,
+  RelayLayout,
+  RelayTypes,
   roomEndedEventSchema,
+  USER_ID_LENGTH,
   type BusEnvelope,
   type MemberJoinedEvent,
   type MemberLeftEvent,
+  type RelayType,
 } from '@qual-meet/protocol';
 import { decodeMeetingEvent, type MeetingEvent } from './meeting-events';
 
@@ -16,9 +22,6 @@ import { decodeMeetingEvent, type MeetingEvent } from './meeting-events';
  * envelope `{type, from, to?, data}`. Membership events are published by the Lua scripts
  * (atomically with the change they announce); relays by the node that received the frame.
  */
-/** Frames to one peer; `mute_request` is the host's, the others carry WebRTC negotiation. */
-export type RelayType = 'offer' | 'answer' | 'ice_candidate' | 'mute_request';
-
 /** A change of a room's membership, as announced on the bus. */
 export type MemberEvent =
   | {
@@ -65,11 +68,10 @@ function decode(envelope: BusEnvelope): BusEvent | undefined {
 
 /**
  * A relay envelope for one peer: published once, delivered only by the node that holds `to`.
- * Written by hand rather than by `JSON.stringify`, for two reasons: `frame` (already JSON, from a
- * validated client frame) goes in as JSON rather than as a string, so a 4 KB SDP is neither
- * escaped again here nor parsed again on the other side; and the keys come in a fixed order, the
- * target first and the frame last, so a receiving node reads the head at fixed offsets
- * ({@link readRelayHead}) and takes the frame as a slice. `type` is one of four words and
+ * Laid out by the protocol's {@link RelayLayout} rather than by `JSON.stringify`: `frame`
+ * (already JSON, from a validated client frame) goes in as JSON rather than as a string, so a
+ * 4 KB SDP is neither escaped again here nor parsed again on the other side, and a receiving node
+ * reads the head at fixed offsets ({@link readRelayHead}). `type` is one of four words and
  * `from`/`to` are validated user ids, so nothing here needs escaping.
  */
 export function encodeRelay(
@@ -79,26 +81,25 @@ export function encodeRelay(
   frame: string,
   sentAtMs: number,
 ): string {
-  return `{"to":"${to}","type":"${type}","from":"${from}","data":{"sentAt":${sentAtMs},"frame":${frame}}}`;
+  const L = RelayLayout;
+  return `${L.beforeTo}${to}${L.beforeType}${type}${L.beforeFrom}${from}${L.beforeSentAt}${sentAtMs}${L.beforeFrame}${frame}${L.end}`;
 }
 
-// The layout encodeRelay writes, in bytes: `{"to":"` then the 36-character target, then
-// `","type":"` and the type, `","from":"` and the 36-character sender, then the data up to the frame.
-const UUID_LENGTH = 36;
-const TO_AT = 7;
-const TYPE_AT = TO_AT + UUID_LENGTH + 10;
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
-const HEAD_START = latin1('{"to":"');
-const AFTER_TO = latin1('","type":"');
+const BEFORE_TO = latin1(RelayLayout.beforeTo);
+const BEFORE_TYPE = latin1(RelayLayout.beforeType);
 /** Each type with what follows it up to the sender, by the type's first byte. */
 const TYPE_TAILS = new Map<number, { type: RelayType; tail: Buffer }>(
-  (['offer', 'answer', 'ice_candidate', 'mute_request'] as const).map((type) => [
+  RelayTypes.map((type) => [
     type.charCodeAt(0),
-    { type, tail: latin1(`${type}","from":"`) },
+    { type, tail: latin1(`${type}${RelayLayout.beforeFrom}`) },
   ]),
 );
-const BEFORE_SENT_AT = latin1('","data":{"sentAt":');
-const BEFORE_FRAME = latin1(',"frame":{');
+const BEFORE_SENT_AT = latin1(RelayLayout.beforeSentAt);
+/** What precedes the frame, with the frame's own opening brace: a frame is an object. */
+const BEFORE_FRAME = latin1(`${RelayLayout.beforeFrame}{`);
+const END = latin1(RelayLayout.end);
+/** The frame, an object, ends with a `}` of its own before {@link END}. */
 const CLOSE_BRACE = 0x7d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -128,10 +129,12 @@ function hasAt(raw: Buffer, offset: number, expected: Buffer): boolean {
  * message is not laid out that way (then it is not a relay).
  */
 export function readRelayHead(raw: Buffer): RelayHead | undefined {
-  if (!hasAt(raw, 0, HEAD_START) || !hasAt(raw, TO_AT + UUID_LENGTH, AFTER_TO)) return undefined;
-  const typed = TYPE_TAILS.get(raw[TYPE_AT] ?? 0);
-  if (!typed || !hasAt(raw, TYPE_AT, typed.tail)) return undefined;
-  const sentAtStart = TYPE_AT + typed.tail.length + UUID_LENGTH + BEFORE_SENT_AT.length;
+  if (!hasAt(raw, 0, BEFORE_TO)) return undefined;
+  if (!hasAt(raw, RELAY_TO_OFFSET + USER_ID_LENGTH, BEFORE_TYPE)) return undefined;
+  const typed = TYPE_TAILS.get(raw[RELAY_TYPE_OFFSET] ?? 0);
+  if (!typed || !hasAt(raw, RELAY_TYPE_OFFSET, typed.tail)) return undefined;
+  const sentAtStart =
+    RELAY_TYPE_OFFSET + typed.tail.length + USER_ID_LENGTH + BEFORE_SENT_AT.length;
   if (!hasAt(raw, sentAtStart - BEFORE_SENT_AT.length, BEFORE_SENT_AT)) return undefined;
   let sentAtEnd = sentAtStart;
   for (let byte = raw[sentAtEnd]; byte !== undefined; byte = raw[++sentAtEnd]) {
@@ -142,7 +145,7 @@ export function readRelayHead(raw: Buffer): RelayHead | undefined {
   if (!hasAt(raw, sentAtEnd, BEFORE_FRAME)) return undefined;
   return {
     type: typed.type,
-    to: raw.toString('latin1', TO_AT, TO_AT + UUID_LENGTH),
+    to: raw.toString('latin1', RELAY_TO_OFFSET, RELAY_TO_OFFSET + USER_ID_LENGTH),
     sentAt,
     // The frame starts at the `{` that ends BEFORE_FRAME.
     frameStart: sentAtEnd + BEFORE_FRAME.length - 1,
@@ -150,18 +153,15 @@ export function readRelayHead(raw: Buffer): RelayHead | undefined {
 }
 
 /**
- * The frame of a relay whose head was read: the bytes between the head and the envelope's closing
- * `}}` (the frame, an object, ends with a `}` of its own; a message cut short fails that check).
+ * The frame of a relay whose head was read: the bytes between the head and the envelope's
+ * {@link RelayLayout} end (the frame, an object, ends with a `}` of its own; a message cut short
+ * fails that check).
  * Not parsed again: the node that published it built it from a frame it had validated, and only
  * signaling nodes and room-service can publish on the room channels.
  */
 export function relayFrameOf(raw: Buffer, head: RelayHead): string | undefined {
-  const end = raw.length - 2;
-  const closed =
-    end > head.frameStart &&
-    raw[end - 1] === CLOSE_BRACE &&
-    raw[end] === CLOSE_BRACE &&
-    raw[end + 1] === CLOSE_BRACE;
+  const end = raw.length - END.length;
+  const closed = end > head.frameStart && raw[end - 1] === CLOSE_BRACE && hasAt(raw, end, END);
   return closed ? raw.toString('utf8', head.frameStart, end) : undefined;
 }
 

@@ -26,6 +26,7 @@ describe('signaling config', () => {
       presenceTtlSeconds: 30,
       nodeTimeoutMs: 15_000,
       rateLimit: { perSecond: 100, burst: 300, maxDrops: 200 },
+      meetingRateLimit: { perSecond: 2, burst: 10, maxDrops: 200 },
     });
     expect(config.nodeId).toMatch(/^sig-[0-9a-f]{10}$/);
     // Members of a dead node are announced within 4/3 of the node timeout: under 30 s.

@@ -10,7 +10,7 @@ import { RedisKeys } from '@qual-meet/redis';
 import { closeRedis, eventually } from '@qual-meet/testing';
 import { RedisMeetingStore } from './membership/redis-meeting-store';
 import { RedisMembershipStore } from './membership/redis-membership-store';
-import { seedRoom, testUser, type TestNode } from './test-support/fixtures';
+import { hostFrames, seedRoom, testUser, type TestNode } from './test-support/fixtures';
 import { useTwoNodes } from './test-support/two-nodes';
 
 // Chat, hands and host controls (DESIGN §4.12) through two real nodes sharing one Redis: the lock
@@ -116,13 +116,7 @@ describe('host controls', () => {
     const { room, host, far, near } = await meeting();
     near.client.send({ type: 'set_hand', raised: true });
     for (const member of [host, far, near]) await member.client.take('hand_changed');
-    const frames = [
-      { type: 'lock_room', locked: true },
-      { type: 'remove_participant', targetUserId: near.user.userId },
-      { type: 'mute_participant', targetUserId: near.user.userId },
-      { type: 'lower_hand', targetUserId: near.user.userId },
-    ];
-    for (const frame of frames) {
+    for (const frame of hostFrames(near.user.userId)) {
       far.client.send(frame);
       expect(await far.client.error('not_host')).toMatchObject({
         message: 'Only the host can do that',

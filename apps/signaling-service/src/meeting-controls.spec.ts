@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CloseCode, type Room } from '@qual-meet/protocol';
 import { eventually, generateTestKeyPair } from '@qual-meet/testing';
 import type { SignalingNode } from './signaling-node';
-import { testUser } from './test-support/fixtures';
+import { hostFrames, testUser } from './test-support/fixtures';
 import { InMemoryNodes } from './test-support/in-memory-nodes';
 
 // Chat, hands and host controls (DESIGN §4.12) on fake sockets, two nodes and one in-memory
@@ -169,13 +169,7 @@ describe('host controls', () => {
   it('answers not_host to every host frame from a member, and not_in_room to a stranger', async () => {
     const { near, far, host, room } = await meeting();
     const stranger = await cluster.signIn(two);
-    const frames = [
-      { type: 'lock_room', locked: true },
-      { type: 'remove_participant', targetUserId: far.user.userId },
-      { type: 'mute_participant', targetUserId: far.user.userId },
-      { type: 'lower_hand', targetUserId: far.user.userId },
-    ];
-    for (const frame of frames) {
+    for (const frame of hostFrames(far.user.userId)) {
       near.socket.deliver(frame);
       expect(await near.socket.take('error')).toMatchObject({ code: 'not_host' });
       stranger.socket.deliver(frame);
@@ -249,6 +243,19 @@ describe('host controls', () => {
     }
     expect(cluster.store.members(room.id).map((m) => m.userId)).not.toContain(far.user.userId);
     expect(far.socket.closeCode).toBeUndefined();
+  });
+
+  it('removes a member whose node missed the announcement at its next heartbeat', async () => {
+    const { room, host, far } = await meeting();
+    // The store removes the member but the announcements are lost (say, a subscriber reconnect).
+    const silenced = jest.spyOn(cluster.hub, 'deliver').mockImplementation(() => undefined);
+    expect(await cluster.store.remove(room.id, host.user.userId, far.user.userId)).toBe(true);
+    silenced.mockRestore();
+    expect(far.socket.pending).toEqual([]);
+    far.socket.deliver({ type: 'heartbeat' });
+    expect(await far.socket.take()).toEqual({ type: 'removed', roomId: room.id });
+    far.socket.deliver({ type: 'chat', text: 'hello?' });
+    expect(await far.socket.take('error')).toMatchObject({ code: 'not_in_room' });
   });
 
   it('refuses to remove or mute someone outside the room, or the host themself', async () => {

@@ -2,6 +2,7 @@ import {
   chatEventSchema,
   handChangedEventSchema,
   lockChangedEventSchema,
+  MeetingEventType,
   participantRemovedEventSchema,
   type BusEnvelope,
   type ChatEvent,
@@ -22,21 +23,21 @@ export type MeetingEvent =
 /** Decodes a meeting event; `undefined` when the envelope is none (or not a valid one). */
 export function decodeMeetingEvent(envelope: BusEnvelope): MeetingEvent | undefined {
   switch (envelope.type) {
-    case 'hand_changed': {
+    case MeetingEventType.handChanged: {
       const event = handChangedEventSchema.safeParse(envelope);
       if (!event.success) return undefined;
       const { userId, raised, raisedAt } = event.data.data;
       return { kind: 'hand_changed', userId, raised, raisedAt: raised ? raisedAt : undefined };
     }
-    case 'lock_changed': {
+    case MeetingEventType.lockChanged: {
       const event = lockChangedEventSchema.safeParse(envelope);
       return event.success ? { kind: 'lock_changed', locked: event.data.data.locked } : undefined;
     }
-    case 'participant_removed': {
+    case MeetingEventType.participantRemoved: {
       const event = participantRemovedEventSchema.safeParse(envelope);
       return event.success ? { kind: 'participant_removed', userId: event.data.to } : undefined;
     }
-    case 'chat': {
+    case MeetingEventType.chat: {
       const event = chatEventSchema.safeParse(envelope);
       if (!event.success) return undefined;
       // Re-rendered from the checked object: only the frame's own fields reach a client.
@@ -53,6 +54,10 @@ export function decodeMeetingEvent(envelope: BusEnvelope): MeetingEvent | undefi
 
 /** The envelope of a chat message for the other nodes of the room. */
 export function encodeChatEvent(node: string, frame: ChatMessage): string {
-  const envelope: ChatEvent = { type: 'chat', from: frame.senderUserId, data: { node, frame } };
+  const envelope: ChatEvent = {
+    type: MeetingEventType.chat,
+    from: frame.senderUserId,
+    data: { node, frame },
+  };
   return JSON.stringify(envelope);
 }

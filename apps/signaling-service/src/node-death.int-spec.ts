@@ -18,9 +18,9 @@ import {
   eventually,
   generateTestKeyPair,
   type TestRedisDatabase,
+  SignalingTestClient,
 } from '@qual-meet/testing';
 import { seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
-import { TestClient } from './test-support/test-client';
 
 // A node that dies without a word (SIGKILL): its members must be announced as left by the
 // surviving nodes and stop taking seats. And one that is told to stop (SIGTERM): it says so.
@@ -33,7 +33,7 @@ let survivor: TestNode;
 /** Node processes this suite started, killed at the end whatever happened. */
 const doomed: ManagedProcess[] = [];
 const logDir = mkdtempSync(join(tmpdir(), 'node-death-'));
-const clients: TestClient[] = [];
+const clients: SignalingTestClient[] = [];
 
 const env = (nodeId: string) => ({
   NODE_ID: nodeId,
@@ -82,7 +82,7 @@ afterAll(async () => {
 });
 
 async function joined(url: string, roomId: string, user = testUser(keys)) {
-  const client = await TestClient.authenticated(url, user.token);
+  const client = await SignalingTestClient.authenticated(url, user.token);
   clients.push(client);
   client.send({ type: 'join_room', roomId });
   const frame = await client.take('room_joined');
@@ -143,13 +143,13 @@ it('stops counting a dead node’s sockets toward the per-user limit (8 across n
   const started = await startNodeProcess('node-crowded');
   const user = testUser(keys);
   const signIn = async (url: string) => {
-    const client = await TestClient.authenticated(url, user.token);
+    const client = await SignalingTestClient.authenticated(url, user.token);
     clients.push(client);
     return client;
   };
   for (let i = 0; i < 4; i += 1) await signIn(started.url);
   for (let i = 0; i < 4; i += 1) await signIn(survivor.url);
-  const ninth = await TestClient.connect(survivor.url);
+  const ninth = await SignalingTestClient.connect(survivor.url);
   clients.push(ninth);
   ninth.send({ type: 'auth', token: user.token });
   expect(await ninth.error('rate_limited')).toMatchObject({ code: 'rate_limited' });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
-import { eventually } from '@qual-meet/testing';
+import { eventually, SignalingTestClient } from '@qual-meet/testing';
 import { useDedicatedRedisNodes } from './test-support/dedicated-redis-nodes';
 import { seedRoom, startNode, testUser, type TestNode } from './test-support/fixtures';
-import { TestClient } from './test-support/test-client';
 
 // Redis restarted under a live call (a Redis of this suite's own, halted and resumed on the same
 // port, empty afterwards as it keeps nothing on disk): nodes stay up, resubscribe, re-assert
@@ -31,7 +30,7 @@ it('resumes relaying after Redis restarts mid-call, without restarting suite.nod
   a.client.send({ type: 'offer', targetUserId: c.user.userId, sdp: 'v=0 during' });
   expect(await c.client.take('offer')).toMatchObject({ sdp: 'v=0 during' });
   // A join cannot be decided without Redis: the client is told to come back (1013).
-  const newcomer = await TestClient.authenticated(node2.url, testUser(suite.keys).token);
+  const newcomer = await SignalingTestClient.authenticated(node2.url, testUser(suite.keys).token);
   suite.clients.push(newcomer);
   newcomer.send({ type: 'join_room', roomId: room.id });
   expect((await newcomer.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);
@@ -95,7 +94,7 @@ it('starts while Redis is down: not ready, joins answered 1013, then registers a
   const notReady = await late.app.inject({ url: '/readyz' });
   expect(notReady.statusCode).toBe(503);
   expect(notReady.json().checks).toEqual({ redis: 'down', registered: 'down' });
-  const early = await TestClient.authenticated(late.url, testUser(suite.keys).token);
+  const early = await SignalingTestClient.authenticated(late.url, testUser(suite.keys).token);
   suite.clients.push(early);
   early.send({ type: 'join_room', roomId: randomUUID() });
   expect((await early.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);

@@ -29,9 +29,8 @@ export class RedisRoomBus implements RoomBus {
 
   /**
    * Holds the publishing connection's writes until the event loop's check phase, so the relays of
-   * every socket read in this loop turn reach Redis in one write. Measured against ioredis's
-   * auto-pipelining (which batches within one tick and builds a pipeline per batch): about a tenth
-   * more relays per second with two nodes. Order is kept: corking only delays the bytes.
+   * every socket read in this loop turn reach Redis in one write: cheaper than ioredis's
+   * auto-pipelining (figures in docs/BENCHMARKS.md). Order is kept: corking only delays the bytes.
    */
   private holdWritesForThisTurn(): void {
     if (this.publishesHeld || this.publisher.status !== 'ready') return;

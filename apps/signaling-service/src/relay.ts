@@ -1,5 +1,5 @@
-import type { ServerMessage, TargetedClientMessage } from '@qual-meet/protocol';
-import { encodeRelay, type RelayType } from './bus-events';
+import type { RelayType, ServerMessage, TargetedClientMessage } from '@qual-meet/protocol';
+import { encodeRelay } from './bus-events';
 import { isOnNode } from './connection-id';
 import type { FrameWriter } from './frame-writer';
 import { RELAY_LATENCY_SAMPLING, type SignalingMetrics } from './metrics';

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { iceServersResponseSchema } from '@qual-meet/protocol';
 import { RedisKeys, type Redis } from '@qual-meet/redis';
 import {
+  claimsFor,
   closeRedis,
   badAuthorizationHeaders,
   bearerFor,
@@ -10,6 +11,7 @@ import {
   generateTestKeyPair,
   signTestToken,
   type TestRedisDatabase,
+  unauthorizedBody,
 } from '@qual-meet/testing';
 import { buildApp } from './app';
 import { TEST_TURN_SECRET, turnTestConfig } from './test-support/turn-fixtures';
@@ -41,7 +43,7 @@ const fetchIce = (userId: string, url = PATHS[0]!) =>
 describe('bearer token', () => {
   it('refuses a missing, forged, tampered, expired or unsigned token with the same 401', async () => {
     const userId = randomUUID();
-    const claims = { sub: userId, email: 'x@example.com', iss: 'qual-meet', aud: 'qual-meet' };
+    const claims = claimsFor(userId, 'x@example.com');
     const valid = signTestToken(keys, claims);
     const cases = badAuthorizationHeaders(keys, claims, valid);
     for (const url of PATHS) {
@@ -51,12 +53,7 @@ describe('bearer token', () => {
           url,
           name,
           status: 401,
-          body: {
-            statusCode: 401,
-            code: 'UNAUTHORIZED',
-            error: 'Unauthorized',
-            message: expect.any(String),
-          },
+          body: unauthorizedBody(),
         });
       }
     }

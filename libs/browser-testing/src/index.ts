@@ -3,3 +3,4 @@ export * from './platform-state';
 export * from './candidate-pairs';
 export * from './lab-people';
 export * from './video-frames';
+export * from './use-browser';

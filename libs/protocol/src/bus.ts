@@ -66,34 +66,53 @@ export type MemberJoinedEvent = z.infer<typeof memberJoinedEventSchema>;
 export type MemberLeftEvent = z.infer<typeof memberLeftEventSchema>;
 
 // Meeting features (DESIGN §4.12) between signaling nodes. The hand, lock and removal events are
-// published by signaling's Lua scripts, atomically with the change they announce.
+// published by signaling's Lua scripts, atomically with the change they announce; the scripts
+// spell their type and field names from the constants here (a test checks the Lua).
+
+/** The bus types of meeting events. */
+export const MeetingEventType = {
+  handChanged: 'hand_changed',
+  lockChanged: 'lock_changed',
+  participantRemoved: 'participant_removed',
+  chat: 'chat',
+} as const;
+/** The `data` fields of `hand_changed`. */
+export const HandChangedField = {
+  userId: 'userId',
+  raised: 'raised',
+  raisedAt: 'raisedAt',
+} as const;
+/** The `data` field of `lock_changed`. */
+export const LockChangedField = { locked: 'locked' } as const;
+/** The `data` field of `participant_removed`. */
+export const ParticipantRemovedField = { roomId: 'roomId' } as const;
 
 /** A hand went up or down; `raisedAt` is Redis time (ms) while raised. */
 export const handChangedEventSchema = busEnvelopeSchema.extend({
-  type: z.literal('hand_changed'),
+  type: z.literal(MeetingEventType.handChanged),
   data: z.object({
-    userId: userIdSchema,
-    raised: z.boolean(),
-    raisedAt: z.number().optional(),
+    [HandChangedField.userId]: userIdSchema,
+    [HandChangedField.raised]: z.boolean(),
+    [HandChangedField.raisedAt]: z.number().optional(),
   }),
 });
 /** The host locked or unlocked the meeting. */
 export const lockChangedEventSchema = busEnvelopeSchema.extend({
-  type: z.literal('lock_changed'),
-  data: z.object({ locked: z.boolean() }),
+  type: z.literal(MeetingEventType.lockChanged),
+  data: z.object({ [LockChangedField.locked]: z.boolean() }),
 });
 /** The host removed `to` from the meeting; its seat is already gone. */
 export const participantRemovedEventSchema = busEnvelopeSchema.extend({
-  type: z.literal('participant_removed'),
+  type: z.literal(MeetingEventType.participantRemoved),
   to: userIdSchema,
-  data: z.object({ roomId: roomIdSchema }),
+  data: z.object({ [ParticipantRemovedField.roomId]: roomIdSchema }),
 });
 /**
  * A chat message for every member, rendered once by the sender's node; `node` is that node,
  * which has already delivered it to its own members.
  */
 export const chatEventSchema = busEnvelopeSchema.extend({
-  type: z.literal('chat'),
+  type: z.literal(MeetingEventType.chat),
   data: z.object({ node: z.string().min(1), frame: chatMessageSchema }),
 });
 export type HandChangedEvent = z.infer<typeof handChangedEventSchema>;

@@ -5,5 +5,6 @@ export * from './json';
 export * from './limits';
 export * from './room-cache';
 export * from './peer-messages';
+export * from './relay-envelope';
 export * from './signaling';
 export * from './endpoints';

@@ -6,8 +6,11 @@ export type ScriptArg = string | number;
 export type RedisScript<R> = (keys: string[], args: ScriptArg[]) => Promise<R>;
 
 export interface ScriptDefinition {
-  /** How many of the call's leading values are keys (Redis checks each against the ACL). */
-  numberOfKeys: number;
+  /**
+   * How many of the call's leading values are keys (Redis checks each against the ACL). Omitted
+   * for a script that takes any number of keys: each call then passes as many as it has.
+   */
+  numberOfKeys?: number;
   lua: string;
 }
 
@@ -25,5 +28,8 @@ export function defineScript<R>(
   if (!commands[name]) redis.defineCommand(name, definition);
   const command = commands[name];
   if (!command) throw new Error(`script ${name} was not defined`);
+  if (definition.numberOfKeys === undefined) {
+    return (keys, args) => command.call(redis, keys.length, ...keys, ...args);
+  }
   return (keys, args) => command.call(redis, ...keys, ...args);
 }

@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { defineScript } from './scripts';
 
 /**
  * Reserves one unit in each counter KEYS[i], a fixed window of ARGV[2i] ms holding at most
@@ -36,18 +37,6 @@ if count > 0 then redis.call('INCRBY', KEYS[1], -1) end
 return count
 `;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    /** See {@link RESERVE_IN_WINDOWS_LUA}; `limits` alternates max and window ms per key. */
-    reserveInWindows(
-      numberOfKeys: number,
-      ...keysAndLimits: (string | number)[]
-    ): Result<[number, number], Context>;
-    /** See {@link RELEASE_FROM_WINDOW_LUA}. */
-    releaseFromWindow(key: string): Result<number, Context>;
-  }
-}
-
 /** One fixed-window limit: at most `max` reservations per `windowMs` under `key`. */
 export interface WindowLimit {
   key: string;
@@ -59,14 +48,15 @@ export type Reservation =
   | { reserved: true }
   | { reserved: false; /** Milliseconds until the full window ends. */ msLeft: number };
 
-const withCommands = new WeakSet<Redis>();
-
-function defineCommands(redis: Redis): void {
-  if (withCommands.has(redis)) return;
-  redis.defineCommand('reserveInWindows', { lua: RESERVE_IN_WINDOWS_LUA });
-  redis.defineCommand('releaseFromWindow', { numberOfKeys: 1, lua: RELEASE_FROM_WINDOW_LUA });
-  withCommands.add(redis);
-}
+/** `reserveInWindows` on a client: (any number of keys, then max and window ms per key). */
+const reserveScript = (redis: Redis) =>
+  defineScript<[number, number]>(redis, 'reserveInWindows', { lua: RESERVE_IN_WINDOWS_LUA });
+/** `releaseFromWindow` on a client: ([key], []) → the count before. */
+const releaseScript = (redis: Redis) =>
+  defineScript<number>(redis, 'releaseFromWindow', {
+    numberOfKeys: 1,
+    lua: RELEASE_FROM_WINDOW_LUA,
+  });
 
 /**
  * Reserves one unit under every limit at once (one round trip), or none when any is full:
@@ -77,17 +67,14 @@ export async function reserveInWindows(
   limits: readonly WindowLimit[],
 ): Promise<Reservation> {
   if (limits.length === 0) return { reserved: true };
-  defineCommands(redis);
-  const [reserved, msLeft] = await redis.reserveInWindows(
-    limits.length,
-    ...limits.map((l) => l.key),
-    ...limits.flatMap((l) => [l.max, l.windowMs]),
+  const [reserved, msLeft] = await reserveScript(redis)(
+    limits.map((l) => l.key),
+    limits.flatMap((l) => [l.max, l.windowMs]),
   );
   return reserved === 1 ? { reserved: true } : { reserved: false, msLeft };
 }
 
 /** Gives back one unit reserved under `key` (the work turned out not to count). */
 export async function releaseFromWindow(redis: Redis, key: string): Promise<void> {
-  defineCommands(redis);
-  await redis.releaseFromWindow(key);
+  await releaseScript(redis)([key], []);
 }

@@ -4,8 +4,8 @@ import { request as plainRequest } from 'node:http';
 import { connect, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { selfSignedCertificate } from '@qual-meet/local-servers';
+import { SignalingTestClient, type SignalingClientOptions } from '@qual-meet/testing';
 import { startPlatform, type Platform } from './platform';
 import { generateStackSecrets } from './setup';
 
@@ -99,29 +99,14 @@ function handshake(options: ConnectionOptions): Promise<string> {
   });
 }
 
-/** Opens a signaling socket and resolves with a queue of its frames. */
-async function signalingClient(token: string, headers: { origin?: string } = { origin }) {
-  const socket = new WebSocket(`${origin.replace('https:', 'wss:')}/ws`, { ca, ...headers });
-  const frames: Record<string, unknown>[] = [];
-  const waiting: ((frame: Record<string, unknown>) => void)[] = [];
-  socket.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as Record<string, unknown>;
-    const waiter = waiting.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
+/** Opens a signaling socket through the edge and sends `auth`. */
+async function signalingClient(token: string, options: SignalingClientOptions = { origin }) {
+  const client = await SignalingTestClient.connect(`${origin.replace('https:', 'wss:')}/ws`, {
+    ca,
+    ...options,
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const next = () =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const frame = frames.shift();
-      if (frame) resolve(frame);
-      else waiting.push(resolve);
-    });
-  socket.send(JSON.stringify({ type: 'auth', token }));
-  return { socket, next, send: (frame: unknown) => socket.send(JSON.stringify(frame)) };
+  client.send({ type: 'auth', token });
+  return client;
 }
 
 it('serves the SPA over HTTPS with the browser security headers, and history fallback', async () => {
@@ -233,8 +218,7 @@ it('authenticates and relays a signaling session over wss, and refuses a foreign
     senderUserId: alice.userId,
     sdp: 'v=0 tls-offer',
   });
-  a.socket.close();
-  b.socket.close();
+  await Promise.all([a.close(), b.close()]);
 
   await expect(signalingClient(alice.token, { origin: 'https://evil.example' })).rejects.toThrow(
     /403/,

@@ -3,11 +3,11 @@ import type { Redis } from 'ioredis';
 import { createFailFastRedis } from '@qual-meet/redis';
 
 export { closeRedis } from '@qual-meet/redis';
-import { signTestToken, type TestKeyPair } from './tokens';
+import { claimsFor, signTestToken, type TestKeyPair } from './tokens';
 
 /** `Bearer <token>` for a user, signed the way the auth service signs. */
 export function bearerFor(keys: TestKeyPair, sub: string, email = `${sub}@example.com`): string {
-  return `Bearer ${signTestToken(keys, { sub, email, iss: 'qual-meet', aud: 'qual-meet' })}`;
+  return `Bearer ${signTestToken(keys, claimsFor(sub, email))}`;
 }
 
 /**

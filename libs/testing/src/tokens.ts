@@ -25,6 +25,11 @@ export interface TokenClaims {
   aud: string;
 }
 
+/** The claims auth-service puts in a user's access token (issuer and audience `qual-meet`). */
+export function claimsFor(sub: string, email = `${sub}@example.com`): TokenClaims {
+  return { sub, email, iss: 'qual-meet', aud: 'qual-meet' };
+}
+
 export interface SignOptions {
   /** Lifetime from `issuedAtMs`. */
   expiresInMs?: number;

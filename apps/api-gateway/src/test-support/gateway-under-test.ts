@@ -5,11 +5,14 @@ import { freePort } from '@qual-meet/local-servers';
 import { createFailFastRedis, type RedisServiceUser } from '@qual-meet/redis';
 import { runServices, serviceSpecs, type RunningServices } from '@qual-meet/stack';
 import {
+  claimRedisDatabase,
   createTestDatabase,
   generateTestKeyPair,
+  liveView,
   testServers,
   type TestDatabase,
   type TestKeyPair,
+  type TestRedisDatabase,
 } from '@qual-meet/testing';
 import { buildApp } from '../app';
 import { gatewayConfigSchema } from '../config';
@@ -101,4 +104,37 @@ export async function startGatewayUnderTest(
       await db.drop();
     },
   };
+}
+
+/** What a suite sets its gateway up with; its Redis is a database of its own. */
+export type SuiteGatewayOptions = Omit<GatewayUnderTestOptions, 'redis'>;
+
+/**
+ * The gateway suites' set-up: before the suite's tests, a Redis database of its own and the
+ * gateway under test on it; after them, both gone. `options` may be a function, run then (for
+ * settings that name a stand-in the suite starts first). The handle reads the running gateway.
+ */
+export function useGatewayUnderTest(
+  options: SuiteGatewayOptions | (() => Promise<SuiteGatewayOptions>),
+  timeoutMs = 60_000,
+): Omit<GatewayUnderTest, 'close'> {
+  let redis: TestRedisDatabase | undefined;
+  let gateway: GatewayUnderTest | undefined;
+  beforeAll(async () => {
+    const chosen = typeof options === 'function' ? await options() : options;
+    redis = await claimRedisDatabase();
+    gateway = await startGatewayUnderTest({ ...chosen, redis });
+  }, timeoutMs);
+  afterAll(async () => {
+    await gateway?.close();
+    await redis?.release();
+  });
+  const running = () => {
+    if (!gateway) throw new Error('the gateway under test starts in beforeAll');
+    return gateway;
+  };
+  return Object.assign(liveView(running, ['app', 'services', 'keys', 'db'] as const), {
+    callsSeenBy: (service: Upstream, method: string, route: string) =>
+      running().callsSeenBy(service, method, route),
+  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Sql } from '@qual-meet/db';
 import { Endpoints, type AuthSession, type User } from '@qual-meet/protocol';
 import { callerOf, Errors, routeOf } from '@qual-meet/server-kit';
 import type { AccessTokenIssuer } from '../access-tokens';
@@ -12,6 +13,7 @@ export const REFRESH_COOKIE = 'qm_refresh';
 const REFRESH_COOKIE_PATH = '/api/auth';
 
 export interface AuthRoutesOptions {
+  sql: Sql;
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokenStore;
@@ -20,7 +22,7 @@ export interface AuthRoutesOptions {
 
 /** The auth rows of DESIGN §3 (`Endpoints` of libs/protocol); register without a prefix. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, options) => {
-  const { passwords, accessTokens, refreshTokens } = options;
+  const { sql, passwords, accessTokens, refreshTokens } = options;
   const cookieOptions = {
     path: REFRESH_COOKIE_PATH,
     httpOnly: true,
@@ -49,7 +51,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       const { email, password } = request.body;
       const passwordHash = await passwords.hash(password);
       // The account and its first refresh token are written together or not at all.
-      const created = await app.sql.begin(async (tx) => {
+      const created = await sql.begin(async (tx) => {
         const user = await insertUser(tx, email, passwordHash);
         return user && { user, refreshToken: await refreshTokens.issue(user.id, tx) };
       });
@@ -63,14 +65,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     ...routeOf(Endpoints.login),
     handler: async (request, reply) => {
       const { email, password } = request.body;
-      const stored = await findUserByEmail(app.sql, email);
+      const stored = await findUserByEmail(sql, email);
       // An unknown email is verified against a decoy hash: same time, same answer.
       if (!(await passwords.verify(stored?.passwordHash, password)) || !stored) {
         request.log.info({ reason: 'invalid_credentials' }, 'login refused');
         throw new Errors.InvalidCredentials();
       }
       if (passwords.needsRehash(stored.passwordHash)) {
-        await updatePasswordHash(app.sql, stored.user.id, await passwords.hash(password));
+        await updatePasswordHash(sql, stored.user.id, await passwords.hash(password));
       }
       return startSession(reply, stored.user, await refreshTokens.issue(stored.user.id));
     },
@@ -83,7 +85,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       if (!presented) throw new Errors.InvalidRefreshToken();
       const result = await refreshTokens.rotate(presented);
       const issued = result.outcome === 'rotated' || result.outcome === 'reissued';
-      const user = issued ? await findUserById(app.sql, result.userId) : undefined;
+      const user = issued ? await findUserById(sql, result.userId) : undefined;
       if (!issued || !user) {
         if (result.outcome === 'reused') {
           request.log.warn(
@@ -115,7 +117,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     ...routeOf(Endpoints.me),
     onRequest: app.authenticate,
     handler: async (request) => {
-      const user = await findUserById(app.sql, callerOf(request).userId);
+      const user = await findUserById(sql, callerOf(request).userId);
       if (!user) throw new Errors.Unauthorized();
       return { user };
     },

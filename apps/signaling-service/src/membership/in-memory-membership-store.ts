@@ -1,4 +1,9 @@
-import type { BusEnvelope } from '@qual-meet/protocol';
+import {
+  MeetingEventType,
+  type HandChangedEvent,
+  type LockChangedEvent,
+  type ParticipantRemovedEvent,
+} from '@qual-meet/protocol';
 import { encodeMemberEvent } from '../bus-events';
 import { parseConnection } from '../connection-id';
 import type { RoomBus } from '../room-bus';
@@ -80,9 +85,11 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     this.resumeRights.set(key, `${request.tokenHash}:${connection}`);
     this.announce(roomId, 'user_joined', { ...member, resumed });
     const hands = [...(meeting?.hands ?? [])].map(([id, raisedAt]) => ({ userId: id, raisedAt }));
+    // As the join script replies: the others in the order they took their seats, then the joiner.
+    const seated = [...members.values()].filter((other) => other.userId !== userId);
     return {
       status: 'joined',
-      members: [...members.values()],
+      members: [...seated, member],
       meeting: { locked: meeting?.lock !== undefined, hands: sortHands(hands) },
       resumed,
     };
@@ -152,7 +159,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     const meeting = this.meetingOf(roomId);
     if (locked === (meeting.lock !== undefined)) return false;
     meeting.lock = locked ? new Set([hostId, ...members.keys()]) : undefined;
-    this.publish(roomId, { type: 'lock_changed', from: hostId, data: { locked } });
+    this.publish(roomId, { type: MeetingEventType.lockChanged, from: hostId, data: { locked } });
     return true;
   }
 
@@ -167,7 +174,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     this.dropSeat(roomId, userId);
     this.present.delete(presenceKey(roomId, userId));
     this.publish(roomId, {
-      type: 'participant_removed',
+      type: MeetingEventType.participantRemoved,
       from: hostId,
       to: userId,
       data: { roomId },
@@ -191,7 +198,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     if (raisedAt === undefined) hands.delete(userId);
     else hands.set(userId, raisedAt);
     const data = raisedAt === undefined ? { userId, raised } : { userId, raised, raisedAt };
-    this.publish(roomId, { type: 'hand_changed', from: request.from, data });
+    this.publish(roomId, { type: MeetingEventType.handChanged, from: request.from, data });
     return { status: 'changed', raisedAt };
   }
 
@@ -236,7 +243,11 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     if (members.size === 0) this.meetings.delete(roomId);
   }
 
-  private publish(roomId: string, envelope: BusEnvelope): void {
+  /** Publishes a meeting event as the Lua scripts do. */
+  private publish(
+    roomId: string,
+    envelope: HandChangedEvent | LockChangedEvent | ParticipantRemovedEvent,
+  ): void {
     void this.bus.publish(roomId, JSON.stringify(envelope));
   }
 

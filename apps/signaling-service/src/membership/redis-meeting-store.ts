@@ -1,5 +1,5 @@
-import { RedisKeys, type Redis } from '@qual-meet/redis';
-import { defineScript, ROOM, USER, type Script } from './define-script';
+import { defineScript, RedisKeys, type Redis, type RedisScript } from '@qual-meet/redis';
+import { ROOM, USER } from './key-templates';
 import type { HandOutcome, MeetingStore } from './meeting-store';
 import { LOCK_ROOM_LUA } from './scripts/lock-room';
 import { REMOVE_PARTICIPANT_LUA } from './scripts/remove-participant';
@@ -13,14 +13,17 @@ const outcomeOf = (reply: number): boolean | 'not_in_room' =>
  * only by the Lua scripts in `./scripts` (joins, leaves and sweeps read and clear them too).
  */
 export class RedisMeetingStore implements MeetingStore {
-  private readonly lockScript: Script;
-  private readonly removeScript: Script;
-  private readonly handScript: Script;
+  private readonly lockScript: RedisScript<unknown>;
+  private readonly removeScript: RedisScript<unknown>;
+  private readonly handScript: RedisScript<unknown>;
 
   constructor(redis: Redis) {
-    this.lockScript = defineScript(redis, 'qmLockRoom', 2, LOCK_ROOM_LUA);
-    this.removeScript = defineScript(redis, 'qmRemoveParticipant', 4, REMOVE_PARTICIPANT_LUA);
-    this.handScript = defineScript(redis, 'qmSetHand', 2, SET_HAND_LUA);
+    this.lockScript = defineScript(redis, 'qmLockRoom', { numberOfKeys: 2, lua: LOCK_ROOM_LUA });
+    this.removeScript = defineScript(redis, 'qmRemoveParticipant', {
+      numberOfKeys: 4,
+      lua: REMOVE_PARTICIPANT_LUA,
+    });
+    this.handScript = defineScript(redis, 'qmSetHand', { numberOfKeys: 2, lua: SET_HAND_LUA });
   }
 
   async setLock(roomId: string, hostId: string, locked: boolean) {

@@ -1,6 +1,6 @@
-import { RedisKeys, type Redis } from '@qual-meet/redis';
+import { defineScript, RedisKeys, type Redis, type RedisScript } from '@qual-meet/redis';
 import { parseConnection } from '../connection-id';
-import { defineScript, ROOM, USER, type Script } from './define-script';
+import { ROOM, USER } from './key-templates';
 import { JOIN_ROOM_LUA } from './scripts/join-room';
 import { LEAVE_ROOM_LUA } from './scripts/leave-room';
 import { REFRESH_PRESENCE_LUA } from './scripts/refresh-presence';
@@ -25,19 +25,29 @@ export function meetingKeys(roomId: string): string[] {
  * keys with a TTL, and node liveness keys, changed only by the Lua scripts in `./scripts`.
  */
 export class RedisMembershipStore implements MembershipStore {
-  private readonly joinScript: Script;
-  private readonly leaveScript: Script;
-  private readonly refreshScript: Script;
-  private readonly sweepScript: Script;
+  private readonly joinScript: RedisScript<unknown>;
+  private readonly leaveScript: RedisScript<unknown>;
+  private readonly refreshScript: RedisScript<unknown>;
+  private readonly sweepScript: RedisScript<unknown>;
 
   constructor(
     private readonly redis: Redis,
     private readonly presenceTtlSeconds: number,
   ) {
+<<<<<<< HEAD
     this.joinScript = defineScript(redis, 'qmJoinRoom', 7, JOIN_ROOM_LUA);
     this.leaveScript = defineScript(redis, 'qmLeaveRoom', 6, LEAVE_ROOM_LUA);
     this.refreshScript = defineScript(redis, 'qmRefreshPresence', 3, REFRESH_PRESENCE_LUA);
     this.sweepScript = defineScript(redis, 'qmSweepNode', 3, SWEEP_NODE_LUA);
+=======
+    this.joinScript = defineScript(redis, 'qmJoinRoom', { numberOfKeys: 6, lua: JOIN_ROOM_LUA });
+    this.leaveScript = defineScript(redis, 'qmLeaveRoom', { numberOfKeys: 6, lua: LEAVE_ROOM_LUA });
+    this.refreshScript = defineScript(redis, 'qmRefreshPresence', {
+      numberOfKeys: 2,
+      lua: REFRESH_PRESENCE_LUA,
+    });
+    this.sweepScript = defineScript(redis, 'qmSweepNode', { numberOfKeys: 3, lua: SWEEP_NODE_LUA });
+>>>>>>> main
   }
 
   async join(request: JoinRequest): Promise<JoinOutcome> {

@@ -1,5 +1,4 @@
-import { RedisKeys, type Redis } from '@qual-meet/redis';
-import { defineScript, type Script } from '../membership/define-script';
+import { defineScript, RedisKeys, type Redis, type RedisScript } from '@qual-meet/redis';
 import { CLAIM_SOCKET_LUA } from './scripts/claim-socket';
 import { COUNT_JOIN_LUA } from './scripts/count-join';
 import { JOIN_WINDOW_MS, type UserQuotas } from './user-quotas';
@@ -11,12 +10,15 @@ const NODE = '\x01';
 
 /** {@link UserQuotas} in Redis, shared by every node. */
 export class RedisUserQuotas implements UserQuotas {
-  private readonly claimScript: Script;
-  private readonly countScript: Script;
+  private readonly claimScript: RedisScript<unknown>;
+  private readonly countScript: RedisScript<unknown>;
 
   constructor(private readonly redis: Redis) {
-    this.claimScript = defineScript(redis, 'qmClaimSocket', 1, CLAIM_SOCKET_LUA);
-    this.countScript = defineScript(redis, 'qmCountJoin', 1, COUNT_JOIN_LUA);
+    this.claimScript = defineScript(redis, 'qmClaimSocket', {
+      numberOfKeys: 1,
+      lua: CLAIM_SOCKET_LUA,
+    });
+    this.countScript = defineScript(redis, 'qmCountJoin', { numberOfKeys: 1, lua: COUNT_JOIN_LUA });
   }
 
   async claimSocket(

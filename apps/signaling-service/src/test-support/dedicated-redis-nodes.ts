@@ -4,9 +4,9 @@ import {
   generateTestKeyPair,
   startDedicatedRedis,
   type TestRedis,
+  SignalingTestClient,
 } from '@qual-meet/testing';
 import { startNode, testUser, type TestNode } from './fixtures';
-import { TestClient } from './test-client';
 
 /**
  * Two signaling nodes on a Redis of the suite's own (one it may halt, pause or restart), with
@@ -23,7 +23,7 @@ export function useDedicatedRedisNodes(
     server: undefined as unknown as TestRedis,
     redis: undefined as unknown as Redis,
     nodes: [] as TestNode[],
-    clients: [] as TestClient[],
+    clients: [] as SignalingTestClient[],
     env: (nodeId: string): Record<string, string> => ({
       NODE_ID: nodeId,
       REDIS_URL: suite.server.urlFor('signaling-service'),
@@ -35,7 +35,7 @@ export function useDedicatedRedisNodes(
     /** A new user's authenticated client on `node`, seated in `roomId`. */
     async joined(node: TestNode, roomId: string) {
       const user = testUser(keys);
-      const client = await TestClient.authenticated(node.url, user.token);
+      const client = await SignalingTestClient.authenticated(node.url, user.token);
       suite.clients.push(client);
       client.send({ type: 'join_room', roomId });
       await client.take('room_joined');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Room } from '@qual-meet/protocol';
 import { createAccessTokenVerifier } from '@qual-meet/server-kit';
 import type { TestKeyPair } from '@qual-meet/testing';
@@ -8,7 +7,7 @@ import { InMemoryUserQuotas } from '../quotas/in-memory-user-quotas';
 import { InMemoryBusHub } from '../room-bus';
 import { SignalingNode, type SignalingNodeOptions } from '../signaling-node';
 import { FakeSocket } from './fake-socket';
-import { testUser, type TestUser } from './fixtures';
+import { roomRecord, testUser, type TestUser } from './fixtures';
 
 const silent = {
   debug: () => undefined,
@@ -40,14 +39,7 @@ export class InMemoryNodes {
 
   /** A meeting record (active, 4 seats, some host unless given). */
   room(overrides: Partial<Room> = {}): Room {
-    const value: Room = {
-      id: randomUUID(),
-      hostId: randomUUID(),
-      isActive: true,
-      maxParticipants: 4,
-      createdAt: new Date().toISOString(),
-      ...overrides,
-    };
+    const value = roomRecord(overrides);
     this.rooms.set(value.id, value);
     return value;
   }

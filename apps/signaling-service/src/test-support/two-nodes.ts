@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ServerMessageOf } from '@qual-meet/protocol';
 import {
+  claimsFor,
   claimRedisDatabase,
   closeRedis,
   generateTestKeyPair,
   signTestToken,
   type TestKeyPair,
   type TestRedisDatabase,
+  SignalingTestClient,
 } from '@qual-meet/testing';
-import { TestClient } from './test-client';
 import { startNode, testUser, type TestNode, type TestUser } from './fixtures';
 
 /** Two nodes on one Redis database, as behind nginx, and helpers for clients of them. */
@@ -24,15 +25,19 @@ export interface TwoNodes {
   /** Another token of `user`, living `lifetimeMs`. */
   tokenOf(user: TestUser, lifetimeMs?: number): string;
   /** A connected (not yet authenticated) client, closed after the test. */
-  connect(node: TestNode): Promise<TestClient>;
+  connect(node: TestNode): Promise<SignalingTestClient>;
   /** An authenticated client of `user` (a fresh one unless given). */
-  signIn(node: TestNode, user?: TestUser): Promise<{ client: TestClient; user: TestUser }>;
+  signIn(node: TestNode, user?: TestUser): Promise<{ client: SignalingTestClient; user: TestUser }>;
   /** Signs in and joins; resolves once `room_joined` arrived. */
   joined(
     node: TestNode,
     roomId: string,
     user?: TestUser,
-  ): Promise<{ client: TestClient; user: TestUser; frame: ServerMessageOf<'room_joined'> }>;
+  ): Promise<{
+    client: SignalingTestClient;
+    user: TestUser;
+    frame: ServerMessageOf<'room_joined'>;
+  }>;
 }
 
 /**
@@ -42,7 +47,7 @@ export interface TwoNodes {
  */
 export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
   const keys = generateTestKeyPair();
-  const clients: TestClient[] = [];
+  const clients: SignalingTestClient[] = [];
   const fixture = { keys } as TwoNodes;
 
   const nodeEnv = (nodeId: string) => ({
@@ -76,22 +81,18 @@ export function useTwoNodes(env: Record<string, string> = {}): TwoNodes {
   });
 
   fixture.tokenOf = (user, lifetimeMs) =>
-    signTestToken(
-      keys,
-      { sub: user.userId, email: user.email, iss: 'qual-meet', aud: 'qual-meet' },
-      { expiresInMs: lifetimeMs },
-    );
+    signTestToken(keys, claimsFor(user.userId, user.email), { expiresInMs: lifetimeMs });
   fixture.user = (lifetimeMs) => {
     const user = testUser(keys);
     return lifetimeMs === undefined ? user : { ...user, token: fixture.tokenOf(user, lifetimeMs) };
   };
   fixture.connect = async (node) => {
-    const client = await TestClient.connect(node.url);
+    const client = await SignalingTestClient.connect(node.url);
     clients.push(client);
     return client;
   };
   fixture.signIn = async (node, user = fixture.user()) => {
-    const client = await TestClient.authenticated(node.url, user.token);
+    const client = await SignalingTestClient.authenticated(node.url, user.token);
     clients.push(client);
     return { client, user };
   };

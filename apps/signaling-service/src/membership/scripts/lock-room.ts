@@ -1,3 +1,4 @@
+import { LockChangedField as F, MeetingEventType } from '@qual-meet/protocol';
 import { LUA_HELPERS } from './lua-helpers';
 
 /**
@@ -26,7 +27,7 @@ elseif redis.call('DEL', lock_key) == 0 then
   return 0
 end
 redis.call('PUBLISH', channel, cjson.encode({
-  type = 'lock_changed', from = host_id, data = { locked = locked },
+  type = '${MeetingEventType.lockChanged}', from = host_id, data = { ${F.locked} = locked },
 }))
 return 1
 `;

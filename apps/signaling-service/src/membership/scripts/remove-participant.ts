@@ -1,3 +1,4 @@
+import { MeetingEventType, ParticipantRemovedField as F } from '@qual-meet/protocol';
 import { LUA_HELPERS } from './lua-helpers';
 
 /**
@@ -39,7 +40,8 @@ end
 if not still_there then redis.call('SREM', fill(ARGV[6], node_id), room_id) end
 
 redis.call('PUBLISH', channel, cjson.encode({
-  type = 'participant_removed', from = host_id, to = user_id, data = { roomId = room_id },
+  type = '${MeetingEventType.participantRemoved}', from = host_id, to = user_id,
+  data = { ${F.roomId} = room_id },
 }))
 announce_left(channel, user_id, connection)
 return 1

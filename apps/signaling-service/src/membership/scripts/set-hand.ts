@@ -1,3 +1,4 @@
+import { HandChangedField as F, MeetingEventType } from '@qual-meet/protocol';
 import { LUA_HELPERS } from './lua-helpers';
 
 /**
@@ -33,15 +34,16 @@ if raised then
   at = string.format('%.0f', at)
   redis.call('HSET', hands_key, user_id, at)
   redis.call('PUBLISH', channel, cjson.encode({
-    type = 'hand_changed', from = ARGV[5],
-    data = { userId = user_id, raised = true, raisedAt = tonumber(at) },
+    type = '${MeetingEventType.handChanged}', from = ARGV[5],
+    data = { ${F.userId} = user_id, ${F.raised} = true, ${F.raisedAt} = tonumber(at) },
   }))
   return { 'changed', at }
 end
 if not current then return { 'unchanged' } end
 redis.call('HDEL', hands_key, user_id)
 redis.call('PUBLISH', channel, cjson.encode({
-  type = 'hand_changed', from = ARGV[5], data = { userId = user_id, raised = false },
+  type = '${MeetingEventType.handChanged}', from = ARGV[5],
+  data = { ${F.userId} = user_id, ${F.raised} = false },
 }))
 return { 'changed' }
 `;

@@ -1,5 +1,10 @@
-import WebSocket from 'ws';
-import type { ServerMessage, ServerMessageOf, ServerMessageType } from '@qual-meet/protocol';
+import WebSocket, { type ClientOptions } from 'ws';
+import {
+  serverMessageSchema,
+  type ServerMessage,
+  type ServerMessageOf,
+  type ServerMessageType,
+} from '@qual-meet/protocol';
 
 /** How a socket ended. */
 export interface Closed {
@@ -16,17 +21,24 @@ type Waiter = {
 
 const DEFAULT_WAIT_MS = 5_000;
 
+/** How a test client may open its socket: an `Origin` header, the CA of a TLS edge. */
+export type SignalingClientOptions = Pick<ClientOptions, 'origin' | 'ca'>;
+
 /**
- * A signaling client for tests: every frame the server sends is kept, in order, and tests await
- * the frames they expect (never a fixed sleep). `take` consumes the first matching frame, so a
- * test can check what else arrived and in which order.
+ * A signaling client for tests (signaling's suites, the TLS edge's): every frame the server sends
+ * is checked against the protocol's `serverMessageSchema` and kept, in order, and tests await the
+ * frames they expect (never a fixed sleep). `take` consumes the first matching frame, so a test
+ * can check what else arrived and in which order. A frame outside the protocol fails every wait
+ * from then on, naming it: the server may only send what the SPA can read.
  */
-export class TestClient {
+export class SignalingTestClient {
   /** Every frame received, in order. */
   readonly received: ServerMessage[] = [];
   /** Received and not yet taken. */
   private readonly unread: ServerMessage[] = [];
   private readonly waiters: Waiter[] = [];
+  /** The first frame the protocol does not allow, once one arrived. */
+  private violation: Error | undefined;
   readonly closed: Promise<Closed>;
   readonly opened: Promise<void>;
 
@@ -47,7 +59,8 @@ export class TestClient {
     });
     socket.on('error', () => undefined);
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as ServerMessage;
+      const frame = this.check(data.toString());
+      if (!frame) return;
       this.received.push(frame);
       const index = this.waiters.findIndex((waiter) => waiter.match(frame));
       if (index >= 0) {
@@ -61,20 +74,46 @@ export class TestClient {
   }
 
   /** Opens a socket on `url` (e.g. `ws://127.0.0.1:port/ws`). */
-  static async connect(url: string, options: { origin?: string } = {}): Promise<TestClient> {
-    const client = new TestClient(
-      new WebSocket(url, options.origin ? { origin: options.origin } : {}),
-    );
+  static async connect(
+    url: string,
+    options: SignalingClientOptions = {},
+  ): Promise<SignalingTestClient> {
+    const client = new SignalingTestClient(new WebSocket(url, options));
     await client.opened;
     return client;
   }
 
   /** Connects and authenticates; resolves with the client once `authenticated` arrived. */
-  static async authenticated(url: string, token: string): Promise<TestClient> {
-    const client = await TestClient.connect(url);
+  static async authenticated(
+    url: string,
+    token: string,
+    options: SignalingClientOptions = {},
+  ): Promise<SignalingTestClient> {
+    const client = await SignalingTestClient.connect(url, options);
     client.send({ type: 'auth', token });
     await client.take('authenticated');
     return client;
+  }
+
+  /** The frame as the server sent it, once the protocol allows it; else the wait fails. */
+  private check(text: string): ServerMessage | undefined {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      frame = undefined;
+    }
+    const checked = serverMessageSchema.safeParse(frame);
+    // Kept as sent, not as parsed: a field the schema does not know stays visible to tests.
+    if (checked.success) return frame as ServerMessage;
+    this.violation ??= new Error(
+      `the server sent a frame outside the protocol: ${text.slice(0, 300)} (${checked.error.message.slice(0, 300)})`,
+    );
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(this.violation);
+    }
+    return undefined;
   }
 
   send(frame: unknown): void {
@@ -91,6 +130,7 @@ export class TestClient {
     where: (frame: ServerMessageOf<T>) => boolean = () => true,
     timeoutMs = DEFAULT_WAIT_MS,
   ): Promise<ServerMessageOf<T>> {
+    if (this.violation) return Promise.reject(this.violation);
     const match = (frame: ServerMessage) =>
       frame.type === type && where(frame as ServerMessageOf<T>);
     const index = this.unread.findIndex(match);
@@ -118,6 +158,7 @@ export class TestClient {
 
   /** The next unread frame, whatever it is. */
   next(timeoutMs = DEFAULT_WAIT_MS): Promise<ServerMessage> {
+    if (this.violation) return Promise.reject(this.violation);
     const first = this.unread.shift();
     if (first) return Promise.resolve(first);
     return new Promise((resolve, reject) => {
