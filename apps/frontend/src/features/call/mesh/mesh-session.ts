@@ -78,6 +78,8 @@ export interface MeshSessionOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** After ICE failed, how long a restart may take before a peer counts as unreachable. */
   restartWindowMs?: number;
+  /** How often a link reads what it received, to tell a lost path early; 0 leaves it to ICE. */
+  pathWatchMs?: number;
   backoff?: BackoffOptions;
   /** False turns the upload budget off, leaving each link to itself (benchmark baseline). */
   uploadBudget?: boolean;
@@ -110,6 +112,8 @@ const OFFER_PATIENCE_MS = 5_000;
  * it counts as dead too: the restart's offers must not go into a socket whose network is gone.
  */
 const SIGNALING_PROBE_MS = 1_000;
+/** A steady link's counters grow every 500 ms (see `PeerLink`); slower readings tell later. */
+const PATH_WATCH_MS = 500;
 
 /**
  * One person's presence in one meeting: the signaling client plus one {@link PeerLink} per
@@ -454,6 +458,7 @@ export class MeshSession {
       createPeerConnection: this.options.deps.createPeerConnection,
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,
+      pathWatchMs: this.pathWatchMs(),
       signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
       onChange: () => this.linkChanged(userId, link),
       onPathLost: () => this.signaling.checkAlive(SIGNALING_PROBE_MS),
@@ -489,6 +494,11 @@ export class MeshSession {
 
   private get selfUserId(): string | null {
     return this.store.getSnapshot().selfUserId;
+  }
+
+  private pathWatchMs(): number | undefined {
+    const everyMs = this.options.pathWatchMs ?? PATH_WATCH_MS;
+    return everyMs > 0 ? everyMs : undefined;
   }
 
   private rtcConfiguration(): RTCConfiguration {

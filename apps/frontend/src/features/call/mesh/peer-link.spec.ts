@@ -11,7 +11,11 @@ const RETRY_MS = 10_000;
 function setup(
   role: NegotiationRole,
   localStream: MediaStream | null = fakeStream('audio', 'video'),
-  { polite = false, onPathLost }: { polite?: boolean; onPathLost?: () => void } = {},
+  {
+    polite = false,
+    onPathLost,
+    pathWatchMs,
+  }: { polite?: boolean; onPathLost?: () => void; pathWatchMs?: number } = {},
 ) {
   const clock = new FakeClock();
   const pcs = new FakePeerConnectionFactory();
@@ -22,6 +26,7 @@ function setup(
     role,
     polite,
     onPathLost,
+    pathWatchMs,
     configuration: { iceServers: [{ urls: 'stun:s.test' }] },
     localStream,
     screenStream: null,
@@ -176,6 +181,97 @@ describe('PeerLink as offerer', () => {
     expect(onPathLost).not.toHaveBeenCalled();
     pc.emitIceState('disconnected');
     expect(onPathLost).toHaveBeenCalledTimes(1);
+  });
+
+  describe('watching what arrives', () => {
+    const WATCH_MS = 500;
+
+    async function watchedOfferer(polite = false) {
+      const onPathLost = jest.fn();
+      const fixture = setup('offerer', fakeStream('audio', 'video'), {
+        polite,
+        onPathLost,
+        pathWatchMs: WATCH_MS,
+      });
+      fixture.link.start();
+      await flushPromises();
+      fixture.link.acceptAnswer('answer-1');
+      await flushPromises();
+      fixture.pc.emitIceState('connected');
+      return { ...fixture, onPathLost };
+    }
+
+    /** Lets `ms` pass in readings, the transport receiving `perReading` bytes in each. */
+    async function receive(
+      fixture: Awaited<ReturnType<typeof watchedOfferer>>,
+      perReading: (reading: number) => number,
+      ms: number,
+    ) {
+      for (let reading = 0; reading < ms / WATCH_MS; reading += 1) {
+        const [transport] = fixture.pc.stats;
+        const bytes = Number(transport?.['bytesReceived'] ?? 0) + perReading(reading);
+        fixture.pc.stats = [{ type: 'transport', id: 'T01', bytesReceived: bytes }];
+        fixture.clock.advance(WATCH_MS);
+        await flushPromises();
+      }
+    }
+    const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
+
+    it('restarts ICE after a steady link received nothing for a while, before ICE says so', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, () => 1_000, 3_000);
+      await receive(fixture, () => 0, 1_000);
+      expect(fixture.onPathLost).not.toHaveBeenCalled();
+      await receive(fixture, () => 0, 500);
+      expect(fixture.onPathLost).toHaveBeenCalledTimes(1);
+      expect(fixture.link.status).toBe('reconnecting');
+      await receive(fixture, () => 0, GRACE_MS);
+      expect(offers(fixture.sent).at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
+      // ICE's own word comes late and must not count as the restart failing.
+      fixture.pc.emitIceState('disconnected');
+      await receive(fixture, () => 0, GRACE_MS);
+      expect(fixture.link.status).toBe('reconnecting');
+      // ICE may never leave `connected` on the new path: the bytes say the link is back.
+      fixture.pc.emitIceState('connected');
+      fixture.pc.emitIceState('disconnected');
+      fixture.pc.emitIceState('connected');
+      await receive(fixture, () => 1_000, WATCH_MS);
+      expect(fixture.link.status).toBe('connected');
+    });
+
+    it('comes back without a restart when the bytes flow again within the grace', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, () => 1_000, 3_000);
+      await receive(fixture, () => 0, 1_500);
+      expect(fixture.link.status).toBe('reconnecting');
+      await receive(fixture, () => 1_000, WATCH_MS);
+      expect(fixture.link.status).toBe('connected');
+      await receive(fixture, () => 1_000, GRACE_MS * 2);
+      expect(offers(fixture.sent)).toHaveLength(1);
+    });
+
+    it('raises no alarm for a peer that sends us nothing but RTCP', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, (reading) => (reading % 2 === 0 ? 80 : 0), 30_000);
+      expect(fixture.onPathLost).not.toHaveBeenCalled();
+      expect(fixture.link.status).toBe('connected');
+      expect(offers(fixture.sent)).toHaveLength(1);
+    });
+
+    it('on the polite side checks the socket but leaves the restart to the other', async () => {
+      const fixture = await watchedOfferer(true);
+      await receive(fixture, () => 1_000, 3_000);
+      await receive(fixture, () => 0, 1_500 + GRACE_MS * 2);
+      expect(fixture.onPathLost).toHaveBeenCalledTimes(1);
+      expect(fixture.link.status).toBe('reconnecting');
+      expect(offers(fixture.sent)).toHaveLength(1);
+    });
+
+    it('stops reading once closed', async () => {
+      const fixture = await watchedOfferer();
+      fixture.link.close();
+      expect(fixture.clock.pendingCount).toBe(0);
+    });
   });
 
   describe('on the polite side', () => {
