@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
 import { CloseCode, Limits } from '@qual-meet/protocol';
 import { RedisKeys } from '@qual-meet/redis';
-import { eventually } from '@qual-meet/testing';
+import { eventually, type SignalingTestClient } from '@qual-meet/testing';
 import { seedRoom, testUser, type TestNode, type TestUser } from './test-support/fixtures';
-import type { TestClient } from './test-support/test-client';
 import { useTwoNodes } from './test-support/two-nodes';
 
 // A member whose socket died takes its seat back from a new socket with the resume token of its
@@ -29,7 +28,7 @@ async function call(hostId?: string) {
 }
 
 /** Frames about `userId`'s membership that `client` got (joined, left, resumed). */
-const membershipFramesAbout = (client: TestClient, userId: string) =>
+const membershipFramesAbout = (client: SignalingTestClient, userId: string) =>
   client.received.filter(
     (f) =>
       (f.type === 'user_joined' || f.type === 'user_left' || f.type === 'user_resumed') &&

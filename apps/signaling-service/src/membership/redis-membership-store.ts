@@ -34,20 +34,13 @@ export class RedisMembershipStore implements MembershipStore {
     private readonly redis: Redis,
     private readonly presenceTtlSeconds: number,
   ) {
-<<<<<<< HEAD
-    this.joinScript = defineScript(redis, 'qmJoinRoom', 7, JOIN_ROOM_LUA);
-    this.leaveScript = defineScript(redis, 'qmLeaveRoom', 6, LEAVE_ROOM_LUA);
-    this.refreshScript = defineScript(redis, 'qmRefreshPresence', 3, REFRESH_PRESENCE_LUA);
-    this.sweepScript = defineScript(redis, 'qmSweepNode', 3, SWEEP_NODE_LUA);
-=======
-    this.joinScript = defineScript(redis, 'qmJoinRoom', { numberOfKeys: 6, lua: JOIN_ROOM_LUA });
+    this.joinScript = defineScript(redis, 'qmJoinRoom', { numberOfKeys: 7, lua: JOIN_ROOM_LUA });
     this.leaveScript = defineScript(redis, 'qmLeaveRoom', { numberOfKeys: 6, lua: LEAVE_ROOM_LUA });
     this.refreshScript = defineScript(redis, 'qmRefreshPresence', {
-      numberOfKeys: 2,
+      numberOfKeys: 3,
       lua: REFRESH_PRESENCE_LUA,
     });
     this.sweepScript = defineScript(redis, 'qmSweepNode', { numberOfKeys: 3, lua: SWEEP_NODE_LUA });
->>>>>>> main
   }
 
   async join(request: JoinRequest): Promise<JoinOutcome> {
