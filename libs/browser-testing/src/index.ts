@@ -3,4 +3,7 @@ export * from './platform-state';
 export * from './candidate-pairs';
 export * from './lab-people';
 export * from './video-frames';
+export * from './inbound-media';
+export * from './synthetic-camera';
+export * from './weak-uplink-meeting';
 export * from './use-browser';

@@ -16,6 +16,8 @@ export interface LabPersonSpec extends LabClientSpec {
   origin?: 'https' | 'http';
   /** Force TURN relaying (the SPA's test-only switch). */
   relayOnly?: boolean;
+  /** A Y4M clip the machine's fake camera plays (see `LaunchOptions.videoFile`). */
+  videoFile?: string;
 }
 
 /** The platform's origins on the lab's server address. */
@@ -30,6 +32,12 @@ export interface LabOrigins {
 export interface LabSession {
   lab: Lab;
   person(spec: LabPersonSpec): Promise<LabPerson>;
+  /**
+   * Several people on one machine: one Chromium in one namespace, a browser context each (their
+   * own cookies and storage), so a meeting of many costs fewer browser processes. They share
+   * the machine's network, as people on one home connection do.
+   */
+  people(spec: LabPersonSpec, names: readonly string[]): Promise<LabPerson[]>;
   close(): Promise<void>;
 }
 
@@ -37,31 +45,39 @@ export interface LabSession {
 export async function openLab(origins: LabOrigins): Promise<LabSession> {
   const lab = await createLab(origins.server);
   const browsers: Browser[] = [];
-  return {
-    lab,
-    async person(spec) {
-      const client = await lab.addClient(spec);
-      const origin = spec.origin === 'http' ? origins.http : origins.https;
-      const browser = await launchBrowser({
-        executablePath: client.chromium,
-        args: [
-          // Host candidates as addresses, not mDNS names nobody in the lab resolves.
-          '--disable-features=WebRtcHideLocalIpsWithMdns',
-          // The platform's certificate is self-signed (HTTPS, wss and TURN over TLS).
-          '--ignore-certificate-errors',
-          ...(spec.origin === 'http'
-            ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`]
-            : []),
-        ],
-      });
-      browsers.push(browser);
+  const people = async (spec: LabPersonSpec, names: readonly string[]) => {
+    const client = await lab.addClient(spec);
+    const origin = spec.origin === 'http' ? origins.http : origins.https;
+    const browser = await launchBrowser({
+      executablePath: client.chromium,
+      ...(spec.videoFile ? { videoFile: spec.videoFile } : {}),
+      args: [
+        // Host candidates as addresses, not mDNS names nobody in the lab resolves.
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+        // The platform's certificate is self-signed (HTTPS, wss and TURN over TLS).
+        '--ignore-certificate-errors',
+        ...(spec.origin === 'http' ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : []),
+      ],
+    });
+    browsers.push(browser);
+    const everyone: LabPerson[] = [];
+    for (const name of names) {
       const person = await newPerson(browser, origin, {
-        name: spec.name,
+        name,
         ...(spec.relayOnly ? { relayOnly: true } : {}),
       });
       await recordPeerConnections(person.context);
-      return { ...person, browser, client };
+      everyone.push({ ...person, browser, client });
+    }
+    return everyone;
+  };
+  return {
+    lab,
+    async person(spec) {
+      const [person] = await people(spec, [spec.name]);
+      return person!;
     },
+    people,
     async close() {
       await Promise.allSettled(browsers.map((browser) => browser.close()));
       await lab.teardown();

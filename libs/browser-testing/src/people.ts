@@ -10,6 +10,11 @@ export interface LaunchOptions {
    * network namespace. There loopback candidates are off, as on a person's machine.
    */
   executablePath?: string;
+  /**
+   * A Y4M clip the fake camera plays (looped) instead of Chromium's nearly static pattern, e.g.
+   * from `writeSyntheticCamera`: a busy picture needs real bitrate.
+   */
+  videoFile?: string;
   /** More command-line switches. */
   args?: string[];
 }
@@ -35,6 +40,7 @@ export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
       ...(fakeMedia
         ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
         : []),
+      ...(options.videoFile ? [`--use-file-for-fake-video-capture=${options.videoFile}`] : []),
       ...(options.args ?? []),
     ],
   });
@@ -118,10 +124,14 @@ export async function createMeeting(person: Person, size: number): Promise<strin
   return page.url().split('/').pop()!;
 }
 
-/** Opens the meeting and joins it from the pre-join step. */
-export async function joinMeeting(person: Person, roomId: string): Promise<void> {
+/**
+ * Opens the meeting and joins it from the pre-join step. `query` ("?uploadBudget=off") goes on
+ * the meeting's address, for the SPA's test switches.
+ */
+export async function joinMeeting(person: Person, roomId: string, query = ''): Promise<void> {
   const { page } = person;
-  if (!page.url().endsWith(`/room/${roomId}`)) await page.goto(`/room/${roomId}`);
+  const path = `/room/${roomId}${query}`;
+  if (!page.url().endsWith(path)) await page.goto(path);
   const join = page.getByRole('button', { name: 'Join', exact: true });
   await join.waitFor();
   await page.waitForFunction(() => {

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ip, ipIn, nftIn, sysctlIn } from './commands';
+import { inNamespace, ip, ipIn, nftIn, sysctlIn } from './commands';
 import { LAB_SERVER, prepareLabCore } from './core';
 import { firewallRules, OPEN, type Firewall } from './firewall';
 import { natRules, type NatKind } from './nat';
+import { tbfArgs, type UplinkShape } from './shaping';
 
 export const CHROMIUM = '/usr/lib/chromium/chromium';
 
@@ -38,6 +39,13 @@ export interface LabClient {
    * router maps the new one afresh. Returns the new address.
    */
   changeAddress(): Promise<string>;
+  /**
+   * Caps what the client sends (its uplink: `tc tbf` on its own interface's egress), replacing
+   * an earlier cap. The cap goes with the namespace at teardown.
+   */
+  shapeUplink(shape: UplinkShape): Promise<void>;
+  /** Takes the uplink cap off again. */
+  clearUplink(): Promise<void>;
 }
 
 export interface Lab {
@@ -187,6 +195,12 @@ export async function createLab(server = LAB_SERVER): Promise<Lab> {
         await ipIn(namespace, 'addr', 'del', `${old}/24`, 'dev', 'eth0');
         client.address = address;
         return address;
+      },
+      async shapeUplink(shape) {
+        await inNamespace(namespace, 'tc', tbfArgs('eth0', shape));
+      },
+      async clearUplink() {
+        await inNamespace(namespace, 'tc', ['qdisc', 'del', 'dev', 'eth0', 'root']);
       },
     };
     return client;

@@ -3,11 +3,14 @@
  * decoded (and to every remote video playing), p50/p95, for 2-, 4- and 6-person meetings against
  * the whole platform (nginx, gateway, two signaling nodes, coturn). Baseline, same browser and
  * run: two RTCPeerConnections in one page wired to each other directly (no signaling server, no
- * network hop) — the floor the product's set-up time is compared with. Then the network lab's
- * cases 1–4 (docs/NETWORKS.md): two people behind routers of their own, join → first frame.
+ * network hop). Beside each meeting size, in alternating rounds, its floor: the same pages
+ * joining one after another with peer connections wired directly by the bench (`floor.ts`), the
+ * machine's part of the time. Each join prints the SPA's trace (`join-trace.ts`): where it waited.
+ * Then the network lab's cases 1–4 (docs/NETWORKS.md): two people behind routers of their own,
+ * join → first frame.
  *
  * Runs itself inside a loopback-only network namespace, like the browser tests.
- * Usage: npm run bench:call-setup [-- --network-only]
+ * Usage: npm run bench:call-setup [-- --network-only | --loopback-only]
  */
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -17,10 +20,10 @@ import {
   signUp,
   type Person,
 } from '@qual-meet/browser-testing';
-import { runInLoopbackNamespace } from '@qual-meet/local-servers';
-import { LAB_SERVER, prepareLabCore } from '@qual-meet/netlab';
-import { buildApps, generateStackSecrets, startPlatform } from '@qual-meet/stack';
+import { inLoopbackNamespace, startLabPlatform } from '../lib/lab-platform';
 import { fmt, percentile, printTable } from '../lib/stats';
+import { floorRound } from './floor';
+import { enableJoinTrace, joinTraceLine, timedJoin, type SetupTimes } from './join-trace';
 import { measureAddressChange, measureNetworkCase, NETWORK_CASES } from './network-matrix';
 
 const ROUNDS: Record<number, number> = { 2: 10, 4: 4, 6: 2 };
@@ -30,59 +33,12 @@ const NETWORK_ROUNDS = Number(process.env.QM_BENCH_NETWORK_ROUNDS ?? 5);
 const ADDRESS_CHANGE_ROUNDS = Number(process.env.QM_BENCH_ADDRESS_CHANGE_ROUNDS ?? 3);
 /** `--network-only`: just the network lab cases (they need no 6-person rounds first). */
 const NETWORK_ONLY = process.argv.includes('--network-only');
-const IN_NAMESPACE = 'QM_BENCH_IN_NETNS';
+/** `--loopback-only`: just the meetings on loopback and their floors. */
+const LOOPBACK_ONLY = process.argv.includes('--loopback-only');
+inLoopbackNamespace();
 
-if (!process.env[IN_NAMESPACE]) {
-  process.exit(
-    runInLoopbackNamespace(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      ...process.env,
-      [IN_NAMESPACE]: '1',
-    }),
-  );
-}
-
-interface SetupTimes {
-  firstFrameMs: number;
-  allFramesMs: number;
-}
-
-/** Clicks Join and measures, in the page's own clock, until remote video frames are decoded. */
-async function timedJoin(page: Page, remotes: number): Promise<SetupTimes> {
-  await page.getByRole('button', { name: 'Join', exact: true }).waitFor();
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('button')].some(
-      (b) => b.textContent?.trim() === 'Join' && !b.disabled,
-    ),
-  );
-  await page.evaluate((expected) => {
-    const w = window as unknown as { __qmSetup?: { start: number; first?: number; all?: number } };
-    const setup: { start: number; first?: number; all?: number } = { start: performance.now() };
-    w.__qmSetup = setup;
-    const timer = setInterval(() => {
-      const playing = [
-        ...document.querySelectorAll<HTMLVideoElement>('video[aria-label^="Video of "]'),
-      ].filter((v) => v.getVideoPlaybackQuality().totalVideoFrames > 0).length;
-      if (playing > 0 && setup.first === undefined) setup.first = performance.now() - setup.start;
-      if (playing >= expected) {
-        setup.all = performance.now() - setup.start;
-        clearInterval(timer);
-      }
-    }, 5);
-    [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Join')!.click();
-  }, remotes);
-  const handle = await page.waitForFunction(
-    () => (window as unknown as { __qmSetup: { all?: number } }).__qmSetup.all !== undefined,
-    undefined,
-    { timeout: 60_000 },
-  );
-  await handle.dispose();
-  return page.evaluate(() => {
-    const s = (window as unknown as { __qmSetup: { first: number; all: number } }).__qmSetup;
-    return { firstFrameMs: s.first, allFramesMs: s.all };
-  });
-}
-
-async function meetingRound(people: Person[]): Promise<SetupTimes[]> {
+/** One meeting round: the host waits in the meeting, the others join one after another. */
+async function meetingRound(people: Person[], trace: string[]): Promise<SetupTimes[]> {
   const [host, ...guests] = people as [Person, ...Person[]];
   await host.page.goto('/');
   const roomId = await createMeeting(host, people.length);
@@ -91,7 +47,12 @@ async function meetingRound(people: Person[]): Promise<SetupTimes[]> {
   const samples: SetupTimes[] = [];
   for (const [i, guest] of guests.entries()) {
     await guest.page.goto(`/room/${roomId}`);
-    samples.push(await timedJoin(guest.page, i + 1));
+    const join = await timedJoin(guest.page, i + 1);
+    samples.push(join);
+    const members = people.slice(0, i + 1).map((person) => person.page);
+    trace.push(
+      `  join ${i + 2}/${people.length}: ${await joinTraceLine(guest.page, members, join)}`,
+    );
   }
   await Promise.all(people.map((p) => p.page.goto('/')));
   return samples;
@@ -133,7 +94,21 @@ async function baselineRound(page: Page): Promise<number> {
   });
 }
 
-/** Meetings of 2, 4 and 6 in one browser on loopback, and the baseline. */
+function row(name: string, size: number, samples: SetupTimes[]): (string | number)[] {
+  const first = samples.map((s) => s.firstFrameMs);
+  const all = samples.map((s) => s.allFramesMs);
+  return [
+    name,
+    size,
+    samples.length,
+    fmt(percentile(first, 50)),
+    fmt(percentile(first, 95)),
+    fmt(percentile(all, 50)),
+    fmt(percentile(all, 95)),
+  ];
+}
+
+/** Meetings of 2, 4 and 6 in one browser on loopback, their floors, and the baseline. */
 async function loopbackMatrix(browser: Browser, url: string): Promise<void> {
   const rows: (string | number)[][] = [];
 
@@ -154,22 +129,25 @@ async function loopbackMatrix(browser: Browser, url: string): Promise<void> {
   const everyone = await Promise.all(
     Array.from({ length: 6 }, (_, i) => newPerson(browser, url, { name: `bench${i}x` })),
   );
+  for (const person of everyone) await enableJoinTrace(person.context);
   for (const person of everyone) await signUp(person);
   for (const size of [2, 4, 6]) {
     const samples: SetupTimes[] = [];
-    for (let round = 0; round < ROUNDS[size]!; round++)
-      samples.push(...(await meetingRound(everyone.slice(0, size))));
-    const first = samples.map((s) => s.firstFrameMs);
-    const all = samples.map((s) => s.allFramesMs);
-    rows.push([
-      `QUAL_MEET meeting of ${size}`,
-      size,
-      samples.length,
-      fmt(percentile(first, 50)),
-      fmt(percentile(first, 95)),
-      fmt(percentile(all, 50)),
-      fmt(percentile(all, 95)),
-    ]);
+    const floor: SetupTimes[] = [];
+    for (let round = 0; round < ROUNDS[size]!; round++) {
+      // The floor and ours alternate, so both see the same load on this shared machine.
+      const pages = everyone.slice(0, size).map((person) => person.page);
+      const floorRoundTimes = await floorRound(pages);
+      floor.push(...floorRoundTimes);
+      const trace: string[] = [];
+      const ours = await meetingRound(everyone.slice(0, size), trace);
+      samples.push(...ours);
+      process.stdout.write(
+        `meeting of ${size}, round ${round + 1}: floor first ${floorRoundTimes.map((t) => Math.round(t.firstFrameMs)).join(', ')} ms; ours first ${ours.map((t) => Math.round(t.firstFrameMs)).join(', ')} ms, all ${ours.map((t) => Math.round(t.allFramesMs)).join(', ')} ms\n${trace.join('\n')}\n`,
+      );
+    }
+    rows.push(row(`floor: ${size} pages wired directly`, size, floor));
+    rows.push(row(`QUAL_MEET meeting of ${size}`, size, samples));
   }
   process.stdout.write(
     '\nJoin → first remote video frame (and → every remote video playing), headless Chromium, loopback\n\n',
@@ -178,22 +156,12 @@ async function loopbackMatrix(browser: Browser, url: string): Promise<void> {
     ['workload', 'people', 'joins', 'first p50 ms', 'first p95 ms', 'all p50 ms', 'all p95 ms'],
     rows,
   );
-  const twoPerson = rows[1]![3];
+  const twoPerson = rows[2]![3];
   process.stdout.write(`\n2-person p50 ${twoPerson} ms (target < 1000 ms)\n`);
 }
 
 async function main(): Promise<void> {
-  buildApps();
-  // This namespace is the network lab's core too: the platform also serves 198.18.0.1.
-  await prepareLabCore();
-  const platform = await startPlatform({
-    mode: 'bundle',
-    local: true,
-    logLevel: 'warn',
-    secrets: generateStackSecrets(),
-    publicHost: LAB_SERVER,
-    ports: { https: 443 },
-  });
+  const platform = await startLabPlatform();
   let browser: Browser | undefined;
   try {
     if (!NETWORK_ONLY) {
@@ -201,6 +169,7 @@ async function main(): Promise<void> {
       await loopbackMatrix(browser, platform.url);
     }
 
+    if (LOOPBACK_ONLY) return;
     const networkRows: (string | number)[][] = [];
     for (const spec of NETWORK_CASES) {
       const samples = await measureNetworkCase(

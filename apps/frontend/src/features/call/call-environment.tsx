@@ -13,6 +13,7 @@ import {
   signalingUrlFor,
   uploadBudgetFrom,
 } from './mesh/browser-adapters';
+import { joinTraceFrom } from './mesh/join-trace';
 import { MeshSession } from './mesh/mesh-session';
 
 /** What the meeting UI needs from the browser; tests provide fakes. */
@@ -73,6 +74,7 @@ export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient)
           createPeerConnection: createBrowserPeerConnection,
           fetchIceServers: () => queryClient.fetchQuery(iceServersQueryOptions(api)),
           timers: browserTimers,
+          trace: joinTraceFrom(readStorage(), performance),
           auth: {
             getToken: () => api.accessToken(),
             refresh: async () => ((await api.refresh()) ? api.accessToken() : null),

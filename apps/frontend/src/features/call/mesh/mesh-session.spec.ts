@@ -1,4 +1,4 @@
-import { CloseCode, Limits } from '@qual-meet/protocol';
+import { CloseCode, Limits, type ServerMessage } from '@qual-meet/protocol';
 import { flushPromises } from '../../../test-support/fake-clock';
 import { MeshSession, type MeshSessionOptions } from './mesh-session';
 import { candidate, fakeMeshDeps, fakeStream, iceResponse } from './test-support/mesh-fakes';
@@ -37,11 +37,22 @@ async function joined(existing: { userId: string; displayName: string }[] = []) 
   return { ...harness, socket };
 }
 
+/** The room answers our join with alice in it, and alice offers. */
+function joinAliceWhoOffers(socket: { receive(message: ServerMessage): void }): void {
+  socket.receive({
+    type: 'room_joined',
+    roomId: ROOM,
+    existingPeers: [ALICE],
+    peers: [{ userId: ALICE, displayName: 'alice' }],
+  });
+  socket.receive({ type: 'offer', senderUserId: ALICE, sdp: 'offer-from-alice' });
+}
+
 const names = (session: MeshSession) =>
   session.getSnapshot().participants.map((p) => `${p.displayName}:${p.status}`);
 
 describe('MeshSession: joining', () => {
-  it('gets ICE servers first, then authenticates and asks to join the room', async () => {
+  it('authenticates and joins while the ICE servers load, connecting to nobody before they are there', async () => {
     const fakes = fakeMeshDeps();
     let resolveIce = () => {};
     fakes.iceFetches.next = () =>
@@ -57,16 +68,51 @@ describe('MeshSession: joining', () => {
     const joining = session.join();
     await flushPromises();
     expect(session.getSnapshot().phase).toBe('connecting');
-    expect(fakes.sockets.sockets).toHaveLength(0);
-    resolveIce();
-    await joining;
-    await flushPromises();
-    fakes.sockets.last.authenticate(ME);
-    expect(fakes.sockets.last.sent).toEqual([
+    const socket = fakes.sockets.last;
+    socket.authenticate(ME);
+    expect(socket.sent).toEqual([
       { type: 'auth', token: 'token-1' },
       { type: 'join_room', roomId: ROOM },
     ]);
+    joinAliceWhoOffers(socket);
+    await flushPromises();
+    expect(fakes.pcs.created).toHaveLength(0);
     expect(session.getSnapshot()).toMatchObject({ phase: 'connecting', selfUserId: ME });
+
+    resolveIce();
+    await joining;
+    await flushPromises();
+    expect(session.getSnapshot().phase).toBe('joined');
+    expect(fakes.pcs.last.configuration.iceServers).toEqual(iceResponse().iceServers);
+    expect(socket.framesOf('answer')).toEqual([
+      { type: 'answer', targetUserId: ALICE, sdp: 'answer-to-offer-from-alice' },
+    ]);
+  });
+
+  it('traces the steps of its join for the set-up benchmark when given a trace', async () => {
+    const fakes = fakeMeshDeps();
+    const steps: string[] = [];
+    const session = new MeshSession({
+      roomId: ROOM,
+      signalingUrl: 'wss://meet.test/ws',
+      localStream: fakeStream('audio', 'video'),
+      deps: { ...fakes.deps, trace: (step, peer) => steps.push(peer ? `${step} ${peer}` : step) },
+    });
+    await session.join();
+    await flushPromises();
+    const socket = fakes.sockets.last;
+    socket.authenticate(ME);
+    joinAliceWhoOffers(socket);
+    await flushPromises();
+    expect(steps).toEqual([
+      'ice-servers-requested',
+      'ice-servers-received',
+      'socket-opened',
+      'authenticated',
+      'room-joined',
+      `offer-received ${ALICE}`,
+      `answer-sent ${ALICE}`,
+    ]);
   });
 
   it('as the newcomer waits for offers and answers each existing peer', async () => {
@@ -600,7 +646,8 @@ describe('MeshSession.leave', () => {
     session.leave();
     await joining;
     await flushPromises();
-    expect(fakes.sockets.sockets).toHaveLength(0);
+    expect(fakes.sockets.sockets.every((socket) => socket.closedWith !== null)).toBe(true);
+    expect(fakes.pcs.created).toHaveLength(0);
     expect(fakes.clock.pendingCount).toBe(0);
   });
 

@@ -8,6 +8,7 @@ import { Store } from '../../../lib/store';
 import type { TimerHandle, Timers } from '../../../lib/timers';
 import type { BackoffOptions } from './backoff';
 import { IceServerSource } from './ice-servers';
+import { firstOnly, noTrace, type JoinTrace } from './join-trace';
 import { PeerLink, type NegotiationRole, type PeerStatus } from './peer-link';
 import {
   SignalingClient,
@@ -143,6 +144,9 @@ export class MeshSession {
   private localMediaState: MediaState = { muted: false, cameraOff: false };
   /** From our latest `room_joined`: takes our seat back silently after a lost socket. */
   private resumeToken: string | null = null;
+  private readonly trace: JoinTrace;
+  /** What the room said before the ICE servers arrived, in order; null once they are there. */
+  private beforeIceServers: Exclude<ServerMessage, { type: 'authenticated' }>[] | null = [];
 
   /** Current state. */
   readonly getSnapshot = this.store.getSnapshot;
@@ -156,9 +160,10 @@ export class MeshSession {
   constructor(private readonly options: MeshSessionOptions) {
     const { deps } = options;
     this.localStream = options.localStream;
+    this.trace = firstOnly(deps.trace ?? noTrace);
     this.signaling = new SignalingClient({
       url: options.signalingUrl,
-      deps,
+      deps: this.traced(deps),
       backoff: options.backoff,
       onEvent: (event) => this.onSignaling(event),
     });
@@ -173,7 +178,12 @@ export class MeshSession {
       budget: options.uploadBudget ?? true,
     });
     this.ice = new IceServerSource({
-      fetchIceServers: deps.fetchIceServers,
+      fetchIceServers: async () => {
+        this.trace('ice-servers-requested');
+        const servers = await deps.fetchIceServers();
+        this.trace('ice-servers-received');
+        return servers;
+      },
       timers: deps.timers,
       onUpdate: () => {
         for (const { link } of this.remotes.values()) {
@@ -183,13 +193,19 @@ export class MeshSession {
     });
   }
 
-  /** Gets ICE servers, connects and joins the room. Call once. */
+  /**
+   * Gets ICE servers, connects and joins the room. Call once. The socket opens, authenticates
+   * and joins while the ICE servers are fetched (one round trip less on every join); what the
+   * room says meanwhile waits for them, so no connection is made without its STUN/TURN servers.
+   */
   async join(): Promise<void> {
     if (this.phase !== 'idle') return;
     this.setPhase('connecting');
-    await this.ice.start();
-    if (this.isFinal) return;
     this.signaling.connect();
+    await this.ice.start();
+    const held = this.beforeIceServers;
+    this.beforeIceServers = null;
+    for (const message of held ?? []) this.onMessage(message);
   }
 
   /**
@@ -242,6 +258,7 @@ export class MeshSession {
     if (this.isFinal) return;
     switch (event.type) {
       case 'ready':
+        this.trace('authenticated');
         this.store.update((s) => ({ ...s, selfUserId: event.userId }));
         this.signaling.send({
           type: 'join_room',
@@ -250,7 +267,9 @@ export class MeshSession {
         });
         break;
       case 'message':
-        this.onMessage(event.message);
+        this.traceReceived(event.message);
+        if (this.beforeIceServers) this.beforeIceServers.push(event.message);
+        else this.onMessage(event.message);
         break;
       case 'connection_lost':
         // Also before the first join: the server may be unreachable from the start.
@@ -263,6 +282,7 @@ export class MeshSession {
   }
 
   private onMessage(message: Exclude<ServerMessage, { type: 'authenticated' }>): void {
+    if (this.isFinal) return;
     switch (message.type) {
       case 'room_joined':
         this.resumeToken = message.resumeToken ?? null;
@@ -400,6 +420,7 @@ export class MeshSession {
 
   private linkChanged(userId: string, link: PeerLink): void {
     if (this.remotes.get(userId)?.link !== link) return;
+    if (link.status === 'connected') this.trace('ice-connected', userId);
     if (this.departures.has(userId) && !this.isConnected(userId)) this.departed(userId);
     else this.publish();
   }
@@ -459,7 +480,10 @@ export class MeshSession {
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,
       pathWatchMs: this.pathWatchMs(),
-      signal: (frame: TargetedClientMessage) => this.signaling.send(frame),
+      signal: (frame: TargetedClientMessage) => {
+        this.traceSent(frame);
+        this.signaling.send(frame);
+      },
       onChange: () => this.linkChanged(userId, link),
       onPathLost: () => this.signaling.checkAlive(SIGNALING_PROBE_MS),
     });
@@ -508,6 +532,46 @@ export class MeshSession {
         ? { iceTransportPolicy: this.options.iceTransportPolicy }
         : {}),
     };
+  }
+
+  /** The deps with the socket's opening traced (only when tracing: otherwise as they are). */
+  private traced(deps: MeshDeps): MeshDeps {
+    if (this.trace === noTrace) return deps;
+    return {
+      ...deps,
+      createWebSocket: (url, handlers) =>
+        deps.createWebSocket(url, {
+          ...handlers,
+          onOpen: () => {
+            this.trace('socket-opened');
+            handlers.onOpen();
+          },
+        }),
+    };
+  }
+
+  private traceReceived(message: ServerMessage): void {
+    switch (message.type) {
+      case 'room_joined':
+        return this.trace('room-joined');
+      case 'user_joined':
+        return this.trace('user-joined', message.userId);
+      case 'offer':
+        return this.trace('offer-received', message.senderUserId);
+      case 'answer':
+        return this.trace('answer-received', message.senderUserId);
+      case 'ice_candidate':
+        return this.trace('first-candidate-received', message.senderUserId);
+      default:
+        return undefined;
+    }
+  }
+
+  private traceSent(frame: TargetedClientMessage): void {
+    const step = (
+      { offer: 'offer-sent', answer: 'answer-sent', ice_candidate: 'first-candidate-sent' } as const
+    )[frame.type];
+    this.trace(step, frame.targetUserId);
   }
 
   private setPhase(phase: MeshPhase): void {

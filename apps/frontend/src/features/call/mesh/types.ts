@@ -1,5 +1,6 @@
 import type { IceCandidate, IceServersResponse } from '@qual-meet/protocol';
 import type { Timers } from '../../../lib/timers';
+import type { JoinTrace } from './join-trace';
 
 /** Events of a signaling socket, delivered by whoever creates it. */
 export interface SocketHandlers {
@@ -111,4 +112,6 @@ export interface MeshDeps {
   auth: TokenSource;
   /** Jitter source for reconnect delays; `Math.random` by default. */
   random?: () => number;
+  /** Records the steps of a join for the set-up benchmark; nothing by default. */
+  trace?: JoinTrace;
 }

@@ -64,6 +64,7 @@ const relayedReport: StatsEntry[] = [
     audioLevel: 0.25,
   },
   { type: 'media-source', id: 'SA', kind: 'audio', audioLevel: 0.5 },
+  { type: 'media-source', id: 'SV', kind: 'video', width: 640, height: 480 },
 ];
 
 describe('readLinkSample', () => {
@@ -90,6 +91,7 @@ describe('readLinkSample', () => {
         audioLevel: 0.25,
       },
       localAudioLevel: 0.5,
+      videoSourceHeight: 480,
     });
   });
 

@@ -52,6 +52,8 @@ export interface LinkSample {
   inbound: InboundFigures;
   /** Loudness of our own microphone as this link sends it (0–1). */
   localAudioLevel: number | null;
+  /** Height of the camera picture we send on this link, before any scaling, px. */
+  videoSourceHeight: number | null;
 }
 
 const num = (value: unknown): number | null =>
@@ -115,6 +117,7 @@ export function emptyLinkSample(at: number): LinkSample {
       audioLevel: null,
     },
     localAudioLevel: null,
+    videoSourceHeight: null,
   };
 }
 
@@ -169,6 +172,10 @@ export function readLinkSample(report: Iterable<StatsEntry>, at: number): LinkSa
     } else if (entry.type === 'media-source' && kind === 'audio') {
       const level = num(entry['audioLevel']);
       if (level !== null) sample.localAudioLevel = Math.max(sample.localAudioLevel ?? 0, level);
+    } else if (entry.type === 'media-source' && kind === 'video') {
+      const height = num(entry['height']);
+      if (height !== null)
+        sample.videoSourceHeight = Math.max(sample.videoSourceHeight ?? 0, height);
     }
   }
   if (sample.rttMs === null && pairRtt !== null) sample.rttMs = pairRtt * 1000;

@@ -153,6 +153,23 @@ describe('UplinkBudget', () => {
     expect(forSmall!.video!.scaleResolutionDownBy).toBe(s.sourceHeight / 180);
   });
 
+  it('scales from the height the camera really captures, not from 720p', () => {
+    const budget = new UplinkBudget();
+    const camera480: LinkInput = {
+      ...link('a', { need: { width: 640, height: 360, hidden: false } }),
+      sample: sample({ videoSourceHeight: 480 }),
+    };
+    const camera240: LinkInput = {
+      ...link('b', { need: large }),
+      sample: sample({ videoSourceHeight: 240 }),
+    };
+    const [from480, from240] = budget.update([camera480, camera240]).allocations;
+    // 360 px wanted from a 480 px camera: 4/3 smaller, not 2× (720 / 360).
+    expect(from480!.video!.scaleResolutionDownBy).toBeCloseTo(480 / 360);
+    // A camera smaller than what the bitrate allows is sent as it is.
+    expect(from240!.video!.scaleResolutionDownBy).toBe(1);
+  });
+
   it('caps only the receiver whose link congests, blaming that receiver, and spares the others', () => {
     const budget = new UplinkBudget();
     budget.update([link('a'), link('b'), link('c')]);

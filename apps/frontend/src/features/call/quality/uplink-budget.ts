@@ -68,7 +68,7 @@ export interface BudgetSettings {
   congestedLoss: number;
   /** Bits per pixel per frame the encoder needs for a clear picture. */
   bitsPerPixel: number;
-  /** Height of what the camera captures, px. */
+  /** Height of what the camera captures, px, when the link's stats do not say. */
   sourceHeight: number;
 }
 
@@ -129,17 +129,22 @@ export function waterFill(budget: number, wants: ReadonlyMap<string, number>): M
   return given;
 }
 
-/** The limits for `bps` of video shown at `need`. */
+/**
+ * The limits for `bps` of video shown at `need`, from a camera picture `sourceHeight` high: the
+ * scale is relative to what the camera really captures (the SPA asks for 640 wide, not 720p), or
+ * a small camera would be scaled far below the height the bitrate allows.
+ */
 export function videoLimitsFor(
   bps: number,
   need: ReceiverNeed,
   settings: BudgetSettings,
+  sourceHeight = settings.sourceHeight,
 ): VideoLimits {
   const byRate = LADDER.find((step) => bps >= step.minBps)?.height ?? 180;
-  const height = Math.max(90, Math.min(byRate, need.height || byRate, settings.sourceHeight));
+  const height = Math.max(90, Math.min(byRate, need.height || byRate, sourceHeight));
   return {
     maxBitrate: Math.floor(bps),
-    scaleResolutionDownBy: Math.max(1, settings.sourceHeight / height),
+    scaleResolutionDownBy: Math.max(1, sourceHeight / height),
     maxFramerate: bps < 200_000 ? 15 : 30,
   };
 }
@@ -254,7 +259,14 @@ export class UplinkBudget {
       const need = link.need ?? DEFAULT_NEED;
       const bps = given.get(link.peerId);
       const video =
-        bps === undefined ? null : videoLimitsFor(bps, need.hidden ? HIDDEN_NEED : need, s);
+        bps === undefined
+          ? null
+          : videoLimitsFor(
+              bps,
+              need.hidden ? HIDDEN_NEED : need,
+              s,
+              link.sample.videoSourceHeight ?? s.sourceHeight,
+            );
       if (video) this.paused.delete(link.peerId);
       else this.paused.add(link.peerId);
       return {
