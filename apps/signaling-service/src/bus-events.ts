@@ -30,6 +30,8 @@ export type MemberEvent =
       displayName: string;
       domain: string;
       connection: string;
+      /** The member resumed its seat from this new connection: the others keep their links. */
+      resumed?: true;
     }
   | { kind: 'member_left'; userId: string; connection: string };
 
@@ -166,7 +168,13 @@ export function relayFrameOf(raw: Buffer, head: RelayHead): string | undefined {
 /** The envelope of a membership change, as the Lua scripts publish it (in-memory store uses it). */
 export function encodeMemberEvent(
   type: 'user_joined' | 'user_left',
-  member: { userId: string; connection: string; displayName?: string; domain?: string },
+  member: {
+    userId: string;
+    connection: string;
+    displayName?: string;
+    domain?: string;
+    resumed?: boolean;
+  },
 ): string {
   const { userId, connection } = member;
   const envelope: MemberJoinedEvent | MemberLeftEvent =
@@ -179,6 +187,7 @@ export function encodeMemberEvent(
             displayName: member.displayName ?? '',
             domain: member.domain ?? '',
             connection,
+            ...(member.resumed ? { resumed: true as const } : {}),
           },
         }
       : { type: MemberEventType.left, from: userId, data: { userId, connection } };

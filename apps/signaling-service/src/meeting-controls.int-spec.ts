@@ -276,6 +276,7 @@ describe('the scripts', () => {
       maxParticipants: 4,
       isHost: true,
       mode: 'join',
+      tokenHash: 'ghost',
     });
     expect(await meetings.setLock(roomId, ghost.userId, true)).toBe(true);
     const hand = { roomId, userId: ghost.userId, raised: true, connection: undefined };

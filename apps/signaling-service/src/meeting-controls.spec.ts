@@ -253,6 +253,7 @@ describe('host controls', () => {
     silenced.mockRestore();
     expect(far.socket.pending).toEqual([]);
     far.socket.deliver({ type: 'heartbeat' });
+    expect(await far.socket.take()).toEqual({ type: 'heartbeat_ack' });
     expect(await far.socket.take()).toEqual({ type: 'removed', roomId: room.id });
     far.socket.deliver({ type: 'chat', text: 'hello?' });
     expect(await far.socket.take('error')).toMatchObject({ code: 'not_in_room' });

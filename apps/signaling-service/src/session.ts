@@ -57,6 +57,13 @@ export interface SessionUser {
   expiry: NodeJS.Timeout;
 }
 
+/** The right to take a seat back from a new socket: the token the client holds, and its hash. */
+export interface ResumeRight {
+  token: string;
+  /** SHA-256 (hex): all Redis ever holds of it. */
+  hash: string;
+}
+
 /** The meeting's lock and raised hands as one member was told them (DESIGN §4.12). */
 export interface MeetingView {
   locked: boolean;
@@ -85,6 +92,10 @@ export type SessionState =
       heldBack: HeldBack[];
       /** Gives up waiting for the announcement (the subscriber may have lost it). */
       timer: NodeJS.Timeout | undefined;
+      /** The seat's resume token, given in `room_joined`. */
+      resume: ResumeRight;
+      /** The store took the seat over silently from an earlier connection (a resume). */
+      resumed: boolean;
     }
   /** In the room: `view` is the peers this client has been told about, by user id. */
   | {
@@ -94,6 +105,7 @@ export type SessionState =
       view: Map<string, KnownPeer>;
       meeting: MeetingView;
       lastHeartbeatAt: number;
+      resume: ResumeRight;
     };
 
 export type JoiningState = Extract<SessionState, { phase: 'joining' }>;
@@ -121,6 +133,10 @@ export class Session {
   lifecycle: 'open' | 'closing' | 'closed' = 'open';
   /** Answered the last protocol ping. */
   alive = true;
+  /** When the last `heartbeat` was answered; those sooner after it are ignored. */
+  lastHeartbeatAckAt = 0;
+  /** A `heartbeat_ack` held back until a second after the last one. */
+  heartbeatAckTimer: NodeJS.Timeout | undefined;
   /**
    * While an asynchronous step (join, leave) runs, the frames that arrive meanwhile, in order;
    * `undefined` when no step runs.

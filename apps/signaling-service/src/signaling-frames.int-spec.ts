@@ -127,6 +127,7 @@ describe('frames', () => {
     await expectUnauthorized(pending);
     client.send({ type: 'heartbeat' });
     client.send({ type: 'leave_room' });
+    expect(await client.next()).toEqual({ type: 'heartbeat_ack' });
     expect(await client.next()).toMatchObject({ code: 'not_in_room' });
   });
 });

@@ -46,6 +46,8 @@ describe('SignalingNode', () => {
       hostId,
       locked: false,
       hands: [],
+      resumeToken: expect.stringMatching(/^[\w-]{32}$/) as unknown,
+      resumed: false,
     });
     expect(await a.socket.take()).toEqual({
       type: 'user_joined',
@@ -160,6 +162,26 @@ describe('SignalingNode', () => {
     expect(await other.socket.take()).toEqual({ type: 'user_left', userId: user.userId });
     expect(await other.socket.take()).toMatchObject({ type: 'user_joined', userId: user.userId });
     expect(store.members(id)).toHaveLength(2);
+  });
+
+  it('moves a seat silently on a resume with its current token, and only then', async () => {
+    const [one, two] = [await startNode(), await startNode()];
+    const { id } = room();
+    const user = testUser(keys);
+    const first = await joined(one, id, user);
+    const other = await joined(two, id);
+    await first.socket.take('user_joined');
+    const again = await signIn(two, user);
+    again.socket.deliver({ type: 'join_room', roomId: id, resume: first.frame.resumeToken });
+    expect(await again.socket.take('room_joined')).toMatchObject({ resumed: true });
+    expect(await first.socket.closed).toBe(CloseCode.REPLACED);
+    expect(await other.socket.take()).toEqual({ type: 'user_resumed', userId: user.userId });
+    // The spent token (and so a replay) is a plain join, which everyone sees.
+    const replay = await signIn(one, user);
+    replay.socket.deliver({ type: 'join_room', roomId: id, resume: first.frame.resumeToken });
+    expect(await replay.socket.take('room_joined')).toMatchObject({ resumed: false });
+    expect(await other.socket.take()).toEqual({ type: 'user_left', userId: user.userId });
+    expect(await other.socket.take()).toMatchObject({ type: 'user_joined', userId: user.userId });
   });
 
   it('ignores a repeated announcement of a seat it already knows', async () => {

@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
   CloseCode,
   displayNameOf,
+  Limits,
   emailDomainOf,
   SUPPORTED_PROTOCOL_VERSIONS,
   type ClientMessage,
@@ -37,6 +39,7 @@ import {
   type KnownPeer,
   type LocalRoom,
   type MeetingView,
+  type ResumeRight,
   type SessionIn,
   type SessionUser,
   type SignalingSocket,
@@ -56,6 +59,14 @@ const REFUSALS: Record<Exclude<JoinOutcome['status'], 'joined'>, SignalingErrorC
   locked: 'room_locked',
   removed: 'removed',
 };
+
+/** A fresh resume token (24 random bytes, base64url: {@link Limits.resumeTokenChars} characters). */
+function newResumeRight(): ResumeRight {
+  const token = randomBytes((Limits.resumeTokenChars * 3) / 4).toString('base64url');
+  return { token, hash: hashOf(token) };
+}
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A member's view of the meeting, starting from its join's snapshot. */
 function meetingViewOf(snapshot: MeetingSnapshot | undefined): MeetingView {
@@ -259,6 +270,7 @@ export class SignalingNode {
     const { state } = session;
     if (state.phase === 'authenticating') clearTimeout(state.timer);
     else clearTimeout(state.user.expiry);
+    clearTimeout(session.heartbeatAckTimer);
     if (state.phase === 'joining') clearTimeout(state.timer);
     this.sessions.delete(session.connection);
     this.options.metrics.connections.dec();
@@ -306,7 +318,7 @@ export class SignalingNode {
         );
         return;
       case 'join_room':
-        this.exclusive(session, () => this.join(session, message.roomId));
+        this.exclusive(session, () => this.join(session, message.roomId, message.resume));
         return;
       case 'leave_room':
         if (!session.room) this.writer.sendError(session, 'not_in_room');
@@ -498,9 +510,10 @@ export class SignalingNode {
     return session.state.user;
   }
 
-  private async join(session: Session, roomId: string): Promise<void> {
+  /** A plain join, or with `resume` (a token of an earlier `room_joined`) a silent takeover. */
+  private async join(session: Session, roomId: string, resume?: string): Promise<void> {
     if (session.isJoined() && session.state.room.id === roomId) {
-      this.sendRoomJoined(session, session.state);
+      this.sendRoomJoined(session, session.state, false);
       return;
     }
     const user = this.userOf(session);
@@ -535,6 +548,8 @@ export class SignalingNode {
       announced: false,
       heldBack: [],
       timer: undefined,
+      resume: newResumeRight(),
+      resumed: false,
     };
     session.state = joining;
     let outcome;
@@ -548,7 +563,9 @@ export class SignalingNode {
         domain: user.domain,
         maxParticipants: room.maxParticipants,
         isHost: room.hostId === user.userId,
-        mode: 'join',
+        mode: resume === undefined ? 'join' : 'resume',
+        tokenHash: joining.resume.hash,
+        ...(resume === undefined ? {} : { presentedTokenHash: hashOf(resume) }),
       });
     } catch (error) {
       this.exitRoom(session);
@@ -568,6 +585,7 @@ export class SignalingNode {
     if (session.gone) return;
     joining.snapshot = outcome.members;
     joining.meeting = outcome.meeting;
+    joining.resumed = outcome.resumed;
     if (!this.activate(session)) {
       // Normally our own announcement is already here or a moment away; if the subscriber
       // connection dropped it, the snapshot alone is still a correct start.
@@ -614,9 +632,10 @@ export class SignalingNode {
       view,
       meeting: meetingViewOf(joining.meeting),
       lastHeartbeatAt: Date.now(),
+      resume: joining.resume,
     };
     session.state = joined;
-    this.sendRoomJoined(session, joined);
+    this.sendRoomJoined(session, joined, joining.resumed);
     for (const item of joining.heldBack) {
       if (item.kind === 'event') this.applyToView(session, joined, item.event);
       else if (item.kind === 'meeting') {
@@ -626,7 +645,7 @@ export class SignalingNode {
     return true;
   }
 
-  private sendRoomJoined(session: Session, state: JoinedState): void {
+  private sendRoomJoined(session: Session, state: JoinedState, resumed: boolean): void {
     const peers = [...state.view].map(([userId, peer]) => ({
       userId,
       displayName: peer.displayName,
@@ -638,6 +657,8 @@ export class SignalingNode {
       existingPeers: peers.map((peer) => peer.userId),
       peers,
       ...this.meeting.roomJoinedFields(state),
+      resumeToken: state.resume.token,
+      resumed,
     });
   }
 
@@ -689,7 +710,27 @@ export class SignalingNode {
     this.writer.close(session, CloseCode.TRY_AGAIN_LATER, 'try again later');
   }
 
+  /**
+   * Answers with `heartbeat_ack` and extends the member's presence, at most once per
+   * {@link Limits.heartbeatAckIntervalMs}: a flood of heartbeats costs neither replies nor Redis
+   * writes beyond that, and a heartbeat that came too soon is still answered, late.
+   */
   private heartbeat(session: Session): void {
+    const sinceLast = Date.now() - session.lastHeartbeatAckAt;
+    if (sinceLast >= Limits.heartbeatAckIntervalMs) {
+      this.answerHeartbeat(session);
+    } else if (!session.heartbeatAckTimer) {
+      // Too soon: one answer, once the interval is up, for however many come meanwhile.
+      session.heartbeatAckTimer = setTimeout(() => {
+        session.heartbeatAckTimer = undefined;
+        if (session.open) this.answerHeartbeat(session);
+      }, Limits.heartbeatAckIntervalMs - sinceLast);
+    }
+  }
+
+  private answerHeartbeat(session: Session): void {
+    session.lastHeartbeatAckAt = Date.now();
+    this.writer.send(session, { type: 'heartbeat_ack' });
     if (!session.isJoined()) return;
     const { state } = session;
     state.lastHeartbeatAt = Date.now();
@@ -719,6 +760,7 @@ export class SignalingNode {
         maxParticipants: state.room.maxParticipants,
         isHost: state.room.hostId === session.userId,
         mode: 'reassert',
+        tokenHash: state.resume.hash,
       });
       if (session.state !== state) return;
       if (outcome.status === 'taken') this.replaced(session);
@@ -789,9 +831,14 @@ export class SignalingNode {
       return;
     }
     if (known?.connection === event.connection) return;
-    if (known) this.writer.send(session, { type: 'user_left', userId: event.userId });
     const { connection, displayName, domain } = event;
     view.set(event.userId, { connection, displayName, domain });
+    if (known && event.resumed) {
+      // The same person took their seat back from a new socket: the links stay.
+      this.writer.send(session, { type: 'user_resumed', userId: event.userId });
+      return;
+    }
+    if (known) this.writer.send(session, { type: 'user_left', userId: event.userId });
     this.writer.send(session, { type: 'user_joined', userId: event.userId, displayName, domain });
   }
 

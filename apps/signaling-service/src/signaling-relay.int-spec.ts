@@ -152,6 +152,7 @@ describe('operations', () => {
       maxParticipants: room.maxParticipants,
       isHost: false,
       mode: 'join',
+      tokenHash: 'ghost',
     });
     await stayer.client.take('user_joined', (f) => f.userId === ghost.userId);
 

@@ -15,7 +15,13 @@ describe('rooms', () => {
   it('joins across nodes: room_joined to the joiner, user_joined to the others', async () => {
     const room = await seedRoom(suite.redis);
     const a = await joined(suite.nodeA, room.id);
-    const meeting = { hostId: room.hostId, locked: false, hands: [] };
+    const meeting = {
+      hostId: room.hostId,
+      locked: false,
+      hands: [],
+      resumeToken: expect.stringMatching(/^[\w-]{32}$/) as unknown,
+      resumed: false,
+    };
     expect(a.frame).toEqual({
       type: 'room_joined',
       roomId: room.id,

@@ -14,6 +14,8 @@ export interface LabPersonSpec extends LabClientSpec {
    * secure context by a switch so camera and microphone work).
    */
   origin?: 'https' | 'http';
+  /** Force TURN relaying (the SPA's test-only switch). */
+  relayOnly?: boolean;
   /** A Y4M clip the machine's fake camera plays (see `LaunchOptions.videoFile`). */
   videoFile?: string;
 }
@@ -22,6 +24,8 @@ export interface LabPersonSpec extends LabClientSpec {
 export interface LabOrigins {
   https: string;
   http: string;
+  /** The server address, when not the lab's usual one (a second platform). */
+  server?: string;
 }
 
 /** A lab whose people's browsers are closed with it. */
@@ -39,7 +43,7 @@ export interface LabSession {
 
 /** Starts a lab around the platform at `origins` (this namespace is the lab's core). */
 export async function openLab(origins: LabOrigins): Promise<LabSession> {
-  const lab = await createLab();
+  const lab = await createLab(origins.server);
   const browsers: Browser[] = [];
   const people = async (spec: LabPersonSpec, names: readonly string[]) => {
     const client = await lab.addClient(spec);
@@ -58,7 +62,10 @@ export async function openLab(origins: LabOrigins): Promise<LabSession> {
     browsers.push(browser);
     const everyone: LabPerson[] = [];
     for (const name of names) {
-      const person = await newPerson(browser, origin, { name });
+      const person = await newPerson(browser, origin, {
+        name,
+        ...(spec.relayOnly ? { relayOnly: true } : {}),
+      });
       await recordPeerConnections(person.context);
       everyone.push({ ...person, browser, client });
     }

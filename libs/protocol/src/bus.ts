@@ -38,6 +38,8 @@ export const MemberEventField = {
   domain: 'domain',
   /** `<nodeId>:<socketId>` of the member's socket. */
   connection: 'connection',
+  /** On `user_joined`: `true` when the member resumed its seat from a new socket. */
+  resumed: 'resumed',
 } as const;
 
 const connectionSchema = z.string().min(3);
@@ -49,6 +51,7 @@ export const memberJoinedEventSchema = busEnvelopeSchema.extend({
     [MemberEventField.displayName]: z.string(),
     [MemberEventField.domain]: z.string(),
     [MemberEventField.connection]: connectionSchema,
+    [MemberEventField.resumed]: z.literal(true).optional(),
   }),
 });
 /** A member's seat was given up, swept or pruned; `from` is the member. */

@@ -19,6 +19,10 @@ export const Limits = {
   authTimeoutMs: 5_000,
   /** Clients send `heartbeat` this often. */
   heartbeatIntervalMs: 10_000,
+  /** A socket gets at most one `heartbeat_ack` this often; heartbeats in between go unanswered. */
+  heartbeatAckIntervalMs: 1_000,
+  /** Length of a resume token (24 random bytes, base64url). */
+  resumeTokenChars: 32,
   /** Presence keys expire this long after the last heartbeat. */
   presenceTtlSeconds: 30,
   minParticipants: 2,

@@ -86,9 +86,21 @@ export const authFrameSchema = z.strictObject({
   /** Absent means 1; one the server does not speak → `error unsupported_version`, close 4400. */
   protocolVersion: z.number().int().min(1).max(1_000_000).optional(),
 });
+/**
+ * The `resumeToken` of an earlier `room_joined` of this room (our addition): a client whose socket
+ * died takes its seat back silently — the others see no `user_left`/`user_joined`, only
+ * `user_resumed` — provided the token is the latest one issued to that seat and the seat is still
+ * held by the connection it was issued to. Any other token makes it a plain join.
+ */
+export const resumeTokenSchema = z
+  .string()
+  .min(Limits.resumeTokenChars)
+  .max(Limits.resumeTokenChars)
+  .regex(/^[A-Za-z0-9_-]+$/);
 export const joinRoomFrameSchema = z.strictObject({
   type: z.literal('join_room'),
   roomId: roomIdSchema,
+  resume: resumeTokenSchema.optional(),
 });
 export const leaveRoomFrameSchema = z.strictObject({ type: z.literal('leave_room') });
 export const offerFrameSchema = z.strictObject({
@@ -184,6 +196,10 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     hostId: userIdSchema.optional(),
     locked: z.boolean().optional(),
     hands: z.array(raisedHandSchema).optional(),
+    /** Presented as `join_room.resume` to take this seat back after a lost socket. */
+    resumeToken: resumeTokenSchema.optional(),
+    /** True when this join resumed the seat of an earlier connection (the others kept us). */
+    resumed: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('user_joined'),
@@ -192,6 +208,16 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     domain: z.string().optional(),
   }),
   z.object({ type: z.literal('user_left'), userId: userIdSchema }),
+  /**
+   * A member's socket was replaced by a resume (our addition): same person, same seat, so keep
+   * the peer connection; what we sent them while their socket was dead may be lost.
+   */
+  z.object({ type: z.literal('user_resumed'), userId: userIdSchema }),
+  /**
+   * The answer to `heartbeat` (our addition), at most one per {@link Limits.heartbeatAckIntervalMs}
+   * per socket: lets a client tell a live socket from one whose network is gone.
+   */
+  z.object({ type: z.literal('heartbeat_ack') }),
   z.object({ type: z.literal('room_ended'), roomId: roomIdSchema }),
   z.object({ type: z.literal('offer'), senderUserId: userIdSchema, sdp: sdpSchema }),
   z.object({ type: z.literal('answer'), senderUserId: userIdSchema, sdp: sdpSchema }),

@@ -66,6 +66,7 @@ export const REDIS_GRANTS: Record<RedisServiceUser, RedisGrant> = {
   'signaling-service': {
     keys: [
       RedisKeys.presence(any, any),
+      RedisKeys.resumeToken(any, any),
       RedisKeys.roomMembers(any),
       // Host controls and hands (DESIGN §4.12), kept by the membership scripts.
       RedisKeys.roomLock(any),

@@ -8,6 +8,11 @@ export const RedisKeys = {
   /** A member's presence in a room; value `<nodeId>:<socketId>`, TTL 30 s, refreshed by heartbeat. */
   presence: (roomId: string, userId: string) => `presence:${roomId}:${userId}`,
   /**
+   * The resume right of a member's seat: `<sha256 of the token, hex>:<connection>`, the latest
+   * token issued in `room_joined` and the connection it was issued to; TTL as presence.
+   */
+  resumeToken: (roomId: string, userId: string) => `resume_token:${roomId}:${userId}`,
+  /**
    * The room's members: a hash userId → `<nodeId>:<socketId>:<displayName>`, read without
    * scanning keys (the display name rides along for `peers`).
    */

@@ -24,11 +24,13 @@ import { inLoopbackNamespace, startLabPlatform } from '../lib/lab-platform';
 import { fmt, percentile, printTable } from '../lib/stats';
 import { floorRound } from './floor';
 import { enableJoinTrace, joinTraceLine, timedJoin, type SetupTimes } from './join-trace';
-import { measureNetworkCase, NETWORK_CASES } from './network-matrix';
+import { measureAddressChange, measureNetworkCase, NETWORK_CASES } from './network-matrix';
 
 const ROUNDS: Record<number, number> = { 2: 10, 4: 4, 6: 2 };
 const BASELINE_ROUNDS = 10;
 const NETWORK_ROUNDS = Number(process.env.QM_BENCH_NETWORK_ROUNDS ?? 5);
+/** Case 5 takes ~15 s a round (ICE notices the move after ~5 s). */
+const ADDRESS_CHANGE_ROUNDS = Number(process.env.QM_BENCH_ADDRESS_CHANGE_ROUNDS ?? 3);
 /** `--network-only`: just the network lab cases (they need no 6-person rounds first). */
 const NETWORK_ONLY = process.argv.includes('--network-only');
 /** `--loopback-only`: just the meetings on loopback and their floors. */
@@ -185,6 +187,22 @@ async function main(): Promise<void> {
     }
     process.stdout.write('\nNetwork lab (docs/NETWORKS.md): join → first remote video frame\n\n');
     printTable(['case', 'joins', 'first p50 ms', 'first p95 ms'], networkRows);
+    const recoveries = await measureAddressChange(
+      { https: platform.httpsUrl!, http: platform.publicUrl! },
+      ADDRESS_CHANGE_ROUNDS,
+    );
+    process.stdout.write('\nCase 5: address change mid-call → ten new frames both ways\n\n');
+    printTable(
+      ['case', 'moves', 'recovery p50 ms', 'recovery p95 ms'],
+      [
+        [
+          'guest changes address (ICE restart, signaling resumed)',
+          recoveries.length,
+          fmt(percentile(recoveries, 50)),
+          fmt(percentile(recoveries, 95)),
+        ],
+      ],
+    );
   } finally {
     await browser?.close();
     await platform.stop();

@@ -1,5 +1,13 @@
 import type { Page } from 'playwright-core';
-import { createMeeting, openLab, signUp, type LabOrigins } from '@qual-meet/browser-testing';
+import {
+  createMeeting,
+  expectVideoFlowing,
+  joinMeeting,
+  openLab,
+  signUp,
+  videoFlowsBothWays,
+  type LabOrigins,
+} from '@qual-meet/browser-testing';
 import { LAB_SERVER, onlyTcpTo, UDP_BLOCKED, type LabClientSpec } from '@qual-meet/netlab';
 
 /** The lab cases 1–4 of docs/NETWORKS.md, as the guest's and the host's machines. */
@@ -54,6 +62,36 @@ export async function measureNetworkCase(
       await host.page.getByRole('region', { name: 'Call controls' }).waitFor();
       await guest.page.goto(`/room/${roomId}`);
       samples.push((await timedJoin(guest.page, 1)).firstFrameMs);
+      await Promise.all([host.page.goto('/'), guest.page.goto('/')]);
+    }
+    return samples;
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Case 5: the guest's address changes mid-call; time from the move until both sides decoded ten
+ * more frames of the other, `rounds` times (each a fresh meeting).
+ */
+export async function measureAddressChange(origins: LabOrigins, rounds: number): Promise<number[]> {
+  const session = await openLab(origins);
+  try {
+    const host = await session.person({ name: 'host', nat: 'endpoint-independent' });
+    const guest = await session.person({ name: 'guest', nat: 'endpoint-independent' });
+    await signUp(host);
+    await signUp(guest);
+    const samples: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const roomId = await createMeeting(host, 2);
+      await joinMeeting(host, roomId);
+      await joinMeeting(guest, roomId);
+      await expectVideoFlowing(host, guest);
+      await expectVideoFlowing(guest, host);
+      const movedAt = performance.now();
+      await guest.client.changeAddress();
+      await videoFlowsBothWays(host, guest);
+      samples.push(performance.now() - movedAt);
       await Promise.all([host.page.goto('/'), guest.page.goto('/')]);
     }
     return samples;

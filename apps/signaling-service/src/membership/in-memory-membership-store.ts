@@ -36,6 +36,8 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
   private readonly present = new Set<string>();
   private readonly aliveUntil = new Map<string, number>();
   private readonly runs = new Map<string, string>();
+  /** Resume rights by presence key: `<token hash>:<connection>`, as `resume_token:*` holds it. */
+  private readonly resumeRights = new Map<string, string>();
 
   constructor(
     private readonly bus: RoomBus,
@@ -57,18 +59,31 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
     }
     const meeting = this.meetings.get(roomId);
     if (meeting?.removed.has(userId)) return { status: 'removed' };
-    if (request.mode === 'join' && !request.isHost && meeting?.lock && !meeting.lock.has(userId)) {
+    const previous = members.get(userId);
+    const key = presenceKey(roomId, userId);
+    const resumed =
+      request.mode === 'resume' &&
+      previous !== undefined &&
+      previous.connection !== connection &&
+      this.resumeRights.get(key) === `${request.presentedTokenHash}:${previous.connection}`;
+    if (
+      request.mode !== 'reassert' &&
+      !resumed &&
+      !request.isHost &&
+      meeting?.lock &&
+      !meeting.lock.has(userId)
+    ) {
       return { status: 'locked' };
     }
-    const previous = members.get(userId);
     if (previous && previous.connection !== connection && request.mode === 'reassert') {
       return { status: 'taken' };
     }
     if (!previous && others >= request.maxParticipants) return { status: 'full' };
     const member = { userId, connection, displayName: request.displayName, domain: request.domain };
     members.set(userId, member);
-    this.present.add(presenceKey(roomId, userId));
-    this.announce(roomId, 'user_joined', member);
+    this.present.add(key);
+    this.resumeRights.set(key, `${request.tokenHash}:${connection}`);
+    this.announce(roomId, 'user_joined', { ...member, resumed });
     const hands = [...(meeting?.hands ?? [])].map(([id, raisedAt]) => ({ userId: id, raisedAt }));
     // As the join script replies: the others in the order they took their seats, then the joiner.
     const seated = [...members.values()].filter((other) => other.userId !== userId);
@@ -76,6 +91,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
       status: 'joined',
       members: [...seated, member],
       meeting: { locked: meeting?.lock !== undefined, hands: sortHands(hands) },
+      resumed,
     };
   }
 
@@ -238,7 +254,7 @@ export class InMemoryMembershipStore implements MembershipStore, MeetingStore {
   private announce(
     roomId: string,
     type: 'user_joined' | 'user_left',
-    member: { userId: string; connection: string; displayName?: string },
+    member: { userId: string; connection: string; displayName?: string; resumed?: boolean },
   ): void {
     const data =
       type === 'user_joined' ? member : { userId: member.userId, connection: member.connection };

@@ -30,13 +30,19 @@ export interface JoinRequest {
    * `join`: a client asked; takes the seat over from another connection of the same user.
    * `reassert`: the node restores a member Redis forgot (restart, or the node was swept); it
    * never takes over a newer connection of the user.
+   * `resume`: a client presented a resume token: a silent takeover if the token is the seat's
+   * current one (see `presentedTokenHash`), else a plain `join`.
    */
-  mode: 'join' | 'reassert';
+  mode: 'join' | 'reassert' | 'resume';
+  /** SHA-256 (hex) of the resume token the seat gets now (for `reassert`: the one it has). */
+  tokenHash: string;
+  /** `resume`: SHA-256 (hex) of the token presented. */
+  presentedTokenHash?: string;
 }
 
 export type JoinOutcome =
   /** In; `members` is the room right after the join, the joiner included. */
-  | { status: 'joined'; members: Member[]; meeting: MeetingSnapshot }
+  | { status: 'joined'; members: Member[]; meeting: MeetingSnapshot; resumed: boolean }
   | { status: 'full' }
   /** The meeting is locked and the user was not in it when it was locked. */
   | { status: 'locked' }

@@ -34,10 +34,10 @@ export class RedisMembershipStore implements MembershipStore {
     private readonly redis: Redis,
     private readonly presenceTtlSeconds: number,
   ) {
-    this.joinScript = defineScript(redis, 'qmJoinRoom', { numberOfKeys: 6, lua: JOIN_ROOM_LUA });
+    this.joinScript = defineScript(redis, 'qmJoinRoom', { numberOfKeys: 7, lua: JOIN_ROOM_LUA });
     this.leaveScript = defineScript(redis, 'qmLeaveRoom', { numberOfKeys: 6, lua: LEAVE_ROOM_LUA });
     this.refreshScript = defineScript(redis, 'qmRefreshPresence', {
-      numberOfKeys: 2,
+      numberOfKeys: 3,
       lua: REFRESH_PRESENCE_LUA,
     });
     this.sweepScript = defineScript(redis, 'qmSweepNode', { numberOfKeys: 3, lua: SWEEP_NODE_LUA });
@@ -51,6 +51,7 @@ export class RedisMembershipStore implements MembershipStore {
         RedisKeys.presence(roomId, userId),
         RedisKeys.nodeRooms(parseConnection(connection).nodeId),
         ...meetingKeys(roomId),
+        RedisKeys.resumeToken(roomId, userId),
       ],
       [
         RedisKeys.presence(ROOM, USER),
@@ -64,15 +65,22 @@ export class RedisMembershipStore implements MembershipStore {
         request.mode,
         request.domain,
         request.isHost ? '1' : '0',
+        request.tokenHash,
+        request.presentedTokenHash ?? '',
       ],
-    )) as [JoinOutcome['status'], string[], number, string[]];
-    const [status, entries, locked, hands] = reply;
+    )) as [JoinOutcome['status'], string[], number, string[], number];
+    const [status, entries, locked, hands, resumed] = reply;
     if (status !== 'joined') return { status };
     const members: Member[] = [];
     for (let i = 0; i + 1 < entries.length; i += 2) {
       members.push(memberOf(entries[i]!, entries[i + 1]!));
     }
-    return { status: 'joined', members, meeting: { locked: locked === 1, hands: handsOf(hands) } };
+    return {
+      status: 'joined',
+      members,
+      meeting: { locked: locked === 1, hands: handsOf(hands) },
+      resumed: resumed === 1,
+    };
   }
 
   async leave(
@@ -96,7 +104,11 @@ export class RedisMembershipStore implements MembershipStore {
 
   async refresh(roomId: string, userId: string, connection: string): Promise<boolean> {
     const refreshed = await this.refreshScript(
-      [RedisKeys.roomMembers(roomId), RedisKeys.presence(roomId, userId)],
+      [
+        RedisKeys.roomMembers(roomId),
+        RedisKeys.presence(roomId, userId),
+        RedisKeys.resumeToken(roomId, userId),
+      ],
       [userId, connection, this.presenceTtlSeconds],
     );
     return refreshed === 1;

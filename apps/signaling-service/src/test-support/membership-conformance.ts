@@ -58,6 +58,7 @@ export function describeMembershipStore(name: string, create: () => Promise<Stor
       maxParticipants: 4,
       isHost: false,
       mode: 'join',
+      tokenHash: randomUUID(),
       ...over,
     });
     /** Seats two people in a fresh room. */
@@ -94,6 +95,7 @@ export function describeMembershipStore(name: string, create: () => Promise<Stor
           },
         ],
         meeting: { locked: false, hands: [] },
+        resumed: false,
       });
       expect((await heardIn(roomId, 2))[1]).toEqual({
         kind: 'member_joined',

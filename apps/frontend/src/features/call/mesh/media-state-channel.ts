@@ -1,8 +1,4 @@
-import {
-  parsePeerMessage,
-  type PeerMediaState,
-  type PeerOfferRequest,
-} from '@qual-meet/protocol';
+import { parsePeerMessage, type PeerMediaState, type PeerOfferRequest } from '@qual-meet/protocol';
 import type { PeerConnectionLike } from './types';
 
 /** The peer's state as we keep it: what it did not say is `null`. */

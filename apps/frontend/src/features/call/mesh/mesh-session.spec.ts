@@ -441,6 +441,129 @@ describe('MeshSession: losing the connection', () => {
   });
 });
 
+describe('MeshSession: resuming after our network changed', () => {
+  const TOKEN_1 = 'a'.repeat(Limits.resumeTokenChars);
+  const TOKEN_2 = 'b'.repeat(Limits.resumeTokenChars);
+  /** The server's answer to our resume: Bob kept us, here is the next token. */
+  const resumedWithBob = {
+    type: 'room_joined',
+    roomId: ROOM,
+    existingPeers: [BOB],
+    peers: [{ userId: BOB, displayName: 'bob' }],
+    resumeToken: TOKEN_2,
+    resumed: true,
+  } as const;
+
+  /** In a call with Bob (we offered, he answered), our room_joined having given TOKEN_1. */
+  async function inCall() {
+    const harness = await setup();
+    const socket = harness.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({
+      type: 'room_joined',
+      roomId: ROOM,
+      existingPeers: [],
+      peers: [],
+      resumeToken: TOKEN_1,
+      resumed: false,
+    });
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    socket.receive({ type: 'answer', senderUserId: BOB, sdp: 'bob-answer' });
+    await flushPromises();
+    const pc = harness.pcs.last;
+    pc.emitIceState('connected');
+    return { ...harness, socket, pc };
+  }
+
+  it('asks the socket for a heartbeat when ICE loses its path, and takes it for dead without an answer', async () => {
+    const { socket, sockets, pc, clock, session } = await inCall();
+    socket.answerHeartbeats = false;
+    pc.emitIceState('disconnected');
+    expect(socket.framesOf('heartbeat')).toHaveLength(1);
+    clock.advance(999);
+    expect(socket.closedWith).toBeNull();
+    clock.advance(1);
+    expect(socket.closedWith?.code).toBe(4000);
+    expect(session.getSnapshot().phase).toBe('reconnecting');
+    await flushPromises();
+    expect(sockets.sockets).toHaveLength(2);
+  });
+
+  it('takes its seat back with the token, keeps the connection and sends its restart offer again', async () => {
+    const { socket, sockets, pc, pcs, clock, session } = await inCall();
+    socket.answerHeartbeats = false;
+    pc.emitIceState('disconnected');
+    // A second later the socket counts as dead and the link restarts ICE: that offer has no
+    // socket to go through (or went into the dead one).
+    clock.advance(1_000);
+    await flushPromises();
+    expect(pc.signalingState).toBe('have-local-offer');
+    const next = sockets.last;
+    next.authenticate(ME);
+    expect(next.framesOf('join_room')).toEqual([
+      { type: 'join_room', roomId: ROOM, resume: TOKEN_1 },
+    ]);
+    next.receive(resumedWithBob);
+    await flushPromises();
+    expect(session.getSnapshot().phase).toBe('joined');
+    expect(pcs.created).toEqual([pc]);
+    expect(pc.closed).toBe(false);
+    expect(next.framesOf('offer')).toEqual([
+      { type: 'offer', targetUserId: BOB, sdp: 'offer-2-restart' },
+    ]);
+    expect(names(session)).toEqual(['bob:reconnecting']);
+
+    // The next loss presents the newer token.
+    next.drop(1006);
+    clock.advance(clock.pendingDelays()[0] ?? 0);
+    await flushPromises();
+    sockets.last.authenticate(ME);
+    expect(sockets.last.framesOf('join_room')).toEqual([
+      { type: 'join_room', roomId: ROOM, resume: TOKEN_2 },
+    ]);
+  });
+
+  it('restarts ICE on a resumed join when the link is down and no offer is waiting', async () => {
+    const { socket, sockets, pc, clock } = await inCall();
+    pc.emitIceState('disconnected');
+    socket.drop(1006);
+    clock.advance(clock.pendingDelays()[0] ?? 0);
+    await flushPromises();
+    const next = sockets.last;
+    next.authenticate(ME);
+    next.receive(resumedWithBob);
+    await flushPromises();
+    expect(next.framesOf('offer')).toEqual([
+      { type: 'offer', targetUserId: BOB, sdp: 'offer-2-restart' },
+    ]);
+  });
+
+  it('on user_resumed sends the offer that still waits for its answer again', async () => {
+    const { socket, pc, clock, session } = await inCall();
+    pc.emitIceState('disconnected');
+    clock.advance(1_000);
+    await flushPromises();
+    expect(socket.framesOf('offer')).toHaveLength(2);
+    socket.receive({ type: 'user_resumed', userId: BOB });
+    await flushPromises();
+    expect(socket.framesOf('offer').at(-1)).toEqual({
+      type: 'offer',
+      targetUserId: BOB,
+      sdp: 'offer-2-restart',
+    });
+    expect(socket.framesOf('offer')).toHaveLength(3);
+    expect(names(session)).toEqual(['bob:reconnecting']);
+  });
+
+  it('on user_resumed leaves a connected link alone', async () => {
+    const { socket } = await inCall();
+    socket.receive({ type: 'user_resumed', userId: BOB });
+    await flushPromises();
+    expect(socket.framesOf('offer')).toHaveLength(1);
+  });
+});
+
 describe('MeshSession: the room refusing or ending', () => {
   it.each([
     ['room_full', { phase: 'failed', failure: 'room_full' }],
@@ -550,6 +673,45 @@ describe('MeshSession: TURN credentials', () => {
     expect(pcs.last.configurations).toEqual([{ iceServers: iceResponse(600, 'b').iceServers }]);
     socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
     expect(pcs.last.configuration.iceServers).toEqual(iceResponse(600, 'b').iceServers);
+  });
+});
+
+describe('MeshSession: an ICE restart after the TURN credentials expired', () => {
+  it('restarts ICE with the credentials refetched before the first ones expired', async () => {
+    const fakes = fakeMeshDeps();
+    // Short-lived credentials (as TURN_TTL_SECONDS=20 would issue): `a` expires at 20 s.
+    fakes.iceFetches.next = async () => iceResponse(20, 'a');
+    const session = new MeshSession({
+      roomId: ROOM,
+      signalingUrl: 'wss://meet.test/ws',
+      localStream: fakeStream('audio', 'video'),
+      deps: fakes.deps,
+    });
+    await session.join();
+    await flushPromises();
+    const socket = fakes.sockets.last;
+    socket.authenticate(ME);
+    socket.receive({ type: 'room_joined', roomId: ROOM, existingPeers: [], peers: [] });
+    socket.receive({ type: 'user_joined', userId: BOB, displayName: 'bob' });
+    await flushPromises();
+    socket.receive({ type: 'answer', senderUserId: BOB, sdp: 'bob-answer' });
+    await flushPromises();
+    const pc = fakes.pcs.last;
+    pc.emitIceState('connected');
+    expect(pc.configuration.iceServers).toEqual(iceResponse(20, 'a').iceServers);
+
+    fakes.iceFetches.next = async () => iceResponse(20, 'b');
+    // Past the first credentials' expiry, the address changes.
+    fakes.clock.advance(21_000);
+    await flushPromises();
+    pc.emitIceState('disconnected');
+    fakes.clock.advance(1_000);
+    await flushPromises();
+    expect(fakes.iceFetches.count).toBe(2);
+    expect(pc.configurations.at(-1)).toEqual({ iceServers: iceResponse(20, 'b').iceServers });
+    const restartAt = pc.log.indexOf('restart-ice');
+    expect(restartAt).toBeGreaterThanOrEqual(0);
+    expect(socket.framesOf('offer').at(-1)?.sdp).toBe('offer-2-restart');
   });
 });
 

@@ -79,6 +79,8 @@ export interface MeshSessionOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** After ICE failed, how long a restart may take before a peer counts as unreachable. */
   restartWindowMs?: number;
+  /** How often a link reads what it received, to tell a lost path early; 0 leaves it to ICE. */
+  pathWatchMs?: number;
   backoff?: BackoffOptions;
   /** False turns the upload budget off, leaving each link to itself (benchmark baseline). */
   uploadBudget?: boolean;
@@ -106,6 +108,13 @@ const REJOIN_GRACE_MS = 10_000;
  * settled like any crossed offers.
  */
 const OFFER_PATIENCE_MS = 5_000;
+/**
+ * When a link loses its ICE path, how long the signaling socket has to answer a heartbeat before
+ * it counts as dead too: the restart's offers must not go into a socket whose network is gone.
+ */
+const SIGNALING_PROBE_MS = 1_000;
+/** A steady link's counters grow every 500 ms (see `PeerLink`); slower readings tell later. */
+const PATH_WATCH_MS = 500;
 
 /**
  * One person's presence in one meeting: the signaling client plus one {@link PeerLink} per
@@ -133,6 +142,8 @@ export class MeshSession {
   private localStream: MediaStream | null;
   private screenStream: MediaStream | null = null;
   private localMediaState: MediaState = { muted: false, cameraOff: false };
+  /** From our latest `room_joined`: takes our seat back silently after a lost socket. */
+  private resumeToken: string | null = null;
   private readonly trace: JoinTrace;
   /** What the room said before the ICE servers arrived, in order; null once they are there. */
   private beforeIceServers: Exclude<ServerMessage, { type: 'authenticated' }>[] | null = [];
@@ -249,7 +260,11 @@ export class MeshSession {
       case 'ready':
         this.trace('authenticated');
         this.store.update((s) => ({ ...s, selfUserId: event.userId }));
-        this.signaling.send({ type: 'join_room', roomId: this.options.roomId });
+        this.signaling.send({
+          type: 'join_room',
+          roomId: this.options.roomId,
+          ...(event.resumed && this.resumeToken ? { resume: this.resumeToken } : {}),
+        });
         break;
       case 'message':
         this.traceReceived(event.message);
@@ -270,8 +285,15 @@ export class MeshSession {
     if (this.isFinal) return;
     switch (message.type) {
       case 'room_joined':
+        this.resumeToken = message.resumeToken ?? null;
         this.features.joined(message);
-        this.arrived(message.existingPeers, message.peers);
+        if (message.resumed) this.resumed(message.existingPeers, message.peers);
+        else this.arrived(message.existingPeers, message.peers);
+        break;
+      case 'user_resumed':
+        // Its socket was dead for a while: what we sent it meanwhile may be lost.
+        this.cancelDeparture(message.userId);
+        this.remotes.get(message.userId)?.link.resync();
         break;
       case 'user_joined':
         if (message.userId === this.selfUserId) return;
@@ -326,6 +348,29 @@ export class MeshSession {
     const names = new Map(peers.map((peer) => [peer.userId, this.nameOf(peer)]));
     for (const userId of existingPeers) {
       if (userId !== this.selfUserId && !this.remotes.has(userId)) {
+        this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
+      }
+    }
+    this.publish();
+    this.setPhase('joined');
+  }
+
+  /**
+   * We took our seat back from a new socket: the others kept their links to us, so we keep ours
+   * to everyone still here, whatever state they are in (ICE may be restarting over a new path),
+   * and send again what may have been lost while our socket was dead.
+   */
+  private resumed(existingPeers: readonly string[], peers: readonly Peer[]): void {
+    const present = new Set(existingPeers);
+    for (const userId of [...this.remotes.keys()]) {
+      if (present.has(userId)) this.cancelDeparture(userId);
+      else this.removeRemote(userId, false);
+    }
+    const names = new Map(peers.map((peer) => [peer.userId, this.nameOf(peer)]));
+    for (const userId of existingPeers) {
+      const remote = this.remotes.get(userId);
+      if (remote) remote.link.resync();
+      else if (userId !== this.selfUserId) {
         this.addRemote(userId, names.get(userId) ?? UNNAMED, 'answerer', false);
       }
     }
@@ -434,11 +479,13 @@ export class MeshSession {
       createPeerConnection: this.options.deps.createPeerConnection,
       timers: this.options.deps.timers,
       restartWindowMs: this.options.restartWindowMs ?? 15_000,
+      pathWatchMs: this.pathWatchMs(),
       signal: (frame: TargetedClientMessage) => {
         this.traceSent(frame);
         this.signaling.send(frame);
       },
       onChange: () => this.linkChanged(userId, link),
+      onPathLost: () => this.signaling.checkAlive(SIGNALING_PROBE_MS),
     });
     cancel(this.patience, userId, this.options.deps.timers);
     this.remotes.set(userId, { displayName, link });
@@ -471,6 +518,11 @@ export class MeshSession {
 
   private get selfUserId(): string | null {
     return this.store.getSnapshot().selfUserId;
+  }
+
+  private pathWatchMs(): number | undefined {
+    const everyMs = this.options.pathWatchMs ?? PATH_WATCH_MS;
+    return everyMs > 0 ? everyMs : undefined;
   }
 
   private rtcConfiguration(): RTCConfiguration {

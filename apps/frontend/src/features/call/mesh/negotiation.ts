@@ -100,6 +100,20 @@ export class Negotiation {
     this.enqueue(() => this.offer());
   }
 
+  /**
+   * Sends our offer again if it still awaits its answer: it went out while our signaling (or the
+   * peer's) was dead, so it may never have arrived.
+   */
+  resendPendingOffer(): void {
+    this.enqueue(async () => {
+      const { pc } = this.options;
+      const offer = pc.localDescription;
+      if (pc.signalingState === 'have-local-offer' && offer?.type === 'offer') {
+        this.send({ type: 'offer', sdp: offer.sdp ?? '' });
+      }
+    });
+  }
+
   /** Applies the peer's offer or answer; an offer is answered. */
   receiveDescription(description: OutgoingDescription): void {
     this.enqueue(() =>

@@ -11,6 +11,11 @@ const RETRY_MS = 10_000;
 function setup(
   role: NegotiationRole,
   localStream: MediaStream | null = fakeStream('audio', 'video'),
+  {
+    polite = false,
+    onPathLost,
+    pathWatchMs,
+  }: { polite?: boolean; onPathLost?: () => void; pathWatchMs?: number } = {},
 ) {
   const clock = new FakeClock();
   const pcs = new FakePeerConnectionFactory();
@@ -19,7 +24,9 @@ function setup(
   const link = new PeerLink({
     remoteUserId: BOB,
     role,
-    polite: false,
+    polite,
+    onPathLost,
+    pathWatchMs,
     configuration: { iceServers: [{ urls: 'stun:s.test' }] },
     localStream,
     screenStream: null,
@@ -154,6 +161,184 @@ describe('PeerLink as offerer', () => {
     expect(sent.filter((m) => m.type === 'offer').at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
     pc.emitIceState('connected');
     expect(clock.pendingCount).toBe(0);
+  });
+
+  it('restarts its video encoding once back after an outage, so the peer gets a key frame at once', async () => {
+    const { pc } = await answeredOfferer();
+    pc.emitIceState('connected');
+    expect(pc.parameterWrites).toEqual([]);
+    pc.emitIceState('disconnected');
+    pc.emitIceState('connected');
+    await flushPromises();
+    const video = pc.tracks.findIndex((t) => t.kind === 'video');
+    expect(pc.parameterWrites).toEqual([`${video}:false`, `${video}:true`]);
+  });
+
+  it('says when ICE lost its path, so signaling can be checked too', async () => {
+    const onPathLost = jest.fn();
+    const { pc } = setup('offerer', null, { onPathLost });
+    pc.emitIceState('connected');
+    expect(onPathLost).not.toHaveBeenCalled();
+    pc.emitIceState('disconnected');
+    expect(onPathLost).toHaveBeenCalledTimes(1);
+  });
+
+  describe('watching what arrives', () => {
+    const WATCH_MS = 500;
+
+    async function watchedOfferer(polite = false) {
+      const onPathLost = jest.fn();
+      const fixture = setup('offerer', fakeStream('audio', 'video'), {
+        polite,
+        onPathLost,
+        pathWatchMs: WATCH_MS,
+      });
+      fixture.link.start();
+      await flushPromises();
+      fixture.link.acceptAnswer('answer-1');
+      await flushPromises();
+      fixture.pc.emitIceState('connected');
+      return { ...fixture, onPathLost };
+    }
+
+    /** Lets `ms` pass in readings, the transport receiving `perReading` bytes in each. */
+    async function receive(
+      fixture: Awaited<ReturnType<typeof watchedOfferer>>,
+      perReading: (reading: number) => number,
+      ms: number,
+    ) {
+      for (let reading = 0; reading < ms / WATCH_MS; reading += 1) {
+        const [transport] = fixture.pc.stats;
+        const bytes = Number(transport?.['bytesReceived'] ?? 0) + perReading(reading);
+        fixture.pc.stats = [{ type: 'transport', id: 'T01', bytesReceived: bytes }];
+        fixture.clock.advance(WATCH_MS);
+        await flushPromises();
+      }
+    }
+    const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
+
+    it('restarts ICE after a steady link received nothing for a while, before ICE says so', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, () => 1_000, 3_000);
+      await receive(fixture, () => 0, 1_000);
+      expect(fixture.onPathLost).not.toHaveBeenCalled();
+      await receive(fixture, () => 0, 500);
+      expect(fixture.onPathLost).toHaveBeenCalledTimes(1);
+      expect(fixture.link.status).toBe('reconnecting');
+      await receive(fixture, () => 0, GRACE_MS);
+      expect(offers(fixture.sent).at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
+      // ICE's own word comes late and must not count as the restart failing.
+      fixture.pc.emitIceState('disconnected');
+      await receive(fixture, () => 0, GRACE_MS);
+      expect(fixture.link.status).toBe('reconnecting');
+      // ICE may never leave `connected` on the new path: the bytes say the link is back.
+      fixture.pc.emitIceState('connected');
+      fixture.pc.emitIceState('disconnected');
+      fixture.pc.emitIceState('connected');
+      await receive(fixture, () => 1_000, WATCH_MS);
+      expect(fixture.link.status).toBe('connected');
+    });
+
+    it('comes back without a restart when the bytes flow again within the grace', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, () => 1_000, 3_000);
+      await receive(fixture, () => 0, 1_500);
+      expect(fixture.link.status).toBe('reconnecting');
+      await receive(fixture, () => 1_000, WATCH_MS);
+      expect(fixture.link.status).toBe('connected');
+      await receive(fixture, () => 1_000, GRACE_MS * 2);
+      expect(offers(fixture.sent)).toHaveLength(1);
+    });
+
+    it('raises no alarm for a peer that sends us nothing but RTCP', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, (reading) => (reading % 2 === 0 ? 80 : 0), 30_000);
+      expect(fixture.onPathLost).not.toHaveBeenCalled();
+      expect(fixture.link.status).toBe('connected');
+      expect(offers(fixture.sent)).toHaveLength(1);
+    });
+
+    it('on the polite side checks the socket but leaves the restart to the other', async () => {
+      const fixture = await watchedOfferer(true);
+      await receive(fixture, () => 1_000, 3_000);
+      await receive(fixture, () => 0, 1_500 + GRACE_MS * 2);
+      expect(fixture.onPathLost).toHaveBeenCalledTimes(1);
+      expect(fixture.link.status).toBe('reconnecting');
+      expect(offers(fixture.sent)).toHaveLength(1);
+    });
+
+    it('stops reading once closed', async () => {
+      const fixture = await watchedOfferer();
+      fixture.link.close();
+      expect(fixture.clock.pendingCount).toBe(0);
+    });
+  });
+
+  describe('on the polite side', () => {
+    async function politeOfferer() {
+      const fixture = setup('offerer', fakeStream('audio', 'video'), { polite: true });
+      fixture.link.start();
+      await flushPromises();
+      fixture.link.acceptAnswer('answer-1');
+      await flushPromises();
+      fixture.pc.emitIceState('connected');
+      fixture.pc.emitIceState('disconnected');
+      fixture.clock.advance(GRACE_MS);
+      await flushPromises();
+      return fixture;
+    }
+    const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
+
+    it('leaves the restart to the other side', async () => {
+      const { pc, sent, clock } = await politeOfferer();
+      clock.advance(10_000);
+      await flushPromises();
+      expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
+      expect(pc.log).not.toContain('restart-ice');
+    });
+
+    it("answers the other side's restart and does not offer one of its own", async () => {
+      const { link, pc, sent, clock } = await politeOfferer();
+      link.acceptOffer('their-restart');
+      await flushPromises();
+      pc.emitIceState('connected');
+      clock.advance(10_000);
+      await flushPromises();
+      expect(offers(sent)).toHaveLength(1);
+      expect(sent.at(-1)).toMatchObject({ type: 'answer', sdp: 'answer-to-their-restart' });
+      expect(clock.pendingCount).toBe(0);
+    });
+
+    it('on resync restarts nothing itself: the other side does', async () => {
+      const { link, sent } = await politeOfferer();
+      link.resync();
+      await flushPromises();
+      expect(offers(sent)).toHaveLength(1);
+    });
+  });
+
+  it('on resync sends an offer that still waits for its answer again', async () => {
+    const { link, pc, sent, clock } = await answeredOfferer();
+    pc.emitIceState('connected');
+    pc.emitIceState('disconnected');
+    clock.advance(GRACE_MS);
+    await flushPromises();
+    link.resync();
+    await flushPromises();
+    expect(sent.filter((m) => m.type === 'offer').map((m) => m.sdp)).toEqual([
+      'offer-1',
+      'offer-2-restart',
+      'offer-2-restart',
+    ]);
+  });
+
+  it('on resync of a connected link does nothing', async () => {
+    const { link, pc, sent } = await answeredOfferer();
+    await flushPromises();
+    pc.emitIceState('connected');
+    link.resync();
+    await flushPromises();
+    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
   });
 
   it('marks the peer unreachable when the restart does not connect within the window', async () => {

@@ -9,6 +9,7 @@ import type { StatsEntry } from '../quality/link-stats';
 import type { VideoLimits } from '../quality/uplink-budget';
 import { MediaStateChannel, type OfferRequest } from './media-state-channel';
 import { Negotiation } from './negotiation';
+import { ReceiveSilence, receivedBytes } from './receive-silence';
 import type { CreatePeerConnection, MediaState, PeerConnectionLike, RtpSenderLike } from './types';
 
 /**
@@ -47,10 +48,31 @@ export interface PeerLinkOptions {
   disconnectedGraceMs?: number;
   /** While unreachable, how often to try again, so the call comes back once the network allows. */
   unreachableRetryMs?: number;
+  /**
+   * ICE lost its path (`disconnected`): our network may have changed, and with it the signaling
+   * socket the restart must go through.
+   */
+  onPathLost?(): void;
+  /**
+   * How often, while ICE is up, to read what the connection received, to tell a dead path
+   * seconds before ICE does ({@link ReceiveSilence}); unset, only ICE tells.
+   */
+  pathWatchMs?: number;
 }
 
 const DEFAULT_DISCONNECTED_GRACE_MS = 1_000;
 const DEFAULT_UNREACHABLE_RETRY_MS = 10_000;
+/**
+ * Receiving nothing this long on a steady link is a lost path. Measured in the lab: a link with
+ * media, muted too, never went 110 ms without bytes; one with none (RTCP only) ~1 s; ICE stayed
+ * `connected` for seconds after an address change (docs/NETWORKS.md).
+ */
+const PATH_SILENCE_MS = 1_500;
+/**
+ * Two readings in a row with growth make a link steady (1 s at the session's 500 ms): a call
+ * often moves within 2 s of connecting, and RTCP alone stays under 1.5 s apart anyway.
+ */
+const STEADY_READINGS = 2;
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
 
@@ -95,6 +117,12 @@ export class PeerLink {
   /** Disconnected too long (restart) or unreachable (try again): at most one at a time. */
   private retryTimer: TimerHandle | null = null;
   private closed = false;
+  private iceState: RTCIceConnectionState = 'new';
+  private pathWatch: TimerHandle | null = null;
+  private silence = new ReceiveSilence({
+    silenceMs: PATH_SILENCE_MS,
+    steadyReadings: STEADY_READINGS,
+  });
   private localMediaState: MediaState;
   /** What we tell the peer for its upload budget, and of ours (see quality/call-quality.ts). */
   private view: PeerView | null = null;
@@ -211,6 +239,17 @@ export class PeerLink {
     this.negotiation.addRemoteCandidate(candidate);
   }
 
+  /**
+   * Our signaling or the peer's was dead for a while (a resume): whatever we sent meanwhile may be
+   * lost. An offer still awaiting its answer goes again; a connection that is not up restarts ICE.
+   */
+  resync(): void {
+    if (this.closed) return;
+    this.negotiation.resendPendingOffer();
+    if (this.status === 'connected' || this.pc.signalingState !== 'stable') return;
+    if (this.restartsIce) this.pc.restartIce();
+  }
+
   /** New ICE servers (fresh TURN credentials) for later gathering, e.g. an ICE restart. */
   updateConfiguration(configuration: RTCConfiguration): void {
     if (this.closed) return;
@@ -311,6 +350,7 @@ export class PeerLink {
     this.closed = true;
     this.clearRestartWindow();
     this.clearRetry();
+    if (this.pathWatch !== null) this.options.timers.clearInterval(this.pathWatch);
     this.negotiation.close();
     this.mediaState.close();
     this.pc.close();
@@ -398,22 +438,15 @@ export class PeerLink {
 
   private iceStateChanged(state: RTCIceConnectionState): void {
     if (this.closed) return;
+    this.iceState = state;
     switch (state) {
       case 'connected':
       case 'completed':
-        this.clearRestartWindow();
-        this.clearRetry();
-        this.restartTried = false;
-        this.setStatus('connected');
+        this.pathBack();
+        this.watchPath();
         break;
       case 'disconnected':
-        // Often recovers by itself within seconds; if not, the path is gone (an address change):
-        // restart now rather than at `failed`, tens of seconds later.
-        if (this.status === 'unreachable') break;
-        this.setStatus('reconnecting');
-        this.retryAfter(this.options.disconnectedGraceMs ?? DEFAULT_DISCONNECTED_GRACE_MS, () =>
-          this.iceFailed(),
-        );
+        this.pathLost();
         break;
       case 'failed':
         this.iceFailed();
@@ -421,6 +454,77 @@ export class PeerLink {
       default:
         break;
     }
+  }
+
+  private pathBack(): void {
+    this.clearRestartWindow();
+    this.clearRetry();
+    this.restartTried = false;
+    if (this.status === 'reconnecting') this.restartVideo();
+    this.setStatus('connected');
+  }
+
+  /**
+   * ICE is `disconnected`, or a steady link received nothing for a while: often it recovers by
+   * itself within a second; if not, the path is gone (an address change): restart now rather than
+   * at `failed`, tens of seconds later.
+   */
+  private pathLost(): void {
+    if (this.status === 'unreachable') return;
+    this.options.onPathLost?.();
+    this.setStatus('reconnecting');
+    // A restart under way (the silence came first) has its window already; a grace now would
+    // count ICE's late `disconnected` as the restart failing.
+    if (this.restartWindow !== null) return;
+    this.retryAfter(this.options.disconnectedGraceMs ?? DEFAULT_DISCONNECTED_GRACE_MS, () =>
+      this.iceFailed(),
+    );
+  }
+
+  /** Reads the receive counter every `pathWatchMs` from the first time ICE is up. */
+  private watchPath(): void {
+    const everyMs = this.options.pathWatchMs;
+    if (everyMs === undefined || this.pathWatch !== null) return;
+    this.pathWatch = this.options.timers.setInterval(() => void this.readPath(), everyMs);
+  }
+
+  private async readPath(): Promise<void> {
+    // While ICE checks or failed, it speaks for the path itself.
+    if (this.iceState !== 'connected' && this.iceState !== 'completed') return;
+    const entries = await this.readStats();
+    if (!entries || this.closed) return;
+    const verdict = this.silence.read(receivedBytes(entries), this.options.timers.now());
+    if (verdict === 'fell-silent' && this.status === 'connected') this.pathLost();
+    // ICE may stay `connected` all through a restart: only the bytes say it is back.
+    if (verdict === 'resumed' && this.status === 'reconnecting') this.pathBack();
+  }
+
+  /**
+   * Back on a path after an outage: the peer's decoder lost frames and would wait for a key frame
+   * until its own request (seconds later) got through. Pausing and resuming our video encoding
+   * makes the encoder start over with one now.
+   */
+  private restartVideo(): void {
+    const sender = this.senders.get('video');
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    const encodings = parameters.encodings ?? [];
+    // Not negotiated yet, or paused on purpose (the upload budget): nothing to restart.
+    if (encodings.length === 0 || encodings.every((encoding) => encoding.active === false)) return;
+    const active = encodings.map((encoding) => encoding.active ?? true);
+    for (const encoding of encodings) encoding.active = false;
+    const resume = () => {
+      const resumed = sender.getParameters();
+      resumed.encodings?.forEach((encoding, i) => (encoding.active = active[i] ?? true));
+      return sender.setParameters(resumed);
+    };
+    sender
+      .setParameters(parameters)
+      // Once more if another change came in between (each write needs fresh parameters).
+      .then(() => resume().catch(resume))
+      .catch(() => {
+        // The browser refused: the peer's own key frame request still gets it one, later.
+      });
   }
 
   private iceFailed(): void {

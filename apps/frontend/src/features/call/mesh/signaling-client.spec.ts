@@ -199,6 +199,104 @@ describe('SignalingClient', () => {
     expect(sockets.sockets).toHaveLength(1);
   });
 
+  describe('liveness: a socket whose network went away without a close', () => {
+    async function silentAfterHeartbeat() {
+      const harness = await setup();
+      const socket = harness.sockets.last;
+      socket.authenticate(ALICE);
+      socket.answerHeartbeats = false;
+      harness.clock.advance(Limits.heartbeatIntervalMs);
+      expect(socket.framesOf('heartbeat')).toHaveLength(1);
+      return { ...harness, socket };
+    }
+
+    it('is dropped 5 s after an unanswered heartbeat, and a new one opens at once', async () => {
+      const { socket, sockets, clock, events } = await silentAfterHeartbeat();
+      clock.advance(4_999);
+      expect(socket.closedWith).toBeNull();
+      clock.advance(1);
+      expect(socket.closedWith?.code).toBe(4000);
+      expect(events.at(-1)).toEqual({ type: 'connection_lost' });
+      await flushPromises();
+      expect(sockets.sockets).toHaveLength(2);
+      sockets.last.authenticate(ALICE);
+      expect(events.at(-1)).toEqual({ type: 'ready', userId: ALICE, resumed: true });
+    });
+
+    it('stays while the server answers, and any frame counts as an answer', async () => {
+      const { socket, sockets, clock, events } = await silentAfterHeartbeat();
+      socket.receive({ type: 'heartbeat_ack' });
+      clock.advance(Limits.heartbeatIntervalMs);
+      socket.receive({ type: 'user_left', userId: ALICE });
+      clock.advance(Limits.heartbeatIntervalMs);
+      socket.receive({ type: 'heartbeat_ack' });
+      clock.advance(9_000);
+      expect(socket.framesOf('heartbeat')).toHaveLength(3);
+      expect(socket.closedWith).toBeNull();
+      expect(sockets.sockets).toHaveLength(1);
+      // The answers are the client's own business: only the other frame was passed on.
+      expect(events.filter((e) => e.type === 'message')).toHaveLength(1);
+    });
+
+    it('checkAlive sends a heartbeat now and drops the socket after the shorter deadline', async () => {
+      const { sockets, clock, client, events } = await setup();
+      const socket = sockets.last;
+      socket.authenticate(ALICE);
+      socket.answerHeartbeats = false;
+      clock.advance(3_000);
+      client.checkAlive(2_500);
+      expect(socket.framesOf('heartbeat')).toHaveLength(1);
+      clock.advance(2_499);
+      expect(socket.closedWith).toBeNull();
+      clock.advance(1);
+      expect(socket.closedWith?.code).toBe(4000);
+      expect(events.at(-1)).toEqual({ type: 'connection_lost' });
+    });
+
+    it('checkAlive shortens the deadline of a heartbeat that is already waiting', async () => {
+      const { socket, clock, client } = await silentAfterHeartbeat();
+      clock.advance(1_000);
+      client.checkAlive(2_500);
+      // No second heartbeat: the server would answer it only late.
+      expect(socket.framesOf('heartbeat')).toHaveLength(1);
+      clock.advance(1_499);
+      expect(socket.closedWith).toBeNull();
+      clock.advance(1);
+      expect(socket.closedWith?.code).toBe(4000);
+    });
+
+    it('never sends heartbeats closer than the server answers them', async () => {
+      const { socket, clock, client } = await silentAfterHeartbeat();
+      socket.receive({ type: 'heartbeat_ack' });
+      // Answered a moment ago: alive, nothing to ask.
+      client.checkAlive(2_500);
+      expect(socket.framesOf('heartbeat')).toHaveLength(1);
+      clock.advance(Limits.heartbeatIntervalMs - 1_000);
+      client.checkAlive(2_500);
+      expect(socket.framesOf('heartbeat')).toHaveLength(2);
+      socket.receive({ type: 'heartbeat_ack' });
+      // The regular heartbeat a second after the check is skipped.
+      clock.advance(1_000);
+      expect(socket.framesOf('heartbeat')).toHaveLength(2);
+      clock.advance(Limits.heartbeatIntervalMs);
+      expect(socket.framesOf('heartbeat')).toHaveLength(3);
+    });
+
+    it('checkAlive does nothing before the socket is authenticated', async () => {
+      const { sockets, clock, client } = await setup();
+      sockets.last.open();
+      client.checkAlive(2_500);
+      expect(sockets.last.framesOf('heartbeat')).toHaveLength(0);
+      expect(clock.pendingCount).toBe(1);
+    });
+
+    it('leaves no liveness timer behind once closed', async () => {
+      const { clock, client } = await silentAfterHeartbeat();
+      client.close();
+      expect(clock.pendingCount).toBe(0);
+    });
+  });
+
   describe('tokens on the open socket (DESIGN §4.10)', () => {
     it('sends every refreshed token on the open socket, and takes the answer as an ack', async () => {
       const { sockets, events, auth, clock } = await setup();

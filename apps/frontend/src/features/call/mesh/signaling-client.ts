@@ -29,13 +29,31 @@ export interface SignalingClientOptions {
   onEvent(event: SignalingEvent): void;
   backoff?: BackoffOptions;
   heartbeatIntervalMs?: number;
+  /**
+   * A socket that sends nothing this long after a heartbeat is dead (its network went away
+   * without a close): it is dropped and a new one opened.
+   */
+  heartbeatTimeoutMs?: number;
   /** A socket not authenticated this long after opening is treated as dropped. */
   handshakeTimeoutMs?: number;
 }
 
+/** See {@link SignalingClientOptions.heartbeatTimeoutMs}. */
+const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5_000;
+/**
+ * Heartbeats are never closer than this: the server answers one per
+ * `Limits.heartbeatAckIntervalMs`, and those in between only late.
+ */
+const MIN_HEARTBEAT_GAP_MS = Limits.heartbeatAckIntervalMs * 1.5;
+
 /**
  * The signaling WebSocket of one meeting: sends the `auth` frame first, keeps presence alive
  * with heartbeats, and reconnects with jittered backoff until told to stop.
+ *
+ * Liveness: the server answers every heartbeat (`heartbeat_ack`), so a socket that stays silent
+ * after one is dead even though the browser never reports it closed (after an address change the
+ * TCP connection just retransmits into the void); {@link checkAlive} asks sooner when something
+ * else (ICE) suggests the network changed.
  *
  * Close codes: 4409 (replaced by another tab) ends it; 4401 refreshes the token once and
  * reconnects at once, a second 4401 before authenticating ends it; anything else (1001 server
@@ -53,6 +71,12 @@ export class SignalingClient {
   private heartbeatTimer: TimerHandle | null = null;
   private reconnectTimer: TimerHandle | null = null;
   private handshakeTimer: TimerHandle | null = null;
+  /** Fires when the socket has been silent too long after a heartbeat. */
+  private livenessTimer: TimerHandle | null = null;
+  private livenessDeadline = 0;
+  /** When the last heartbeat went out, and whether anything arrived since. */
+  private lastHeartbeatAt = Number.NEGATIVE_INFINITY;
+  private answeredSinceHeartbeat = true;
   /** The token the open socket last authenticated with. */
   private sentToken: string | null = null;
   private unsubscribeToken: (() => void) | null = null;
@@ -72,6 +96,22 @@ export class SignalingClient {
     if (!this.authenticated || !this.socket) return false;
     this.socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /**
+   * Something suggests the network changed (ICE lost its path): unless the socket answered a
+   * heartbeat a moment ago, send one now and take the socket for dead if nothing comes back
+   * within `timeoutMs`.
+   */
+  checkAlive(timeoutMs: number): void {
+    if (!this.authenticated || !this.socket) return;
+    const now = this.options.deps.timers.now();
+    if (!this.answeredSinceHeartbeat) {
+      this.armLiveness(this.lastHeartbeatAt + timeoutMs - now);
+      return;
+    }
+    if (now - this.lastHeartbeatAt < MIN_HEARTBEAT_GAP_MS) return;
+    this.heartbeat(timeoutMs);
   }
 
   /** Closes the socket (1000) and cancels every timer; no event follows. */
@@ -150,9 +190,13 @@ export class SignalingClient {
   }
 
   private receive(data: string): void {
+    // Any frame proves the socket alive, not only the heartbeat's answer.
+    this.answeredSinceHeartbeat = true;
+    this.clearTimer('livenessTimer');
     const parsed = serverMessageSchema.safeParse(parseJson(data));
     if (!parsed.success) return;
     const message = parsed.data;
+    if (message.type === 'heartbeat_ack') return;
     if (message.type !== 'authenticated') {
       this.options.onEvent({ type: 'message', message });
       return;
@@ -165,11 +209,41 @@ export class SignalingClient {
     this.attempt = 0;
     const resumed = this.everAuthenticated;
     this.everAuthenticated = true;
-    this.heartbeatTimer = this.options.deps.timers.setInterval(
-      () => this.send({ type: 'heartbeat' }),
-      this.options.heartbeatIntervalMs ?? Limits.heartbeatIntervalMs,
-    );
+    this.lastHeartbeatAt = Number.NEGATIVE_INFINITY;
+    this.answeredSinceHeartbeat = true;
+    this.heartbeatTimer = this.options.deps.timers.setInterval(() => {
+      // A heartbeat of `checkAlive` a moment ago refreshed presence already.
+      if (this.options.deps.timers.now() - this.lastHeartbeatAt < MIN_HEARTBEAT_GAP_MS) return;
+      this.heartbeat(this.options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    }, this.options.heartbeatIntervalMs ?? Limits.heartbeatIntervalMs);
     this.options.onEvent({ type: 'ready', userId: message.userId, resumed });
+  }
+
+  private heartbeat(timeoutMs: number): void {
+    if (!this.authenticated || !this.socket) return;
+    this.lastHeartbeatAt = this.options.deps.timers.now();
+    this.answeredSinceHeartbeat = false;
+    this.armLiveness(timeoutMs);
+    this.send({ type: 'heartbeat' });
+  }
+
+  /** Takes the socket for dead in `ms` unless a frame arrives first (a sooner deadline wins). */
+  private armLiveness(ms: number): void {
+    const { timers } = this.options.deps;
+    const deadline = timers.now() + Math.max(0, ms);
+    if (this.livenessTimer !== null && this.livenessDeadline <= deadline) return;
+    this.clearTimer('livenessTimer');
+    this.livenessDeadline = deadline;
+    this.livenessTimer = timers.setTimeout(
+      () => {
+        this.livenessTimer = null;
+        // Dead without a close: a new socket at once, no backoff (the server is not the problem).
+        this.dropSocket(4000, 'no answer to heartbeat');
+        this.options.onEvent({ type: 'connection_lost' });
+        void this.open();
+      },
+      Math.max(0, ms),
+    );
   }
 
   /** The current socket is gone (already detached); decide what comes next. */
@@ -177,6 +251,7 @@ export class SignalingClient {
     this.authenticated = false;
     this.clearTimer('heartbeatTimer');
     this.clearTimer('handshakeTimer');
+    this.clearTimer('livenessTimer');
     if (this.stopped) return;
     if (code === CloseCode.REPLACED) {
       this.terminate('replaced');
@@ -221,10 +296,13 @@ export class SignalingClient {
     this.authenticated = false;
     this.clearTimer('heartbeatTimer');
     this.clearTimer('handshakeTimer');
+    this.clearTimer('livenessTimer');
     socket?.close(code, reason);
   }
 
-  private clearTimer(name: 'heartbeatTimer' | 'reconnectTimer' | 'handshakeTimer'): void {
+  private clearTimer(
+    name: 'heartbeatTimer' | 'reconnectTimer' | 'handshakeTimer' | 'livenessTimer',
+  ): void {
     const handle = this[name];
     if (handle === null) return;
     const { timers } = this.options.deps;

@@ -68,6 +68,8 @@ export interface TransceiverLike {
  */
 export interface PeerConnectionLike {
   readonly signalingState: RTCSignalingState;
+  /** Our current description; while an offer awaits its answer, that offer. */
+  readonly localDescription: RTCSessionDescriptionInit | null;
   addTrack(track: MediaStreamTrack, stream: MediaStream): RtpSenderLike;
   removeTrack(sender: RtpSenderLike): void;
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'recvonly' }): unknown;

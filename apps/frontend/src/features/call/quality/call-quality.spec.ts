@@ -8,6 +8,7 @@ import type { VideoLimits } from './uplink-budget';
 class FakeQualityLink implements QualityLink {
   remoteView: PeerView | null = { width: 1280, height: 720, hidden: false };
   remoteSendLimit: PeerSendLimit | null = null;
+  status = 'connected';
   applied: (VideoLimits | null)[] = [];
   told: [PeerView | null, PeerSendLimit | null][] = [];
   loss = 0;
@@ -95,6 +96,28 @@ describe('CallQuality', () => {
     }
     expect(quality.getSnapshot().peers.get('peer-0')?.health.poor).toBe(true);
     expect(quality.getSnapshot().uplinkBps).toBeLessThan(300_000);
+  });
+
+  it('leaves a link alone while it is down and for a while after it is back', async () => {
+    const { links, round } = setup(1);
+    const link = links.get('peer-0')!;
+    await round();
+    await round();
+    const decided = link.applied.length;
+    link.status = 'reconnecting';
+    await round();
+    // Back on a new path: the outage's losses and a low first estimate are not congestion.
+    link.status = 'connected';
+    link.loss = 0.5;
+    link.available = 100_000;
+    await round();
+    await round();
+    expect(link.applied).toHaveLength(decided);
+    link.loss = 0;
+    link.available = 2_500_000;
+    await round();
+    expect(link.applied.length).toBeGreaterThan(decided);
+    expect(link.applied.at(-1)).not.toBeNull();
   });
 
   it('with the budget off applies nothing (each link alone decides)', async () => {

@@ -19,7 +19,16 @@ export interface QualityLink {
   tellQuality(view: PeerView | null, sendLimit: PeerSendLimit | null): void;
   readonly remoteView: PeerView | null;
   readonly remoteSendLimit: PeerSendLimit | null;
+  /** Whether media flows (`connected`), or the link is down or restarting. */
+  readonly status: string;
 }
+
+/**
+ * After a link was down (an ICE restart, a new path), how long the budget leaves it alone: the
+ * outage's lost packets and the new path's first bandwidth estimate look like congestion, and
+ * pausing its video then would cost the picture just as it came back.
+ */
+const SETTLE_MS = 4_000;
 
 /** How one link is doing, for its tile and the Connection panel. */
 export interface PeerQuality {
@@ -93,6 +102,8 @@ export class CallQuality {
   private readonly toldLinks = new Map<string, QualityLink>();
   private readonly sendLimits = new Map<string, PeerSendLimit | null>();
   private readonly previous = new Map<string, LinkSample>();
+  /** Links that were down, by when they count again (Infinity while still down). */
+  private readonly settling = new Map<string, number>();
   private interval: TimerHandle | null = null;
   private reading = false;
 
@@ -151,7 +162,7 @@ export class CallQuality {
       const before = this.previous.get(userId);
       samples.set(userId, sample);
       this.previous.set(userId, sample);
-      if (before)
+      if (before && this.settled(userId, link.status, now))
         inputs.push({
           peerId: userId,
           sample,
@@ -195,6 +206,19 @@ export class CallQuality {
     if (samples.size > 0) levels.set(SELF_SPEAKER, selfLevel);
     const speakerId = this.speaker.update(levels, now);
     this.store.set({ peers, speakerId, uplinkBps: decision?.uplinkBps ?? 0 });
+  }
+
+  /** Whether the budget may decide for this link now (see {@link SETTLE_MS}). */
+  private settled(userId: string, status: string, now: number): boolean {
+    if (status !== 'connected') {
+      this.settling.set(userId, Number.POSITIVE_INFINITY);
+      return false;
+    }
+    const until = this.settling.get(userId);
+    if (until === undefined) return true;
+    if (until === Number.POSITIVE_INFINITY) this.settling.set(userId, now + SETTLE_MS);
+    else if (now >= until) this.settling.delete(userId);
+    return !this.settling.has(userId);
   }
 
   private tell(userId: string, link: QualityLink): void {

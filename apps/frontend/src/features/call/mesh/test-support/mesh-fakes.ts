@@ -31,9 +31,15 @@ export class FakeSocket implements SocketLike {
     private readonly handlers: SocketHandlers,
   ) {}
 
+  /** Whether the server answers heartbeats (false: the network went away without a close). */
+  answerHeartbeats = true;
+
   send(data: string): void {
     if (this.closedWith) throw new Error('send on a closed socket');
-    this.sent.push(JSON.parse(data) as ClientMessage);
+    const frame = JSON.parse(data) as ClientMessage;
+    this.sent.push(frame);
+    if (frame.type === 'heartbeat' && this.answerHeartbeats)
+      this.receive({ type: 'heartbeat_ack' });
   }
 
   close(code?: number, reason?: string): void {
@@ -146,6 +152,8 @@ export class FakePeerConnection implements PeerConnectionLike {
   readonly configurations: RTCConfiguration[] = [];
   /** Each sender's encoding parameters as last set (`setParameters`), by sender index. */
   readonly sendParameters: (RTCRtpSendParameters | undefined)[] = [];
+  /** Every `setParameters`: `<sender index>:<each encoding's active>`. */
+  readonly parameterWrites: string[] = [];
   signalingState: RTCSignalingState = 'stable';
   remoteDescription: RTCSessionDescriptionInit | null = null;
   localDescription: RTCSessionDescriptionInit | null = null;
@@ -190,6 +198,7 @@ export class FakePeerConnection implements PeerConnectionLike {
         getParameters: () => plainCopy(this.sendParameters[index] ?? { encodings: [{}] }),
         setParameters: async (parameters: RTCRtpSendParameters) => {
           this.sendParameters[index] = plainCopy(parameters);
+          this.parameterWrites.push(`${index}:${parameters.encodings?.map((e) => e.active)}`);
         },
       },
       { fakeIndex: index },
