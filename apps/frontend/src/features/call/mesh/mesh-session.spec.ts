@@ -604,8 +604,8 @@ describe('MeshSession.leave', () => {
     pcs.last.emitIceState('failed');
     await flushPromises();
     // heartbeat + ICE credential refresh + Alice's wait for an offer + Bob's restart window
-    // + the call-quality loop.
-    expect(clock.pendingCount).toBe(5);
+    // + Bob's restart offer awaiting its answer + the call-quality loop.
+    expect(clock.pendingCount).toBe(6);
 
     const seen = jest.fn();
     session.subscribe(seen);

@@ -107,7 +107,7 @@ function pair(
     bob.pc.channel?.open();
     await settle();
   };
-  return { alice, bob, settle, start };
+  return { alice, bob, settle, start, clock };
 }
 
 const trackIds = (stream: MediaStream) =>
@@ -247,6 +247,43 @@ describe('renegotiation between two links (perfect negotiation)', () => {
     await settle();
     expect(bob.pc.transceivers).toEqual([]);
     expect(offers(bob)).toBe(0);
+  });
+
+  it('sends an offer again while no answer comes (it was refused or lost on the way)', async () => {
+    const { alice, bob, start, settle, clock } = pair();
+    await start();
+    const screen = fakeStream('video');
+    alice.link.setScreen(screen);
+    await flushPromises();
+    expect(alice.outbox.filter((m) => m.type === 'offer')).toHaveLength(1);
+    alice.outbox.splice(0); // lost: signaling refused it (rate limit) or the socket was dead
+    clock.advance(7_999);
+    await flushPromises();
+    expect(offers(alice)).toBe(0);
+    clock.advance(1);
+    await flushPromises();
+    expect(offers(alice)).toBe(1);
+    await settle();
+    expect([alice.pc.signalingState, bob.pc.signalingState]).toEqual(['stable', 'stable']);
+    expect(bob.pc.remoteTrackIds).toEqual(expect.arrayContaining(trackIds(screen)));
+    // Answered: nothing more is sent.
+    clock.advance(60_000);
+    await flushPromises();
+    expect(offers(alice)).toBe(0);
+  });
+
+  it('ignores a late answer to an earlier offer: its media sections differ from the pending offer', async () => {
+    const { alice, start } = pair();
+    await start();
+    alice.link.setScreen(fakeStream('video'));
+    await flushPromises();
+    expect(alice.pc.signalingState).toBe('have-local-offer');
+    alice.link.acceptAnswer(
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n',
+    );
+    await flushPromises();
+    expect(alice.pc.signalingState).toBe('have-local-offer');
+    expect(alice.link.status).not.toBe('unreachable');
   });
 
   it('ignores an answer it has no offer for, instead of failing the connection', async () => {

@@ -166,7 +166,11 @@ export class Negotiation {
 
   private async receiveAnswer(sdp: string): Promise<void> {
     // An answer to an offer we no longer have (a duplicate, or one from before a reconnect).
-    if (this.options.pc.signalingState !== 'have-local-offer') return;
+    const { pc } = this.options;
+    if (pc.signalingState !== 'have-local-offer') return;
+    // A late answer to an offer of ours that was sent again and then followed by a newer one:
+    // an answer has exactly the media sections of the offer it answers.
+    if (mediaSections(sdp) !== mediaSections(pc.localDescription?.sdp ?? '')) return;
     this.exchanges += 1;
     await this.applyRemoteDescription({ type: 'answer', sdp });
     // The peer's request came while our offer was out; that offer may not have what it needs.
@@ -203,6 +207,11 @@ export class Negotiation {
         if (!this.closed) this.options.onFailure();
       });
   }
+}
+
+/** How many media sections (`m=` lines) an SDP has. */
+function mediaSections(sdp: string): number {
+  return sdp.match(/^m=/gm)?.length ?? 0;
 }
 
 /** The `a=fingerprint:` of an SDP (every media section of one connection carries the same). */

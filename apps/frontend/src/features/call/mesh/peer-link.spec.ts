@@ -38,6 +38,8 @@ function setup(
     restartWindowMs: WINDOW_MS,
     disconnectedGraceMs: GRACE_MS,
     unreachableRetryMs: RETRY_MS,
+    // Offers here are answered by hand or not at all; sending one again is negotiation.spec's.
+    offerResendMs: 0,
   });
   return { link, pc: pcs.last, clock, sent, onChange };
 }

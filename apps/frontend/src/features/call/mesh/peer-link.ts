@@ -48,6 +48,8 @@ export interface PeerLinkOptions {
   disconnectedGraceMs?: number;
   /** While unreachable, how often to try again, so the call comes back once the network allows. */
   unreachableRetryMs?: number;
+  /** How long our offer may wait for its answer before it is sent again; 0 never sends again. */
+  offerResendMs?: number;
   /**
    * ICE lost its path (`disconnected`): our network may have changed, and with it the signaling
    * socket the restart must go through.
@@ -62,6 +64,8 @@ export interface PeerLinkOptions {
 
 const DEFAULT_DISCONNECTED_GRACE_MS = 1_000;
 const DEFAULT_UNREACHABLE_RETRY_MS = 10_000;
+/** Above the 6 s in which signaling's per-target offer limit (10 a minute) gives one back. */
+const DEFAULT_OFFER_RESEND_MS = 8_000;
 /**
  * Receiving nothing this long on a steady link is a lost path. Measured in the lab: a link with
  * media, muted too, never went 110 ms without bytes; one with none (RTCP only) ~1 s; ICE stayed
@@ -116,6 +120,8 @@ export class PeerLink {
   private restartWindow: TimerHandle | null = null;
   /** Disconnected too long (restart) or unreachable (try again): at most one at a time. */
   private retryTimer: TimerHandle | null = null;
+  /** Our offer is out: when to send it again if no answer came (see `awaitAnswer`). */
+  private answerWait: TimerHandle | null = null;
   private closed = false;
   private iceState: RTCIceConnectionState = 'new';
   private pathWatch: TimerHandle | null = null;
@@ -148,7 +154,9 @@ export class PeerLink {
       polite: options.polite,
       offersFirst: options.role === 'offerer',
       send: ({ type, sdp }) => {
-        if (!this.closed) options.signal({ type, targetUserId: options.remoteUserId, sdp });
+        if (this.closed) return;
+        options.signal({ type, targetUserId: options.remoteUserId, sdp });
+        if (type === 'offer') this.awaitAnswer();
       },
       requestOffer: () => this.mediaState.requestOffer(this.sectionsLacking()),
       onFailure: () => this.becomeUnreachable(),
@@ -350,6 +358,7 @@ export class PeerLink {
     this.closed = true;
     this.clearRestartWindow();
     this.clearRetry();
+    this.clearAnswerWait();
     if (this.pathWatch !== null) this.options.timers.clearInterval(this.pathWatch);
     this.negotiation.close();
     this.mediaState.close();
@@ -576,6 +585,27 @@ export class PeerLink {
       this.retryTimer = null;
       if (!this.closed) retry();
     }, ms);
+  }
+
+  /**
+   * An offer whose answer never comes (dropped by a rate limit, or lost with a socket) would
+   * leave the link in `have-local-offer` for good, since only our side offers: it is sent again
+   * until answered, no faster than the per-target offer limit refills.
+   */
+  private awaitAnswer(): void {
+    this.clearAnswerWait();
+    if (this.options.offerResendMs === 0) return;
+    this.answerWait = this.options.timers.setTimeout(() => {
+      this.answerWait = null;
+      if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
+      this.negotiation.resendPendingOffer();
+    }, this.options.offerResendMs ?? DEFAULT_OFFER_RESEND_MS);
+  }
+
+  private clearAnswerWait(): void {
+    if (this.answerWait === null) return;
+    this.options.timers.clearTimeout(this.answerWait);
+    this.answerWait = null;
   }
 
   private clearRetry(): void {
