@@ -9,6 +9,12 @@ import type { TimerHandle } from '../../../lib/timers';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
 import type { MeshDeps, SocketLike } from './types';
 
+/**
+ * Our close code for a socket we gave up on (no `authenticated` in time, no answer to a
+ * heartbeat): in the application range, never one the server sends (DESIGN §4).
+ */
+const GAVE_UP_ON_SOCKET = 4000;
+
 /** Why the signaling client stopped for good. */
 export type SignalingTermination = 'replaced' | 'unauthorized';
 
@@ -161,7 +167,7 @@ export class SignalingClient {
     this.handshakeTimer = timers.setTimeout(
       () => {
         this.handshakeTimer = null;
-        this.dropSocket(4000, 'handshake timeout');
+        this.dropSocket(GAVE_UP_ON_SOCKET, 'handshake timeout');
         this.lost(1006);
       },
       this.options.handshakeTimeoutMs ?? 2 * Limits.authTimeoutMs,
@@ -238,7 +244,7 @@ export class SignalingClient {
       () => {
         this.livenessTimer = null;
         // Dead without a close: a new socket at once, no backoff (the server is not the problem).
-        this.dropSocket(4000, 'no answer to heartbeat');
+        this.dropSocket(GAVE_UP_ON_SOCKET, 'no answer to heartbeat');
         this.options.onEvent({ type: 'connection_lost' });
         void this.open();
       },
