@@ -191,7 +191,9 @@ async function main(): Promise<void> {
       { https: platform.httpsUrl!, http: platform.publicUrl! },
       ADDRESS_CHANGE_ROUNDS,
     );
-    process.stdout.write('\nCase 5: address change mid-call → ten new frames both ways\n\n');
+    process.stdout.write(
+      `\nCase 5: address change mid-call → ten new frames both ways\n\nevery move: ${recoveries.map((ms) => Math.round(ms)).join(', ')} ms\n\n`,
+    );
     printTable(
       ['case', 'moves', 'recovery p50 ms', 'recovery p95 ms'],
       [

@@ -44,6 +44,8 @@ function setup(
   return { link, pc: pcs.last, clock, sent, onChange };
 }
 
+const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
+
 describe('PeerLink as offerer', () => {
   it('sends our tracks and an offer addressed to the remote user', async () => {
     const stream = fakeStream('audio', 'video');
@@ -106,7 +108,7 @@ describe('PeerLink as offerer', () => {
     pc.emitIceState('failed');
     await flushPromises();
     expect(link.status).toBe('reconnecting');
-    expect(sent.filter((m) => m.type === 'offer').map((m) => m.type === 'offer' && m.sdp)).toEqual([
+    expect(offers(sent).map((m) => m.type === 'offer' && m.sdp)).toEqual([
       'offer-1',
       'offer-2-restart',
     ]);
@@ -115,7 +117,7 @@ describe('PeerLink as offerer', () => {
     pc.emitIceState('failed');
     await flushPromises();
     expect(link.status).toBe('unreachable');
-    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(2);
+    expect(offers(sent)).toHaveLength(2);
     // Only the retry while unreachable is left.
     expect(clock.pendingCount).toBe(1);
   });
@@ -139,12 +141,12 @@ describe('PeerLink as offerer', () => {
     clock.advance(RETRY_MS);
     await flushPromises();
     expect(link.status).toBe('unreachable');
-    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(3);
+    expect(offers(sent)).toHaveLength(3);
     link.acceptAnswer('answer-3');
     pc.emitIceState('failed');
     clock.advance(RETRY_MS);
     await flushPromises();
-    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(4);
+    expect(offers(sent)).toHaveLength(4);
     pc.emitIceState('connected');
     expect(link.status).toBe('connected');
     expect(clock.pendingCount).toBe(0);
@@ -156,11 +158,11 @@ describe('PeerLink as offerer', () => {
     pc.emitIceState('disconnected');
     clock.advance(GRACE_MS - 1);
     await flushPromises();
-    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
+    expect(offers(sent)).toHaveLength(1);
     clock.advance(1);
     await flushPromises();
     expect(link.status).toBe('reconnecting');
-    expect(sent.filter((m) => m.type === 'offer').at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
+    expect(offers(sent).at(-1)).toMatchObject({ sdp: 'offer-2-restart' });
     pc.emitIceState('connected');
     expect(clock.pendingCount).toBe(0);
   });
@@ -217,7 +219,6 @@ describe('PeerLink as offerer', () => {
         await flushPromises();
       }
     }
-    const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
 
     it('restarts ICE after a steady link received nothing for a while, before ICE says so', async () => {
       const fixture = await watchedOfferer();
@@ -239,6 +240,14 @@ describe('PeerLink as offerer', () => {
       fixture.pc.emitIceState('connected');
       await receive(fixture, () => 1_000, WATCH_MS);
       expect(fixture.link.status).toBe('connected');
+    });
+
+    it('notices a path lost within a second of connecting', async () => {
+      const fixture = await watchedOfferer();
+      await receive(fixture, () => 1_000, WATCH_MS);
+      await receive(fixture, () => 0, 1_500);
+      expect(fixture.onPathLost).toHaveBeenCalledTimes(1);
+      expect(fixture.link.status).toBe('reconnecting');
     });
 
     it('comes back without a restart when the bytes flow again within the grace', async () => {
@@ -289,13 +298,12 @@ describe('PeerLink as offerer', () => {
       await flushPromises();
       return fixture;
     }
-    const offers = (sent: TargetedClientMessage[]) => sent.filter((m) => m.type === 'offer');
 
     it('leaves the restart to the other side', async () => {
       const { pc, sent, clock } = await politeOfferer();
       clock.advance(10_000);
       await flushPromises();
-      expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
+      expect(offers(sent)).toHaveLength(1);
       expect(pc.log).not.toContain('restart-ice');
     });
 
@@ -327,11 +335,23 @@ describe('PeerLink as offerer', () => {
     await flushPromises();
     link.resync();
     await flushPromises();
-    expect(sent.filter((m) => m.type === 'offer').map((m) => m.sdp)).toEqual([
+    expect(offers(sent).map((m) => m.sdp)).toEqual([
       'offer-1',
       'offer-2-restart',
       'offer-2-restart',
     ]);
+  });
+
+  it('on resync within the grace of a lost path restarts ICE now, and only once', async () => {
+    const { link, pc, sent, clock } = await answeredOfferer();
+    pc.emitIceState('connected');
+    pc.emitIceState('disconnected');
+    link.resync();
+    await flushPromises();
+    clock.advance(GRACE_MS * 2);
+    await flushPromises();
+    expect(offers(sent).map((m) => m.sdp)).toEqual(['offer-1', 'offer-2-restart']);
+    expect(pc.log.filter((entry) => entry === 'restart-ice')).toHaveLength(1);
   });
 
   it('on resync of a connected link does nothing', async () => {
@@ -340,7 +360,7 @@ describe('PeerLink as offerer', () => {
     pc.emitIceState('connected');
     link.resync();
     await flushPromises();
-    expect(sent.filter((m) => m.type === 'offer')).toHaveLength(1);
+    expect(offers(sent)).toHaveLength(1);
   });
 
   it('marks the peer unreachable when the restart does not connect within the window', async () => {
@@ -366,7 +386,7 @@ describe('PeerLink as offerer', () => {
     pc.emitIceState('failed');
     await flushPromises();
     expect(link.status).toBe('reconnecting');
-    expect(sent.filter((m) => m.type === 'offer').map((m) => m.type === 'offer' && m.sdp)).toEqual([
+    expect(offers(sent).map((m) => m.type === 'offer' && m.sdp)).toEqual([
       'offer-1',
       'offer-2-restart',
       'offer-3-restart',

@@ -11,7 +11,8 @@ function readAll(watch: ReceiveSilence, deltas: readonly number[]) {
   });
 }
 
-const watch = () => new ReceiveSilence({ silenceMs: 1_500, steadyReadings: 4 });
+/** Media at 200 bytes a second or more (100 a reading). */
+const watch = () => new ReceiveSilence({ silenceMs: 1_500, mediaBytesPerSecond: 200 });
 
 describe('ReceiveSilence', () => {
   it('tells a steady link fell silent after 1.5 s without bytes, once, and when it is back', () => {
@@ -22,6 +23,20 @@ describe('ReceiveSilence', () => {
     expect(verdicts.filter((v) => v !== null)).toHaveLength(2);
   });
 
+  it('counts a link steady from one reading at media rate: a call may move right away', () => {
+    // Media in the reading at 500 ms only; silent 1.5 s later, at 2,000 ms.
+    const verdicts = readAll(watch(), [0, 100, 0, 0, 0, 0, 60]);
+    expect(verdicts).toEqual([null, null, null, null, 'fell-silent', null, 'resumed']);
+  });
+
+  it('asks for media again after an outage before another silence counts', () => {
+    const verdicts = readAll(watch(), [0, 100, 0, 0, 0, 0, 9, 0, 0, 0, 0, 100, 0, 0, 0, 0]);
+    expect(verdicts.filter((v) => v === 'fell-silent')).toHaveLength(2);
+    // The trickle at 3,000 ms is back but not media; media again at 5,500 ms, silent at 7,000.
+    expect(verdicts.indexOf('resumed')).toBe(6);
+    expect(verdicts.indexOf('fell-silent', 6)).toBe(14);
+  });
+
   it('raises no alarm for a peer that sends only RTCP and STUN, a packet a second or less', () => {
     const rtcpOnly = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 90 : 0));
     const everyFive = Array.from({ length: 40 }, (_, i) => (i % 10 === 0 ? 90 : 0));
@@ -30,9 +45,11 @@ describe('ReceiveSilence', () => {
   });
 
   it('raises no alarm for a gap shorter than the silence', () => {
-    expect(readAll(watch(), [9, 9, 9, 9, 9, 0, 0, 9, 9, 0, 0, 9]).every((v) => v === null)).toBe(
-      true,
-    );
+    expect(
+      readAll(watch(), [100, 100, 100, 100, 100, 0, 0, 100, 100, 0, 0, 100]).every(
+        (v) => v === null,
+      ),
+    ).toBe(true);
   });
 
   it('starts over when the counter drops (a new transport)', () => {

@@ -7,46 +7,48 @@ export interface ReceiveSilenceOptions {
   /** How long a steady link may receive nothing before its path counts as lost. */
   silenceMs: number;
   /**
-   * How many readings in a row must each have seen something arrive for the link to count as
-   * steady: a peer that sends no media gives only sparse RTCP and STUN, whose gaps are no alarm.
+   * A rate of arrival only media gives: audio alone sends ~50 packets a second, muted too. One
+   * reading at this rate makes the link steady. A peer that sends no media gives only sparse RTCP
+   * and STUN, whose gaps are no alarm, and never reaches it.
    */
-  steadyReadings: number;
+  mediaBytesPerSecond: number;
 }
 
 /**
  * Tells from a link's received-bytes counter, read every few hundred milliseconds, that its path
  * went dead: ICE itself says `disconnected` only ~5 s after the last packet. A link that was
- * receiving in every reading (audio alone sends ~50 packets/s, muted too) and then receives
- * nothing for `silenceMs` fell silent; the next growth means it is back.
+ * receiving media and then receives nothing for `silenceMs` fell silent; the next growth means
+ * it is back. One reading at media rate is enough: a call may move within a second of connecting.
  */
 export class ReceiveSilence {
-  private lastBytes: number | null = null;
+  private last: { bytes: number; at: number } | null = null;
   private lastGrowthAt = 0;
-  private streak = 0;
-  private grewLastTime = false;
+  private steady = false;
   private silent = false;
 
   constructor(private readonly options: ReceiveSilenceOptions) {}
 
   /** Takes one reading of the counter at time `at` (ms). */
   read(bytes: number, at: number): SilenceVerdict {
-    const grew = this.lastBytes !== null && bytes > this.lastBytes;
-    // A smaller count is a new transport (an ICE restart may make one): a fresh start.
-    if (this.lastBytes === null || bytes < this.lastBytes) this.lastGrowthAt = at;
-    this.lastBytes = bytes;
-    if (grew) {
-      this.streak = this.grewLastTime ? this.streak + 1 : 1;
-      this.grewLastTime = true;
+    const last = this.last;
+    this.last = { bytes, at };
+    // A smaller count is a new transport (an ICE restart may make one): its silence counts anew.
+    if (last === null || bytes < last.bytes) {
+      this.lastGrowthAt = at;
+      return null;
+    }
+    if (bytes > last.bytes) {
+      const perSecond = ((bytes - last.bytes) * 1_000) / Math.max(at - last.at, 1);
+      if (perSecond >= this.options.mediaBytesPerSecond) this.steady = true;
       this.lastGrowthAt = at;
       if (!this.silent) return null;
       this.silent = false;
       return 'resumed';
     }
-    this.grewLastTime = false;
-    const steady = this.streak >= this.options.steadyReadings;
-    if (this.silent || !steady || at - this.lastGrowthAt < this.options.silenceMs) return null;
+    if (this.silent || !this.steady || at - this.lastGrowthAt < this.options.silenceMs) return null;
+    // Back, it has to show media again before another silence counts.
     this.silent = true;
-    this.streak = 0;
+    this.steady = false;
     return 'fell-silent';
   }
 }
