@@ -3,7 +3,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { ApiClient } from '../../lib/api-client';
 import { useApi } from '../../lib/api-context';
 import { browserTimers } from '../../lib/timers';
-import { iceServersQueryOptions } from './api/get-ice-servers';
+import { iceServersFrom } from './api/get-ice-servers';
 import type { MediaDevicesLike } from './media/local-media';
 import type { DisplayMediaLike } from './media/screen-share';
 import {
@@ -72,7 +72,7 @@ export function browserCallEnvironment(api: ApiClient, queryClient: QueryClient)
         deps: {
           createWebSocket: createBrowserWebSocket,
           createPeerConnection: createBrowserPeerConnection,
-          fetchIceServers: () => queryClient.fetchQuery(iceServersQueryOptions(api)),
+          fetchIceServers: () => iceServersFrom(queryClient, api),
           timers: browserTimers,
           trace: joinTraceFrom(readStorage(), performance),
           auth: {
