@@ -1,4 +1,5 @@
 import type { IceCandidate } from '@qual-meet/protocol';
+import type { TimerHandle, Timers } from '../../../lib/timers';
 import type { PeerConnectionLike } from './types';
 
 /** A description for the peer, sent through signaling. */
@@ -20,6 +21,13 @@ export interface NegotiationOptions {
    */
   offersFirst: boolean;
   send(description: OutgoingDescription): void;
+  timers: Timers;
+  /**
+   * An offer still unanswered after this long is sent again (0: never). Only the impolite side
+   * offers once connected, so an offer dropped by a rate limit or lost with a dead socket would
+   * otherwise leave the connection in `have-local-offer` for good.
+   */
+  offerResendMs: number;
   /**
    * Polite side, after the first exchange: asks the peer for an offer instead of making one
    * (see the class comment).
@@ -57,6 +65,8 @@ export class Negotiation {
   private exchanges = 0;
   /** The peer asked for an offer that we could not make yet (ours was out). */
   private offerWanted = false;
+  /** Our offer is out: when to send it again if no answer came. */
+  private answerWait: TimerHandle | null = null;
   private closed = false;
 
   constructor(private readonly options: NegotiationOptions) {}
@@ -93,9 +103,14 @@ export class Negotiation {
     });
   }
 
-  /** The peer asked for an offer: made now, or once our own offer was answered. */
-  offerRequested(): void {
+  /**
+   * The peer asked for an offer: made now, or once our own offer was answered. Only the impolite
+   * side offers on request (the polite side is never asked); `prepare` first adds what the offer
+   * must carry.
+   */
+  offerRequested(prepare: () => void): void {
     if (this.options.polite) return;
+    prepare();
     this.offerWanted = true;
     this.enqueue(() => this.offer());
   }
@@ -135,6 +150,7 @@ export class Negotiation {
   close(): void {
     this.closed = true;
     this.heldCandidates = [];
+    this.clearAnswerWait();
   }
 
   private async offer(): Promise<void> {
@@ -172,6 +188,7 @@ export class Negotiation {
     // an answer has exactly the media sections of the offer it answers.
     if (mediaSections(sdp) !== mediaSections(pc.localDescription?.sdp ?? '')) return;
     this.exchanges += 1;
+    this.clearAnswerWait();
     await this.applyRemoteDescription({ type: 'answer', sdp });
     // The peer's request came while our offer was out; that offer may not have what it needs.
     if (this.offerWanted) await this.offer();
@@ -196,7 +213,26 @@ export class Negotiation {
   }
 
   private send(description: OutgoingDescription): void {
-    if (!this.closed) this.options.send(description);
+    if (this.closed) return;
+    this.options.send(description);
+    if (description.type === 'offer') this.awaitAnswer();
+  }
+
+  /** Sends the pending offer again in `offerResendMs` unless it was answered by then. */
+  private awaitAnswer(): void {
+    this.clearAnswerWait();
+    const { timers, offerResendMs } = this.options;
+    if (offerResendMs === 0) return;
+    this.answerWait = timers.setTimeout(() => {
+      this.answerWait = null;
+      this.resendPendingOffer();
+    }, offerResendMs);
+  }
+
+  private clearAnswerWait(): void {
+    if (this.answerWait === null) return;
+    this.options.timers.clearTimeout(this.answerWait);
+    this.answerWait = null;
   }
 
   /** Runs `step` after every earlier step; a description that cannot be applied is fatal. */

@@ -121,8 +121,6 @@ export class PeerLink {
   private restartWindow: TimerHandle | null = null;
   /** Disconnected too long (restart) or unreachable (try again): at most one at a time. */
   private retryTimer: TimerHandle | null = null;
-  /** Our offer is out: when to send it again if no answer came (see `awaitAnswer`). */
-  private answerWait: TimerHandle | null = null;
   private closed = false;
   private iceState: RTCIceConnectionState = 'new';
   private pathWatch: TimerHandle | null = null;
@@ -155,10 +153,10 @@ export class PeerLink {
       polite: options.polite,
       offersFirst: options.role === 'offerer',
       send: ({ type, sdp }) => {
-        if (this.closed) return;
-        options.signal({ type, targetUserId: options.remoteUserId, sdp });
-        if (type === 'offer') this.awaitAnswer();
+        if (!this.closed) options.signal({ type, targetUserId: options.remoteUserId, sdp });
       },
+      timers: options.timers,
+      offerResendMs: options.offerResendMs ?? DEFAULT_OFFER_RESEND_MS,
       requestOffer: () => this.mediaState.requestOffer(this.sectionsLacking()),
       onFailure: () => this.becomeUnreachable(),
     });
@@ -365,7 +363,6 @@ export class PeerLink {
     this.closed = true;
     this.clearRestartWindow();
     this.clearRetry();
-    this.clearAnswerWait();
     if (this.pathWatch !== null) this.options.timers.clearInterval(this.pathWatch);
     this.negotiation.close();
     this.mediaState.close();
@@ -408,8 +405,11 @@ export class PeerLink {
    * to take (those not yet offered count), then we offer.
    */
   private offerRequested(request: OfferRequest): void {
-    // Only the impolite side offers once connected; a polite side is never asked.
-    if (this.closed || this.options.polite) return;
+    if (!this.closed) this.negotiation.offerRequested(() => this.addRequestedSections(request));
+  }
+
+  /** Receive-only sections for what the peer's request lacks, up to `MAX_SECTIONS_PER_KIND`. */
+  private addRequestedSections(request: OfferRequest): void {
     const unoffered = { audio: 0, video: 0 };
     const all = { audio: 0, video: 0 };
     for (const transceiver of this.pc.getTransceivers()) {
@@ -423,7 +423,6 @@ export class PeerLink {
       for (let added = 0; added < wanted; added += 1)
         this.pc.addTransceiver(kind, { direction: 'recvonly' });
     }
-    this.negotiation.offerRequested();
   }
 
   /**
@@ -599,27 +598,6 @@ export class PeerLink {
       this.retryTimer = null;
       if (!this.closed) retry();
     }, ms);
-  }
-
-  /**
-   * An offer whose answer never comes (dropped by a rate limit, or lost with a socket) would
-   * leave the link in `have-local-offer` for good, since only our side offers: it is sent again
-   * until answered, no faster than the per-target offer limit refills.
-   */
-  private awaitAnswer(): void {
-    this.clearAnswerWait();
-    if (this.options.offerResendMs === 0) return;
-    this.answerWait = this.options.timers.setTimeout(() => {
-      this.answerWait = null;
-      if (this.closed || this.pc.signalingState !== 'have-local-offer') return;
-      this.negotiation.resendPendingOffer();
-    }, this.options.offerResendMs ?? DEFAULT_OFFER_RESEND_MS);
-  }
-
-  private clearAnswerWait(): void {
-    if (this.answerWait === null) return;
-    this.options.timers.clearTimeout(this.answerWait);
-    this.answerWait = null;
   }
 
   private clearRetry(): void {
