@@ -7,3 +7,4 @@ export * from './inbound-media';
 export * from './synthetic-camera';
 export * from './weak-uplink-meeting';
 export * from './use-browser';
+export * from './direct-mesh';

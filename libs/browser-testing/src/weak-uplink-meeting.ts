@@ -5,6 +5,7 @@ import {
   type InboundCounters,
   type InboundWindow,
 } from './inbound-media';
+import { wireDirectMesh } from './direct-mesh';
 import { openLab, type LabOrigins, type LabPerson, type LabSession } from './lab-people';
 import { createMeeting, displayName, expectVideoFlowing, joinMeeting, signUp } from './people';
 
@@ -52,15 +53,9 @@ function connectionStates(person: LabPerson): Promise<string> {
   );
 }
 
-/**
- * Starts a meeting of `size` in the network lab, everyone's camera playing the busy clip, and
- * waits until every person's video plays at every other. The weak person sits alone behind
- * their own router (so their uplink can be capped without touching the others'); the others
- * share one machine to spare the CPU one Chromium each would cost. Routable addresses (no NAT):
- * the links are direct, and what is measured is the uplink, not NAT traversal.
- */
-export async function startWeakUplinkMeeting(
-  options: WeakUplinkMeetingOptions,
+/** The weak person and the others in the lab, before they meet. */
+async function openWeakUplinkLab(
+  options: Omit<WeakUplinkMeetingOptions, 'uploadBudget'>,
 ): Promise<WeakUplinkMeeting> {
   const session = await openLab(options.origins);
   try {
@@ -71,21 +66,6 @@ export async function startWeakUplinkMeeting(
       names,
     );
     const everyone = [weak, ...others];
-    for (const person of everyone) await signUp(person);
-    const [host] = others as [LabPerson];
-    const roomId = await createMeeting(host, options.size);
-    const query = options.uploadBudget ? '' : '?uploadBudget=off';
-    for (const person of everyone) await joinMeeting(person, roomId, query);
-    for (const receiver of everyone)
-      for (const sender of everyone)
-        if (sender !== receiver)
-          await expectVideoFlowing(receiver, sender, 60_000).catch(async (error: unknown) => {
-            throw new Error(
-              `no video of ${displayName(sender)} at ${displayName(receiver)}; its connections: ${await connectionStates(receiver)}`,
-              { cause: error },
-            );
-          });
-
     const pairs = everyone.flatMap((receiver) =>
       everyone.filter((sender) => sender !== receiver).map((sender) => ({ receiver, sender })),
     );
@@ -123,6 +103,68 @@ export async function startWeakUplinkMeeting(
     };
   } catch (error) {
     await session.close();
+    throw error;
+  }
+}
+
+/**
+ * Starts a meeting of `size` in the network lab, everyone's camera playing the busy clip, and
+ * waits until every person's video plays at every other. The weak person sits alone behind
+ * their own router (so their uplink can be capped without touching the others'); the others
+ * share one machine to spare the CPU one Chromium each would cost. Routable addresses (no NAT):
+ * the links are direct, and what is measured is the uplink, not NAT traversal.
+ */
+export async function startWeakUplinkMeeting(
+  options: WeakUplinkMeetingOptions,
+): Promise<WeakUplinkMeeting> {
+  const meeting = await openWeakUplinkLab(options);
+  try {
+    const { everyone, others } = meeting;
+    for (const person of everyone) await signUp(person);
+    const [host] = others as [LabPerson];
+    const roomId = await createMeeting(host, options.size);
+    const query = options.uploadBudget ? '' : '?uploadBudget=off';
+    for (const person of everyone) await joinMeeting(person, roomId, query);
+    for (const receiver of everyone)
+      for (const sender of everyone)
+        if (sender !== receiver)
+          await expectVideoFlowing(receiver, sender, 60_000).catch(async (error: unknown) => {
+            throw new Error(
+              `no video of ${displayName(sender)} at ${displayName(receiver)}; its connections: ${await connectionStates(receiver)}`,
+              { cause: error },
+            );
+          });
+    return meeting;
+  } catch (error) {
+    await meeting.close();
+    throw error;
+  }
+}
+
+/**
+ * The same people, browsers, clip and lab as {@link startWeakUplinkMeeting}, but their peer
+ * connections wired straight to each other by the test (`wireDirectMesh`): no platform, no SPA,
+ * no upload budget — each link's own congestion control alone. What this machine gives a meeting
+ * of `size` when nothing of ours runs: the floor beside the meeting's figures.
+ */
+export async function startWeakUplinkFloor(
+  options: Omit<WeakUplinkMeetingOptions, 'uploadBudget'>,
+): Promise<WeakUplinkMeeting> {
+  const people = await openWeakUplinkLab(options);
+  try {
+    const pages = people.everyone.map((person) => person.page);
+    // A page of the app's origin: a secure context, so the camera opens.
+    await Promise.all(pages.map((page) => page.goto('/login')));
+    const mesh = await wireDirectMesh(pages, people.everyone.map(displayName));
+    return {
+      ...people,
+      async close() {
+        await mesh.close().catch(() => undefined);
+        await people.close();
+      },
+    };
+  } catch (error) {
+    await people.close();
     throw error;
   }
 }

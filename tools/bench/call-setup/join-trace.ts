@@ -1,9 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import type { SetupTimes } from '@qual-meet/browser-testing';
 
-export interface SetupTimes {
-  firstFrameMs: number;
-  allFramesMs: number;
-}
+export type { SetupTimes };
 
 /** A timed join: its times, and when it began in wall-clock ms (every page's marks compare). */
 export interface TimedJoin extends SetupTimes {

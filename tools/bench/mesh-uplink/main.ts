@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  startWeakUplinkFloor,
   startWeakUplinkMeeting,
   writeSyntheticCamera,
   type LabOrigins,
@@ -36,13 +37,24 @@ interface RunFigures {
   others: Reception[];
 }
 
+type Variant = 'floor' | 'on' | 'off';
+
+const VARIANT_NAMES: Record<Variant, string> = {
+  floor: 'floor (pages wired directly, no platform, no budget)',
+  on: 'budget on',
+  off: 'budget off',
+};
+
 async function run(
   origins: LabOrigins,
   videoFile: string,
   size: number,
-  uploadBudget: boolean,
+  variant: Variant,
 ): Promise<RunFigures> {
-  const meeting = await startWeakUplinkMeeting({ origins, size, uploadBudget, videoFile });
+  const meeting =
+    variant === 'floor'
+      ? await startWeakUplinkFloor({ origins, size, videoFile })
+      : await startWeakUplinkMeeting({ origins, size, uploadBudget: variant === 'on', videoFile });
   try {
     const weak = meeting.weak.email.split('@')[0]!;
     await meeting.shapeWeakUplink(CAP);
@@ -62,9 +74,9 @@ const mean = (values: number[]) =>
   values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
 const short = (name: string) => name.split('.')[0]!;
 
-function printRun(size: number, uploadBudget: boolean, figures: RunFigures): void {
+function printRun(size: number, variant: Variant, figures: RunFigures): void {
   process.stdout.write(
-    `\nMeeting of ${size}, budget ${uploadBudget ? 'on' : 'off'}: what each receiver gets of the weak person (and of the others)\n\n`,
+    `\nMeeting of ${size}, ${VARIANT_NAMES[variant]}: what each receiver gets of the weak person (and of the others)\n\n`,
   );
   printTable(
     [
@@ -118,28 +130,55 @@ async function main(): Promise<void> {
     const origins = { https: platform.httpsUrl!, http: platform.publicUrl! };
     const rows: (string | number)[][] = [];
     for (const size of SIZES) {
-      const on = await run(origins, videoFile, size, true);
-      printRun(size, true, on);
-      const off = await run(origins, videoFile, size, false);
-      printRun(size, false, off);
-      const a = summary(on);
-      const b = summary(off);
-      const ratio = (x: number, y: number) => (y === 0 ? (x === 0 ? '1.00' : '∞') : fmt(x / y, 2));
-      for (const [name, x, y] of [
-        ['weak → audio loss %', a.loss, b.loss],
-        ['weak → concealed %', a.concealed, b.concealed],
-        ['weak → video fps', a.fps, b.fps],
-        ['weak → video height', a.height, b.height],
-        ['weak → freezes', a.freezes, b.freezes],
-        ['others → video fps', a.othersFps, b.othersFps],
-        ['others → video height', a.othersHeight, b.othersHeight],
+      const figures = {} as Record<Variant, ReturnType<typeof summary>>;
+      for (const variant of ['floor', 'on', 'off'] as const) {
+        // One that never gets going (every video playing everywhere within 60 s) is a figure
+        // too: the others still run and print.
+        const measured = await run(origins, videoFile, size, variant).catch((error: unknown) => {
+          const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+          process.stdout.write(
+            `\nMeeting of ${size}, ${VARIANT_NAMES[variant]}: did not start — ${why}\n`,
+          );
+          return { weak: [], others: [] };
+        });
+        if (measured.weak.length > 0) printRun(size, variant, measured);
+        figures[variant] = summary(measured);
+      }
+      const { floor, on, off } = figures;
+      const ratio = (x: number, y: number) =>
+        Number.isNaN(x) || Number.isNaN(y)
+          ? '-'
+          : y === 0
+            ? x === 0
+              ? '1.00'
+              : '∞'
+            : fmt(x / y, 2);
+      for (const [name, key] of [
+        ['weak → audio loss %', 'loss'],
+        ['weak → concealed %', 'concealed'],
+        ['weak → video fps', 'fps'],
+        ['weak → video height', 'height'],
+        ['weak → freezes', 'freezes'],
+        ['others → video fps', 'othersFps'],
+        ['others → video height', 'othersHeight'],
       ] as const)
-        rows.push([size, name, fmt(x), fmt(y), ratio(x, y)]);
+        rows.push([
+          size,
+          name,
+          fmt(floor[key]),
+          fmt(on[key]),
+          fmt(off[key]),
+          ratio(on[key], off[key]),
+          ratio(on[key], floor[key]),
+        ]);
     }
     process.stdout.write(
       `\nUplink of one person capped at ${CAP.rateKbit} kbit/s; means over receivers, ${WINDOW_MS / 1000} s window after ${SETTLE_MS / 1000} s\n\n`,
     );
-    printTable(['people', 'figure', 'budget on', 'budget off', 'on/off'], rows);
+    printTable(
+      ['people', 'figure', 'floor', 'budget on', 'budget off', 'on/off', 'on/floor'],
+      rows,
+    );
   } finally {
     await platform.stop();
     rmSync(dir, { recursive: true, force: true });
