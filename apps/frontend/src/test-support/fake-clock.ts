@@ -52,12 +52,20 @@ export class FakeClock implements Timers {
       const next = this.nextDue(end);
       if (!next) break;
       const [handle, entry] = next;
-      this.time = entry.due;
+      this.time = Math.max(this.time, entry.due);
       if (entry.repeatMs === null) this.scheduled.delete(handle);
       else entry.due += entry.repeatMs;
       entry.callback();
     }
     this.time = end;
+  }
+
+  /**
+   * Moves time forward without firing anything, as when the page was busy: whatever fell due
+   * meanwhile fires late, at the next `advance`.
+   */
+  stall(ms: number): void {
+    this.time += ms;
   }
 
   private nextDue(limit: number): [TimerHandle, Scheduled] | undefined {

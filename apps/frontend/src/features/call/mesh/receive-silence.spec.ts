@@ -52,6 +52,16 @@ describe('ReceiveSilence', () => {
     ).toBe(true);
   });
 
+  it('does not count a gap between readings as silence: the page was stalled', () => {
+    const silence = watch();
+    [100, 200, 300].forEach((bytes, i) => silence.read(bytes, i * EVERY_MS));
+    expect(silence.read(300, 1_000 + 2_000)).toBeNull();
+    expect(silence.read(300, 3_500)).toBeNull();
+    // Readings on time again: 1.5 s of them without a byte is silence.
+    expect(silence.read(300, 4_000)).toBeNull();
+    expect(silence.read(300, 4_500)).toBe('fell-silent');
+  });
+
   it('starts over when the counter drops (a new transport)', () => {
     const silence = watch();
     [100, 200, 300, 400, 500].forEach((bytes, i) => silence.read(bytes, i * EVERY_MS));

@@ -33,7 +33,10 @@ export class ReceiveSilence {
     const last = this.last;
     this.last = { bytes, at };
     // A smaller count is a new transport (an ICE restart may make one): its silence counts anew.
-    if (last === null || bytes < last.bytes) {
+    // So does a reading as late as the silence itself: the page was stalled (an overloaded
+    // machine), and what did not arrive meanwhile may only not have been read yet.
+    const stalled = last !== null && at - last.at >= this.options.silenceMs;
+    if (last === null || bytes < last.bytes || (stalled && bytes === last.bytes)) {
       this.lastGrowthAt = at;
       return null;
     }

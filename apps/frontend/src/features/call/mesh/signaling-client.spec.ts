@@ -282,6 +282,29 @@ describe('SignalingClient', () => {
       expect(socket.framesOf('heartbeat')).toHaveLength(3);
     });
 
+    it('waits once more when its check fires late: the page was stalled, not the network', async () => {
+      const { socket, sockets, clock, client } = await silentAfterHeartbeat();
+      client.checkAlive(1_000);
+      clock.stall(3_000);
+      clock.advance(0);
+      expect(socket.closedWith).toBeNull();
+      // The answer was queued behind the stall.
+      socket.receive({ type: 'heartbeat_ack' });
+      clock.advance(2_000);
+      expect(socket.closedWith).toBeNull();
+      expect(sockets.sockets).toHaveLength(1);
+    });
+
+    it('gives up after the one extra wait if still nothing came', async () => {
+      const { socket, clock, client } = await silentAfterHeartbeat();
+      client.checkAlive(1_000);
+      clock.stall(3_000);
+      clock.advance(999);
+      expect(socket.closedWith).toBeNull();
+      clock.advance(1);
+      expect(socket.closedWith?.code).toBe(4000);
+    });
+
     it('checkAlive does nothing before the socket is authenticated', async () => {
       const { sockets, clock, client } = await setup();
       sockets.last.open();

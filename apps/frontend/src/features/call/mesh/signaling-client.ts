@@ -51,6 +51,12 @@ const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5_000;
  * `Limits.heartbeatAckIntervalMs`, and those in between only late.
  */
 const MIN_HEARTBEAT_GAP_MS = Limits.heartbeatAckIntervalMs * 1.5;
+/**
+ * A timer this late says the page was stalled, not the network: in a 6-person meeting on an
+ * overloaded two-core machine the liveness check fired seconds late with the heartbeat's answer
+ * queued behind it, and every socket it gave up on cost a rejoin and rebuilt links.
+ */
+const STALL_MS = 500;
 
 /**
  * The signaling WebSocket of one meeting: sends the `auth` frame first, keeps presence alive
@@ -80,6 +86,8 @@ export class SignalingClient {
   /** Fires when the socket has been silent too long after a heartbeat. */
   private livenessTimer: TimerHandle | null = null;
   private livenessDeadline = 0;
+  /** The liveness wait of this heartbeat was extended once for a stalled page. */
+  private stallForgiven = false;
   /** When the last heartbeat went out, and whether anything arrived since. */
   private lastHeartbeatAt = Number.NEGATIVE_INFINITY;
   private answeredSinceHeartbeat = true;
@@ -229,6 +237,7 @@ export class SignalingClient {
     if (!this.authenticated || !this.socket) return;
     this.lastHeartbeatAt = this.options.deps.timers.now();
     this.answeredSinceHeartbeat = false;
+    this.stallForgiven = false;
     this.armLiveness(timeoutMs);
     this.send({ type: 'heartbeat' });
   }
@@ -243,6 +252,13 @@ export class SignalingClient {
     this.livenessTimer = timers.setTimeout(
       () => {
         this.livenessTimer = null;
+        // Fired far past its time: the page itself was stalled (an overloaded machine), and the
+        // answer may be queued behind this very task. One more wait, from now.
+        if (timers.now() - deadline > STALL_MS && !this.stallForgiven) {
+          this.stallForgiven = true;
+          this.armLiveness(ms);
+          return;
+        }
         // Dead without a close: a new socket at once, no backoff (the server is not the problem).
         this.dropSocket(GAVE_UP_ON_SOCKET, 'no answer to heartbeat');
         this.options.onEvent({ type: 'connection_lost' });
