@@ -8,3 +8,4 @@ export * from './synthetic-camera';
 export * from './weak-uplink-meeting';
 export * from './use-browser';
 export * from './direct-mesh';
+export * from './lab-platform';

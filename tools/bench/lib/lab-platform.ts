@@ -1,6 +1,6 @@
 import { runInLoopbackNamespace } from '@qual-meet/local-servers';
-import { LAB_SERVER, prepareLabCore } from '@qual-meet/netlab';
-import { buildApps, generateStackSecrets, startPlatform, type Platform } from '@qual-meet/stack';
+import { startLabCorePlatform } from '@qual-meet/browser-testing';
+import { buildApps, type Platform } from '@qual-meet/stack';
 
 const IN_NAMESPACE = 'QM_BENCH_IN_NETNS';
 
@@ -24,13 +24,5 @@ export function inLoopbackNamespace(): void {
  */
 export async function startLabPlatform(): Promise<Platform> {
   buildApps();
-  await prepareLabCore();
-  return startPlatform({
-    mode: 'bundle',
-    local: true,
-    logLevel: 'warn',
-    secrets: generateStackSecrets(),
-    publicHost: LAB_SERVER,
-    ports: { https: 443 },
-  });
+  return startLabCorePlatform();
 }

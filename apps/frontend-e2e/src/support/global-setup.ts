@@ -1,5 +1,5 @@
-import { LAB_SERVER, prepareLabCore } from '@qual-meet/netlab';
-import { generateStackSecrets, startPlatform, type Platform } from '@qual-meet/stack';
+import { startLabCorePlatform } from '@qual-meet/browser-testing';
+import type { Platform } from '@qual-meet/stack';
 
 declare global {
   var qualMeetPlatform: Platform | undefined;
@@ -14,15 +14,7 @@ export const PLATFORM_VARIABLE = 'QM_E2E_PLATFORM';
  * HTTPS and TURN over TLS on 443 as in production.
  */
 export default async function globalSetup(): Promise<void> {
-  await prepareLabCore();
-  const platform = await startPlatform({
-    mode: 'bundle',
-    local: true,
-    logLevel: 'warn',
-    secrets: generateStackSecrets(),
-    publicHost: LAB_SERVER,
-    ports: { https: 443 },
-  });
+  const platform = await startLabCorePlatform();
   globalThis.qualMeetPlatform = platform;
   process.env[PLATFORM_VARIABLE] = JSON.stringify({
     url: platform.url,
