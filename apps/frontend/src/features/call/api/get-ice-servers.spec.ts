@@ -25,7 +25,7 @@ function setup() {
   let now = 1_000_000;
   jest.spyOn(Date, 'now').mockImplementation(() => now);
   const later = (seconds: number) => (now += seconds * 1_000);
-  return { http, api, queryClient, later, now: () => now };
+  return { http, api, queryClient, later };
 }
 
 afterEach(() => {
@@ -35,29 +35,29 @@ afterEach(() => {
 
 describe('ICE servers for a call', () => {
   it('reuses credentials for half their ttl, telling what is left of it', async () => {
-    const { http, api, queryClient, later, now } = setup();
+    const { http, api, queryClient, later } = setup();
     // The connection check before joining, then the join: one issuance.
     await queryClient.fetchQuery(iceServersQueryOptions(api));
     later(100);
-    const reused = await iceServersFrom(queryClient, api, now);
+    const reused = await iceServersFrom(queryClient, api);
     expect(http.calls(ROUTE)).toHaveLength(1);
     expect(reused).toMatchObject({ ttl: TTL - 100, iceServers: [{ credential: 'c1' }] });
   });
 
   it('fetches new ones once half the ttl has passed', async () => {
-    const { http, api, queryClient, later, now } = setup();
-    await iceServersFrom(queryClient, api, now);
+    const { http, api, queryClient, later } = setup();
+    await iceServersFrom(queryClient, api);
     later(TTL / 2);
-    const fresh = await iceServersFrom(queryClient, api, now);
+    const fresh = await iceServersFrom(queryClient, api);
     expect(http.calls(ROUTE)).toHaveLength(2);
     expect(fresh).toMatchObject({ ttl: TTL, iceServers: [{ credential: 'c2' }] });
   });
 
   it('forgets them with the session (another person signs in on this tab)', async () => {
-    const { http, api, queryClient, now } = setup();
-    await iceServersFrom(queryClient, api, now);
+    const { http, api, queryClient } = setup();
+    await iceServersFrom(queryClient, api);
     queryClient.removeQueries();
-    await iceServersFrom(queryClient, api, now);
+    await iceServersFrom(queryClient, api);
     expect(http.calls(ROUTE)).toHaveLength(2);
   });
 });

@@ -35,10 +35,11 @@ export const iceServersQueryOptions = (api: ApiClient) =>
 export async function iceServersFrom(
   queryClient: QueryClient,
   api: ApiClient,
-  now: () => number = Date.now,
 ): Promise<IceServersResponse> {
   const response = await queryClient.fetchQuery(iceServersQueryOptions(api));
-  const fetchedAt = queryClient.getQueryState(ICE_SERVERS_KEY)?.dataUpdatedAt ?? now();
-  const elapsedSeconds = Math.max(0, now() - fetchedAt) / 1_000;
+  // The query's own clock (`dataUpdatedAt` is `Date.now()` of the fetch).
+  const now = Date.now();
+  const fetchedAt = queryClient.getQueryState(ICE_SERVERS_KEY)?.dataUpdatedAt ?? now;
+  const elapsedSeconds = Math.max(0, now - fetchedAt) / 1_000;
   return { ...response, ttl: Math.max(0, Math.floor(response.ttl - elapsedSeconds)) };
 }
